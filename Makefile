@@ -1,0 +1,34 @@
+# Two commands set up a fresh machine: `make decks` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+
+.PHONY: decks test lint unit clean
+
+$(BIN)/python:
+	$(PYTHON) -c 'import sys; sys.exit("deckgen needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Stamps re-run the install whenever pyproject.toml changes.
+$(VENV)/.installed-base: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test,dev]'
+	touch $@ $(VENV)/.installed-base
+
+decks: $(VENV)/.installed-base  ## build the deck from notes/ into decks/
+	$(BIN)/deckgen build notes -o decks
+
+lint: $(VENV)/.installed-test  ## ruff and mypy
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy
+
+test: $(VENV)/.installed-test lint  ## every test, real Anki imports included
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .deckgen-cache decks/*.apkg decks/SHA256SUMS

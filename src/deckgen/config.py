@@ -1,0 +1,154 @@
+"""deck.toml and per-file front matter, turned into typed settings with diagnostics."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from deckgen import ids
+from deckgen.errors import Diagnostic, error, warning
+from deckgen.model import DeckConfig, SourceLoc
+
+DECK_TOML = "deck.toml"
+DECK_KEYS = ("name", "slug", "version", "description")
+FRONT_MATTER_KEYS = ("deck", "tags")
+
+# semver.org's own pattern
+SEMVER = re.compile(
+    r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
+    r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
+    r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$"
+)
+_TOML_LINE = re.compile(r"at line (\d+)")
+_TAG = re.compile(r"^[^\s\"]+$")
+
+
+def did_you_mean(key: str, known: tuple[str, ...]) -> str:
+    close = difflib.get_close_matches(key, known, n=1)
+    return f"; did you mean '{close[0]}'?" if close else f"; known keys: {', '.join(known)}"
+
+
+def _key_line(text: str, key: str) -> int:
+    """The line a top-level key is set on, for pointing at it (1 when not found)."""
+    pattern = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*[=:]", re.MULTILINE)
+    match = pattern.search(text)
+    return text.count("\n", 0, match.start()) + 1 if match else 1
+
+
+def parse_deck_toml(text: str, path: str) -> tuple[DeckConfig | None, list[Diagnostic]]:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        found = _TOML_LINE.search(str(exc))
+        line = int(found.group(1)) if found else 1
+        return None, [error(SourceLoc(path, line), "DG011", f"invalid TOML: {exc}")]
+    problems: list[Diagnostic] = []
+
+    def loc(key: str) -> SourceLoc:
+        return SourceLoc(path, _key_line(text, key))
+
+    for key in data:
+        if key not in DECK_KEYS:
+            message = f"unknown key '{key}'{did_you_mean(key, DECK_KEYS)}"
+            problems.append(warning(loc(key), "DG014", message))
+    name = data.get("name")
+    if not isinstance(name, str) or not name.strip():
+        problems.append(error(loc("name"), "DG012", "'name' must be a non-empty string"))
+    elif "::" in name:
+        problems.append(error(loc("name"), "DG012", "'name' must not contain '::'"))
+    version = data.get("version")
+    if version is None:
+        problems.append(error(loc("version"), "DG013", "'version' is missing (e.g. \"1.0.0\")"))
+    elif not isinstance(version, str) or not SEMVER.match(version):
+        problems.append(
+            error(loc("version"), "DG013", f"'version' must be semver like 1.2.3, not {version!r}")
+        )
+    description = data.get("description", "")
+    if not isinstance(description, str):
+        problems.append(error(loc("description"), "DG015", "'description' must be a string"))
+    slug_value = data.get("slug")
+    if slug_value is not None and (
+        not isinstance(slug_value, str) or ids.slug(slug_value) != slug_value
+    ):
+        problems.append(
+            error(
+                loc("slug"),
+                "DG015",
+                f"'slug' must be lowercase letters, digits and hyphens, not {slug_value!r}",
+            )
+        )
+    if any(p.is_error for p in problems):
+        return None, problems
+    assert isinstance(name, str) and isinstance(version, str) and isinstance(description, str)
+    slug_text = slug_value if isinstance(slug_value, str) else ids.slug(name)
+    if not slug_text:
+        problems.append(error(loc("name"), "DG012", "'name' needs letters or digits for a slug"))
+        return None, problems
+    return DeckConfig(name.strip(), slug_text, version, description.strip()), problems
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    deck: str | None = None
+    tags: tuple[str, ...] = field(default_factory=tuple)
+
+
+def parse_front_matter(
+    text: str, path: str, first_line: int
+) -> tuple[FrontMatter, list[Diagnostic]]:
+    """`first_line` is the line of the opening `---`; YAML lines count from the one after."""
+    start = SourceLoc(path, first_line)
+    try:
+        data: Any = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = first_line + 1 + mark.line if mark is not None else first_line
+        problem = getattr(exc, "problem", None) or str(exc)
+        return FrontMatter(), [
+            error(SourceLoc(path, line), "DG020", f"invalid front matter: {problem}")
+        ]
+    if data is None:
+        return FrontMatter(), []
+    if not isinstance(data, dict):
+        kind = type(data).__name__
+        return FrontMatter(), [
+            error(start, "DG021", f"front matter must be a mapping of keys, not a {kind}")
+        ]
+    problems: list[Diagnostic] = []
+
+    def loc(key: str) -> SourceLoc:
+        return SourceLoc(path, first_line + _key_line(text, key))
+
+    for key in data:
+        if key not in FRONT_MATTER_KEYS:
+            message = f"unknown front-matter key '{key}'{did_you_mean(str(key), FRONT_MATTER_KEYS)}"
+            problems.append(warning(loc(str(key)), "DG022", message))
+    deck = data.get("deck")
+    if deck is not None and (not isinstance(deck, str) or not deck.strip() or "::" in deck):
+        problems.append(error(loc("deck"), "DG023", "'deck' must be a non-empty name without '::'"))
+        deck = None
+    tags, tag_problems = _tags(data.get("tags"), loc("tags"))
+    return FrontMatter(
+        deck.strip() if isinstance(deck, str) else None, tags
+    ), problems + tag_problems
+
+
+def _tags(value: object, loc: SourceLoc) -> tuple[tuple[str, ...], list[Diagnostic]]:
+    if value is None:
+        return (), []
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list) or not all(isinstance(t, str) for t in items):
+        return (), [
+            error(loc, "DG023", "'tags' must be a list of strings, e.g. [compute, storage]")
+        ]
+    bad = [t for t in items if not _TAG.match(t)]
+    if bad:
+        return (), [
+            error(loc, "DG024", f"tag {bad[0]!r} must not be empty or contain spaces or quotes")
+        ]
+    return tuple(dict.fromkeys(items)), []

@@ -1,0 +1,111 @@
+"""Diagnostics: every user mistake carries a location and a stable code.
+
+A run collects diagnostics instead of stopping at the first one, so an author sees
+every problem of a notes folder at once. `str()` of a diagnostic is the line a
+user reads: ``notes/ec2.md:12: error DG101 duplicate id 'ec2-spot' (first at notes/ecs.md:40)``.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from deckgen.model import SourceLoc
+
+
+class Severity(enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    loc: SourceLoc
+    code: str
+    message: str
+    severity: Severity = Severity.ERROR
+
+    def __str__(self) -> str:
+        return f"{self.loc}: {self.severity.value} {self.code} {self.message}"
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.loc.path, self.loc.line, self.loc.column or 0, self.code)
+
+
+def error(loc: SourceLoc, code: str, message: str) -> Diagnostic:
+    return Diagnostic(loc, code, message, Severity.ERROR)
+
+
+def warning(loc: SourceLoc, code: str, message: str) -> Diagnostic:
+    return Diagnostic(loc, code, message, Severity.WARNING)
+
+
+def info(loc: SourceLoc, code: str, message: str) -> Diagnostic:
+    return Diagnostic(loc, code, message, Severity.INFO)
+
+
+def sorted_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    return sorted(diagnostics, key=Diagnostic.sort_key)
+
+
+def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
+    return any(d.is_error for d in diagnostics)
+
+
+class DeckgenError(Exception):
+    """Raised by the core when user input cannot be turned into a deck.
+
+    It carries every diagnostic of the run (errors and warnings), already sorted.
+    """
+
+    def __init__(self, diagnostics: Sequence[Diagnostic]) -> None:
+        self.diagnostics = sorted_diagnostics(diagnostics)
+        errors = [d for d in self.diagnostics if d.is_error]
+        super().__init__(str(errors[0]) if errors else "deckgen failed")
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.is_error]
+
+
+# The stable codes, one place. The README lists them; a test keeps the two in step.
+CODES: dict[str, str] = {
+    "DG001": "file-not-utf8",
+    "DG002": "file-unreadable",
+    "DG003": "byte-order-mark",
+    "DG004": "file-too-large",
+    "DG010": "deck-toml-missing",
+    "DG011": "deck-toml-invalid",
+    "DG012": "deck-toml-name",
+    "DG013": "deck-toml-version",
+    "DG014": "deck-toml-unknown-key",
+    "DG015": "deck-toml-value",
+    "DG020": "front-matter-invalid",
+    "DG021": "front-matter-not-mapping",
+    "DG022": "front-matter-unknown-key",
+    "DG023": "front-matter-value",
+    "DG024": "tag-invalid",
+    "DG030": "missing-h1",
+    "DG031": "second-h1",
+    "DG032": "topic-without-slug",
+    "DG040": "no-notes-files",
+    "DG041": "no-cards",
+    "DG050": "source-date-epoch",
+    "DG101": "duplicate-id",
+    "DG102": "duplicate-question",
+    "DG103": "invalid-id",
+    "DG104": "dangling-id",
+    "DG110": "question-without-answer",
+    "DG111": "answer-without-question",
+    "DG112": "empty-answer",
+    "DG120": "cloze-unclosed",
+    "DG121": "cloze-number",
+    "DG122": "cloze-gap",
+    "DG900": "skipped-prose",
+}

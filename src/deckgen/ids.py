@@ -1,0 +1,72 @@
+"""Every identity deckgen derives, in one place: slugs, tags, note GUIDs, deck and note-type ids.
+
+Anki matches an imported note to an existing one by its GUID, and keeps the review
+history on it. So a GUID must survive everything an author does to a note except
+changing what it asks: it comes from the explicit id when there is one, else from the
+sub-deck and the normalised question. Never from the answer, a path or a position.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from slugify import slugify
+
+from deckgen.model import Card, CardKind
+
+# Note-type ids are frozen constants: Anki treats a note type with a known id but other
+# fields as a conflict and skips every note of it. Never change these.
+BASIC_MODEL_ID = 1_732_700_000_001
+CLOZE_MODEL_ID = 1_732_700_000_002
+
+_GUID_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+_WHITESPACE = re.compile(r"\s+")
+_TRAILING_PUNCTUATION = re.compile(r"[\s?.!:]+$")
+# Deck ids stay below 2**53 so that JavaScript (Anki's web views) reads them exactly.
+_MAX_DECK_ID = 2**53
+
+
+def slug(text: str) -> str:
+    """Lowercase ASCII, accents transliterated, every other run of characters one hyphen."""
+    return str(slugify(text))
+
+
+def topic_tag(deck_slug: str, subdeck_slug: str, topic_slug: str) -> str:
+    return f"{deck_slug}::{subdeck_slug}::{topic_slug}"
+
+
+def normalise_question(text: str) -> str:
+    """The part of a question that identifies it: case, spacing and end punctuation ignored."""
+    collapsed = _WHITESPACE.sub(" ", text.casefold()).strip()
+    return _TRAILING_PUNCTUATION.sub("", collapsed)
+
+
+def note_key(card: Card) -> str:
+    """What names a note across builds: its explicit id, else its sub-deck and question."""
+    if card.explicit_id is not None:
+        return f"id:{card.explicit_id}"
+    return f"{slug(card.deck)}:{normalise_question(card.question)}"
+
+
+def guid_for_key(key: str) -> str:
+    digest = hashlib.sha256(f"deckgen-note:{key}".encode()).digest()
+    number = int.from_bytes(digest[:8], "big")
+    chars = []
+    while number:
+        number, rest = divmod(number, len(_GUID_ALPHABET))
+        chars.append(_GUID_ALPHABET[rest])
+    return "".join(reversed(chars)) or "0"
+
+
+def guid_for_card(card: Card) -> str:
+    return guid_for_key(note_key(card))
+
+
+def deck_id(full_name: str) -> int:
+    digest = hashlib.sha256(f"deckgen-deck:{full_name}".encode()).digest()
+    return 1 + int.from_bytes(digest[:8], "big") % (_MAX_DECK_ID - 1)
+
+
+def model_id(kind: CardKind) -> int:
+    return BASIC_MODEL_ID if kind is CardKind.BASIC else CLOZE_MODEL_ID

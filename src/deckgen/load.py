@@ -1,0 +1,135 @@
+"""A notes folder → a validated Deck and every diagnostic found on the way.
+
+Reads deck.toml and each service file, parses them, then runs the checks that need the
+whole folder at once (ids and questions must be unique).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from deckgen import ids
+from deckgen.config import DECK_TOML, parse_deck_toml
+from deckgen.errors import Diagnostic, error, warning
+from deckgen.model import Card, Deck, DeckConfig, SourceLoc
+from deckgen.parse import parse_notes_file
+
+MAX_FILE_BYTES = 8 * 1024 * 1024
+_BOM = b"\xef\xbb\xbf"
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    deck: Deck | None  # None when errors kept the deck from being assembled
+    diagnostics: list[Diagnostic]
+
+
+def notes_files(notes_dir: Path) -> list[Path]:
+    """The service files: every *.md directly in the folder, except all-caps documents
+    such as README.md or COVERAGE.md, which describe the notes rather than hold them."""
+    return sorted(
+        p for p in notes_dir.glob("*.md") if not p.stem.isupper() and not p.name.startswith(".")
+    )
+
+
+def display_path(notes_dir: Path, file: Path) -> str:
+    return (notes_dir / file.relative_to(notes_dir)).as_posix()
+
+
+def read_text(path: Path, shown: str) -> tuple[str | None, list[Diagnostic]]:
+    """Decode a file as UTF-8, reporting the first bad byte's line."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, [error(SourceLoc(shown, 1), "DG002", f"cannot read file: {exc.strerror}")]
+    if len(data) > MAX_FILE_BYTES:
+        size = f"{len(data) / 1024 / 1024:.1f} MiB"
+        message = f"file is {size}; notes files may be at most {MAX_FILE_BYTES // 1024 // 1024} MiB"
+        return None, [error(SourceLoc(shown, 1), "DG004", message)]
+    problems: list[Diagnostic] = []
+    if data.startswith(_BOM):
+        data = data[len(_BOM) :]
+        message = "file starts with a UTF-8 byte-order mark (ignored); save it without one"
+        problems.append(warning(SourceLoc(shown, 1), "DG003", message))
+    try:
+        return data.decode("utf-8"), problems
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        byte = f"0x{data[exc.start]:02x}"
+        message = f"file is not UTF-8 (byte {byte} at offset {exc.start}); save it as UTF-8"
+        return None, [*problems, error(SourceLoc(shown, line), "DG001", message)]
+
+
+def load_config(notes_dir: Path) -> tuple[DeckConfig | None, list[Diagnostic]]:
+    path = notes_dir / DECK_TOML
+    shown = display_path(notes_dir, path)
+    if not path.is_file():
+        return None, [
+            error(
+                SourceLoc(shown, 1),
+                "DG010",
+                f"{DECK_TOML} is missing: every notes folder needs one",
+            )
+        ]
+    text, problems = read_text(path, shown)
+    if text is None:
+        return None, problems
+    config, more = parse_deck_toml(text, shown)
+    return config, problems + more
+
+
+def load_notes(notes_dir: Path) -> LoadResult:
+    config, diagnostics = load_config(notes_dir)
+    files = notes_files(notes_dir) if notes_dir.is_dir() else []
+    if not files:
+        where = SourceLoc(notes_dir.as_posix(), 1)
+        diagnostics.append(
+            error(where, "DG040", f"no Markdown notes files (*.md) in {notes_dir.as_posix()}")
+        )
+    deck_slug = config.slug if config else "deck"
+    cards: list[Card] = []
+    for file in files:
+        shown = display_path(notes_dir, file)
+        text, problems = read_text(file, shown)
+        diagnostics.extend(problems)
+        if text is None:
+            continue
+        parsed = parse_notes_file(text, shown, file.relative_to(notes_dir).as_posix(), deck_slug)
+        diagnostics.extend(parsed.diagnostics)
+        cards.extend(parsed.cards)
+    diagnostics.extend(check_unique(cards))
+    if files and not cards and not any(d.is_error for d in diagnostics):
+        where = SourceLoc(notes_dir.as_posix(), 1)
+        diagnostics.append(
+            error(
+                where,
+                "DG041",
+                "the notes hold no cards: add an H3 question, a Q:/A: pair or a cloze",
+            )
+        )
+    if config is None or any(d.is_error for d in diagnostics):
+        return LoadResult(None, diagnostics)
+    return LoadResult(Deck(config, tuple(cards)), diagnostics)
+
+
+def check_unique(cards: list[Card]) -> list[Diagnostic]:
+    """Explicit ids are unique in the folder; questions are unique within a sub-deck."""
+    problems: list[Diagnostic] = []
+    first_id: dict[str, Card] = {}
+    first_question: dict[tuple[str, str], Card] = {}
+    for card in cards:
+        if card.explicit_id is not None:
+            seen = first_id.setdefault(card.explicit_id, card)
+            if seen is not card:
+                message = f"duplicate id '{card.explicit_id}' (first at {seen.loc})"
+                problems.append(error(card.loc, "DG101", message))
+        key = (ids.slug(card.deck), ids.normalise_question(card.question))
+        seen = first_question.setdefault(key, card)
+        if seen is not card:
+            message = (
+                f"duplicate question '{card.question}' in sub-deck {card.deck}"
+                f" (first at {seen.loc})"
+            )
+            problems.append(error(card.loc, "DG102", message))
+    return problems

@@ -1,0 +1,61 @@
+"""The parsed deck as plain, frozen data: no genanki, no click, no I/O."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class SourceLoc:
+    """Where something stands in the notes: a display path and a 1-based line."""
+
+    path: str
+    line: int
+    column: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+class CardKind(enum.Enum):
+    BASIC = "basic"
+    CLOZE = "cloze"
+
+
+@dataclass(frozen=True)
+class Card:
+    """One note of the deck, as the author wrote it (Markdown, not yet HTML).
+
+    For a basic card `question` is the front and `answer` the back; for a cloze card
+    `question` is the text with its `{{cN::…}}` markers and `answer` is empty.
+    """
+
+    kind: CardKind
+    question: str
+    answer: str
+    deck: str  # the sub-deck's own name, e.g. "EC2"
+    topic: str | None  # the H2 the card stands under
+    tags: tuple[str, ...]
+    source: str  # path relative to the notes folder, POSIX style
+    loc: SourceLoc
+    explicit_id: str | None = None
+
+
+@dataclass(frozen=True)
+class DeckConfig:
+    """deck.toml, validated."""
+
+    name: str
+    slug: str
+    version: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Deck:
+    config: DeckConfig
+    cards: tuple[Card, ...]
+
+    def subdeck_name(self, card: Card) -> str:
+        return f"{self.config.name}::{card.deck}"

@@ -1,0 +1,124 @@
+"""The two Anki note types deckgen ships, frozen from the first release.
+
+Anki keys a note type by id. If a later deck arrives with the same id but other
+fields, Anki makes a copy of the note type and skips every note of it, so the names
+and fields below must never change (a test pins them). Templates and CSS may evolve.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import genanki
+from pygments.formatters import HtmlFormatter
+
+from deckgen.ids import BASIC_MODEL_ID, CLOZE_MODEL_ID
+from deckgen.render import CODE_CSS_CLASS
+
+BASIC_NAME = "deckgen Basic"
+CLOZE_NAME = "deckgen Cloze"
+BASIC_FIELDS = ("Front", "Back", "Context", "Source")
+CLOZE_FIELDS = ("Text", "Extra", "Context", "Source")
+
+_NIGHT = (".nightMode", ".night_mode")
+
+BASE_CSS = """\
+.card {
+  font-family: -apple-system, BlinkMacSystemFont, "Segoe UI", Roboto, "Helvetica Neue",
+    Arial, sans-serif;
+  font-size: 20px;
+  line-height: 1.45;
+  text-align: left;
+  color: #1f2328;
+  background-color: #ffffff;
+  max-width: 42em;
+  margin: 0 auto;
+  padding: 0 0.6em;
+}
+.nightMode.card, .night_mode.card, .nightMode .card, .night_mode .card {
+  color: #e6edf3;
+  background-color: #1e1f22;
+}
+.context { font-size: 0.7em; color: #6e7781; margin-bottom: 0.6em; letter-spacing: 0.02em; }
+.nightMode .context, .night_mode .context { color: #9198a1; }
+.question { font-weight: 600; }
+.answer { margin-top: 0.4em; }
+.source { font-size: 0.6em; color: #8c959f; margin-top: 1.2em; }
+hr#answer { border: none; border-top: 1px solid #d0d7de; margin: 0.8em 0; }
+.nightMode hr#answer, .night_mode hr#answer { border-top-color: #3d444d; }
+.cloze { font-weight: 700; color: #0969da; }
+.nightMode .cloze, .night_mode .cloze { color: #58a6ff; }
+code {
+  font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace;
+  font-size: 0.85em;
+  background-color: #eff1f3;
+  border-radius: 4px;
+  padding: 0.1em 0.3em;
+}
+.nightMode code, .night_mode code { background-color: #2d333b; }
+pre { overflow-x: auto; padding: 0.7em; border-radius: 6px; background-color: #f6f8fa; }
+.nightMode pre, .night_mode pre { background-color: #161b22; }
+pre code { background: none; padding: 0; font-size: 0.8em; white-space: pre; }
+table { border-collapse: collapse; margin: 0.5em 0; }
+th, td { border: 1px solid #d0d7de; padding: 0.25em 0.6em; }
+.nightMode th, .nightMode td, .night_mode th, .night_mode td { border-color: #3d444d; }
+img { max-width: 100%; height: auto; }
+"""
+
+
+def code_css() -> str:
+    """Pygments palettes: a light one, and a dark one under Anki's night-mode classes."""
+    light = HtmlFormatter(style="default").get_style_defs(f".{CODE_CSS_CLASS}")  # type: ignore[no-untyped-call]
+    night_selectors = [f"{night} .{CODE_CSS_CLASS}" for night in _NIGHT]
+    dark = HtmlFormatter(style="github-dark").get_style_defs(night_selectors)  # type: ignore[no-untyped-call]
+    return f"{light}\n{dark}\n"
+
+
+def card_css() -> str:
+    return BASE_CSS + code_css()
+
+
+BASIC_FRONT = """\
+<div class="context">{{Context}}</div>
+<div class="question">{{Front}}</div>"""
+
+BASIC_BACK = """\
+{{FrontSide}}
+<hr id="answer">
+<div class="answer">{{Back}}</div>
+<div class="source">{{Source}}</div>"""
+
+CLOZE_FRONT = """\
+<div class="context">{{Context}}</div>
+<div class="question">{{cloze:Text}}</div>"""
+
+CLOZE_BACK = """\
+<div class="context">{{Context}}</div>
+<div class="question">{{cloze:Text}}</div>
+{{#Extra}}<hr id="answer"><div class="answer">{{Extra}}</div>{{/Extra}}
+<div class="source">{{Source}}</div>"""
+
+
+@cache
+def basic_model() -> genanki.Model:
+    return genanki.Model(
+        BASIC_MODEL_ID,
+        BASIC_NAME,
+        fields=[{"name": name} for name in BASIC_FIELDS],
+        templates=[{"name": "Card 1", "qfmt": BASIC_FRONT, "afmt": BASIC_BACK}],
+        css=card_css(),
+        sort_field_index=0,
+    )
+
+
+@cache
+def cloze_model() -> genanki.Model:
+    return genanki.Model(
+        CLOZE_MODEL_ID,
+        CLOZE_NAME,
+        fields=[{"name": name} for name in CLOZE_FIELDS],
+        templates=[{"name": "Cloze", "qfmt": CLOZE_FRONT, "afmt": CLOZE_BACK}],
+        css=card_css(),
+        model_type=genanki.Model.CLOZE,
+        sort_field_index=0,
+    )

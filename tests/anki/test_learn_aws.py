@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from anki.collection import Collection
-
 from anki_helpers import import_deck
+
 from deckgen.build import build
 from deckgen.load import load_notes
 
@@ -46,12 +47,15 @@ def test_every_card_has_an_explicit_id_listed_in_coverage() -> None:
 
 
 @pytest.fixture(scope="module")
-def imported(tmp_path_factory: pytest.TempPathFactory) -> Collection:
+def imported(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Collection]:
     tmp = tmp_path_factory.mktemp("learn-aws")
     apkg = build(NOTES, tmp / "decks", 1_790_000_000).path
     col = Collection(str(tmp / "collection.anki2"))
-    import_deck(col, apkg)
-    return col
+    try:
+        import_deck(col, apkg)
+        yield col
+    finally:
+        col.close()
 
 
 def test_one_subdeck_per_service_with_at_least_8_cards(imported: Collection) -> None:

@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: decks test lint unit clean
+.PHONY: decks test lint unit bench clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit("deckgen needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -30,5 +30,8 @@ lint: $(VENV)/.installed-test  ## ruff and mypy
 test: $(VENV)/.installed-test lint  ## every test, real Anki imports included
 	$(BIN)/python -m pytest
 
+bench: $(VENV)/.installed-base  ## deckgen vs the floor at 1k/10k/100k cards; writes benchmarks/RESULTS.md
+	$(BIN)/python benchmarks/run.py
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .deckgen-cache decks/*.apkg decks/SHA256SUMS
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .deckgen-cache decks/*.apkg decks/SHA256SUMS benchmarks/work

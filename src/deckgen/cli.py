@@ -66,23 +66,42 @@ def cli() -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="Folder the .apkg is written to.",
 )
-def build(notes_dir: Path, out_dir: Path) -> None:
+@click.option("--force", is_flag=True, help="Rebuild even if nothing changed; ignore the cache.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes that parse and render files [default: one per CPU].",
+)
+def build(notes_dir: Path, out_dir: Path, force: bool, quiet: bool, jobs: int | None) -> None:
     """Build OUT/<slug>-<version>.apkg from NOTES_DIR (default: notes).
 
     The package is stamped with SOURCE_DATE_EPOCH when it is set, else the current
-    time. On any error nothing is written and an earlier deck stays as it was.
+    time. On any error nothing is written and an earlier deck stays as it was. When
+    neither the notes nor deckgen changed since the last build, the deck is kept as it
+    is; parsed and rendered files are cached in .deckgen-cache/ beside OUT, which is
+    always safe to delete.
     """
     from deckgen.build import build as run_build
-    from deckgen.build import build_time
+    from deckgen.build import pinned_time
+    from deckgen.progress import progress_bar
 
     try:
-        result = run_build(notes_dir, out_dir, build_time())
+        with progress_bar(enabled=not quiet) as progress:
+            result = run_build(
+                notes_dir, out_dir, pinned_time(), force=force, progress=progress, jobs=jobs
+            )
     except DeckgenError as exc:
         fail(exc)
         return
     print_diagnostics(result.diagnostics)
+    if quiet:
+        return
+    verb = "Up to date" if result.skipped else "Built"
     click.echo(
-        f"Built {result.path.as_posix()}: {plural(result.notes, 'note')},"
+        f"{verb} {result.path.as_posix()}: {plural(result.notes, 'note')},"
         f" {plural(result.cards, 'card')}"
     )
     width = max(len(name) for name in result.cards_per_subdeck)

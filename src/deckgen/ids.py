@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import cache
 
 from slugify import slugify
 
@@ -27,6 +28,7 @@ _TRAILING_PUNCTUATION = re.compile(r"[\s?.!:]+$")
 _MAX_DECK_ID = 2**53
 
 
+@cache  # a sub-deck's slug is asked for once per card
 def slug(text: str) -> str:
     """Lowercase ASCII, accents transliterated, every other run of characters one hyphen."""
     return str(slugify(text))

@@ -6,6 +6,7 @@ whole folder at once (ids and questions must be unique).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +17,8 @@ from deckgen.model import Card, Deck, DeckConfig, SourceLoc
 from deckgen.parse import parse_notes_file
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
+# (file, display path, path relative to the notes folder, deck slug) → cards, diagnostics
+LoadFile = Callable[[Path, str, str, str], tuple[list[Card], list[Diagnostic]]]
 _BOM = b"\xef\xbb\xbf"
 
 
@@ -79,7 +82,19 @@ def load_config(notes_dir: Path) -> tuple[DeckConfig | None, list[Diagnostic]]:
     return config, problems + more
 
 
-def load_notes(notes_dir: Path) -> LoadResult:
+def load_file(
+    path: Path, shown: str, source: str, deck_slug: str
+) -> tuple[list[Card], list[Diagnostic]]:
+    """One service file → its cards and diagnostics."""
+    text, problems = read_text(path, shown)
+    if text is None:
+        return [], problems
+    parsed = parse_notes_file(text, shown, source, deck_slug)
+    return parsed.cards, problems + parsed.diagnostics
+
+
+def load_notes(notes_dir: Path, load: LoadFile = load_file) -> LoadResult:
+    """`load` reads one file; a build passes one that caches (see cache.py)."""
     config, diagnostics = load_config(notes_dir)
     files = notes_files(notes_dir) if notes_dir.is_dir() else []
     if not files:
@@ -91,13 +106,9 @@ def load_notes(notes_dir: Path) -> LoadResult:
     cards: list[Card] = []
     for file in files:
         shown = display_path(notes_dir, file)
-        text, problems = read_text(file, shown)
+        file_cards, problems = load(file, shown, file.relative_to(notes_dir).as_posix(), deck_slug)
         diagnostics.extend(problems)
-        if text is None:
-            continue
-        parsed = parse_notes_file(text, shown, file.relative_to(notes_dir).as_posix(), deck_slug)
-        diagnostics.extend(parsed.diagnostics)
-        cards.extend(parsed.cards)
+        cards.extend(file_cards)
     diagnostics.extend(check_unique(cards))
     if files and not cards and not any(d.is_error for d in diagnostics):
         where = SourceLoc(notes_dir.as_posix(), 1)

@@ -35,8 +35,12 @@ _LIST_MARKER = re.compile(r"^\s*(?:[-+*]|\d{1,9}[.)])(?:[ \t]+|$)")
 
 @cache
 def block_parser() -> MarkdownIt:
-    """The one parser deckgen reads notes with: CommonMark, GFM tables and strikethrough."""
-    return MarkdownIt("commonmark").enable(["table", "strikethrough"]).use(front_matter_plugin)
+    """The one parser deckgen reads notes with: CommonMark, GFM tables and strikethrough.
+
+    Block structure is all the walk needs (an inline token's `content` is its raw text),
+    so inline parsing is left to rendering: it would otherwise run twice per answer."""
+    md = MarkdownIt("commonmark").enable(["table", "strikethrough"]).use(front_matter_plugin)
+    return md.disable("inline")
 
 
 @dataclass

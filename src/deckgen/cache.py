@@ -1,0 +1,299 @@
+"""Build caches: keep a deck whose inputs did not change, and reuse parsed, rendered files.
+
+Both live in `.deckgen-cache/` beside the output folder (`decks/` → `./.deckgen-cache/`),
+one subfolder per notes folder. Deleting it is always safe: the next build is a full one.
+
+A cache must never make a build wrong, so every key holds everything the output depends
+on: `tool_fingerprint()` (deckgen's own files and the versions of the libraries that shape
+the HTML and the package), the notes folder's files byte for byte, the paths, and the
+pinned timestamp. Entries are plain JSON written atomically; one that cannot be read is a
+miss, never an error.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from deckgen.errors import Diagnostic, Severity
+from deckgen.model import Card, CardKind, SourceLoc
+
+if TYPE_CHECKING:  # load pulls in the Markdown parser; a deck that is up to date needs none
+    from deckgen.load import LoadFile
+
+CACHE_DIR = ".deckgen-cache"
+LOCK_FILE = "deck.lock.json"  # issue 5's lock: it shapes the package, not the cards
+_FORMAT = "deckgen-cache-1"
+# Libraries whose version can change the bytes of a deck.
+_LIBRARIES = (
+    "markdown-it-py",
+    "mdit-py-plugins",
+    "Pygments",
+    "genanki",
+    "python-slugify",
+    "PyYAML",
+)
+_CACHEDIR_TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# deckgen's build cache.\n"
+
+Fields = tuple[str, str, str, str]
+
+
+def _digest(*parts: str | bytes) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        data = part.encode() if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "big"))
+        h.update(data)
+    return h.hexdigest()
+
+
+@cache
+def tool_fingerprint() -> str:
+    """deckgen's own files byte for byte, plus Python's and the libraries' versions.
+
+    Hashing the source rather than trusting the version number keeps a development
+    checkout (whose version never moves) from reusing entries an older build made."""
+    package = Path(__file__).parent
+    parts: list[str | bytes] = [_FORMAT, sys.version]
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            parts += [path.relative_to(package).as_posix(), path.read_bytes()]
+    for name in _LIBRARIES:
+        try:
+            parts += [name, version(name)]
+        except PackageNotFoundError:
+            parts += [name, "-"]
+    return _digest(*parts)
+
+
+def scan_inputs(notes_dir: Path) -> dict[str, str]:
+    """Every file of the notes folder (hidden ones aside) → the sha256 of its bytes."""
+    digests: dict[str, str] = {}
+    for root, dirs, files in os.walk(notes_dir):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if name.startswith("."):
+                continue
+            path = Path(root, name)
+            rel = path.relative_to(notes_dir).as_posix()
+            try:
+                digests[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
+            except OSError as exc:  # the load reports it; the key must still change
+                digests[rel] = f"unreadable:{exc.errno}"
+    return digests
+
+
+def file_sha256(path: Path) -> str | None:
+    try:
+        with path.open("rb") as f:
+            return hashlib.file_digest(f, "sha256").hexdigest()
+    except OSError:
+        return None
+
+
+def _write_json(path: Path, data: object) -> None:
+    """Write atomically; a cache that cannot be written (read-only, full) is only slower."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError:
+        return
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(data, f, ensure_ascii=False, separators=(",", ":"))
+        Path(temp).replace(path)
+    except OSError:
+        pass
+    finally:
+        Path(temp).unlink(missing_ok=True)
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+# --- plain JSON for cards and diagnostics --------------------------------------------
+
+
+def diagnostic_to_json(d: Diagnostic) -> list[Any]:
+    return [d.loc.path, d.loc.line, d.loc.column, d.code, d.message, d.severity.value]
+
+
+def diagnostic_from_json(row: list[Any]) -> Diagnostic:
+    path, line, column, code, message, severity = row
+    return Diagnostic(SourceLoc(path, line, column), code, message, Severity(severity))
+
+
+def _card_to_json(card: Card, fields: Fields) -> list[Any]:
+    loc = card.loc
+    return [
+        card.kind.value,
+        card.question,
+        card.answer,
+        card.deck,
+        card.topic,
+        list(card.tags),
+        card.source,
+        [loc.path, loc.line, loc.column],
+        card.explicit_id,
+        list(fields),
+    ]
+
+
+def _card_from_json(row: list[Any]) -> tuple[Card, Fields]:
+    kind, question, answer, deck, topic, tags, source, loc, explicit_id, fields = row
+    card = Card(
+        CardKind(kind), question, answer, deck, topic, tuple(tags), source, SourceLoc(*loc),
+        explicit_id,
+    )  # fmt: skip
+    front, back, context, origin = fields
+    return card, (front, back, context, origin)
+
+
+# --- the cache of one notes folder -----------------------------------------------------
+
+
+FileJob = tuple[Path, str, str, str]  # file, display path, path in the folder, deck slug
+FileResult = tuple[list[Card], list[Diagnostic], list[Fields]]  # cards, problems, HTML
+FileWork = Callable[[Path, str, str, str], FileResult]
+
+
+@dataclass
+class BuildCache:
+    """The cache of one notes folder for builds into one output file."""
+
+    folder: Path
+    inputs: dict[str, str]  # relative path → sha256, from scan_inputs
+    rendered: dict[Card, Fields] = field(default_factory=dict)
+    used: set[str] = field(default_factory=set)
+    hits: int = 0
+    misses: int = 0
+
+    @classmethod
+    def open(cls, notes_dir: Path, out_dir: Path) -> BuildCache:
+        root = out_dir.absolute().parent / CACHE_DIR
+        folder = root / _digest("notes", str(notes_dir.resolve()))[:16]
+        return cls(folder, scan_inputs(notes_dir))
+
+    @functools.cached_property
+    def _salt(self) -> str:
+        """What every file's cards depend on besides the file: the tool and the folder's
+        other files (deck.toml, media). The lock only shapes the package."""
+        others = [
+            f"{rel}={digest}"
+            for rel, digest in self.inputs.items()
+            if rel != LOCK_FILE and not (rel.endswith(".md") and "/" not in rel)
+        ]
+        return _digest(tool_fingerprint(), *others)
+
+    # --- whole builds -----------------------------------------------------------------
+
+    def build_key(self, notes_dir: Path, pinned_time: int | None) -> str:
+        files = [f"{rel}={digest}" for rel, digest in self.inputs.items()]
+        pinned = "" if pinned_time is None else str(pinned_time)
+        return _digest("build", tool_fingerprint(), notes_dir.as_posix(), pinned, *files)
+
+    def _stamp_path(self, out_dir: Path) -> Path:
+        return self.folder / f"build-{_digest(str(out_dir.absolute()))[:16]}.json"
+
+    def up_to_date(self, out_dir: Path, key: str) -> tuple[Path, dict[str, Any]] | None:
+        """The deck the last build into `out_dir` wrote and that build's summary, if it
+        had this key (so deck.toml, and with it the file name, is unchanged) and the file
+        is still exactly what it wrote; else None. Needs no parsing at all."""
+        record = _read_json(self._stamp_path(out_dir))
+        if not isinstance(record, dict) or record.get("key") != key:
+            return None
+        name, result = record.get("output"), record.get("result")
+        if not isinstance(name, str) or "/" in name or not isinstance(result, dict):
+            return None
+        output = out_dir / name
+        try:
+            size = output.stat().st_size
+        except OSError:
+            return None
+        if size != record.get("size") or file_sha256(output) != record.get("sha256"):
+            return None
+        return output, result
+
+    def record_build(self, output: Path, key: str, result: dict[str, Any]) -> None:
+        stamp = {"key": key, "output": output.name, "size": output.stat().st_size}
+        record = {**stamp, "sha256": file_sha256(output), "result": result}
+        _write_json(self._stamp_path(output.parent), record)
+
+    # --- files ------------------------------------------------------------------------
+
+    def file_key(self, notes_dir: Path, job: FileJob) -> str:
+        path, shown, source, deck_slug = job
+        rel = path.relative_to(notes_dir).as_posix()
+        content = self.inputs.get(rel) or file_sha256(path) or "unreadable"
+        return _digest(self._salt, shown, source, deck_slug, content)
+
+    def missing(self, notes_dir: Path, jobs: list[FileJob]) -> list[FileJob]:
+        """The files this build will have to parse and render."""
+        return [
+            job
+            for job in jobs
+            if not (self.folder / f"{self.file_key(notes_dir, job)}.json").exists()
+        ]
+
+    def cached_loader(self, notes_dir: Path, work: FileWork, *, reuse: bool = True) -> LoadFile:
+        """A file loader for load_notes: a hit returns the cards without reading or parsing
+        the file; a miss runs `work` and stores its result. Every card's rendered fields
+        are kept in `self.rendered` for the package. With `reuse` False every file is
+        worked afresh and its entry rewritten."""
+
+        def load_file(
+            path: Path, shown: str, source: str, deck_slug: str
+        ) -> tuple[list[Card], list[Diagnostic]]:
+            key = self.file_key(notes_dir, (path, shown, source, deck_slug))
+            self.used.add(key)
+            entry = self._get(key) if reuse else None
+            if entry is not None:
+                self.hits += 1
+                return entry
+            self.misses += 1
+            cards, diagnostics, fields = work(path, shown, source, deck_slug)
+            self.rendered.update(zip(cards, fields, strict=True))
+            entry_json = {
+                "cards": [_card_to_json(c, f) for c, f in zip(cards, fields, strict=True)],
+                "diagnostics": [diagnostic_to_json(d) for d in diagnostics],
+            }
+            _write_json(self.folder / f"{key}.json", entry_json)
+            return cards, diagnostics
+
+        return load_file
+
+    def _get(self, key: str) -> tuple[list[Card], list[Diagnostic]] | None:
+        data = _read_json(self.folder / f"{key}.json")
+        try:
+            pairs = [_card_from_json(row) for row in data["cards"]]
+            diagnostics = [diagnostic_from_json(row) for row in data["diagnostics"]]
+        except (TypeError, KeyError, ValueError):  # missing, or not what this code wrote
+            return None
+        for card, fields in pairs:
+            self.rendered[card] = fields
+        return [card for card, _ in pairs], diagnostics
+
+    def prune(self) -> None:
+        """Drop the entries of file versions this build did not use (edited away)."""
+        with contextlib.suppress(OSError):
+            for path in self.folder.glob("*.json"):
+                if len(path.stem) == 64 and path.stem not in self.used:
+                    path.unlink(missing_ok=True)
+            tag = self.folder.parent / "CACHEDIR.TAG"
+            if self.folder.is_dir() and not tag.exists():
+                tag.write_text(_CACHEDIR_TAG, encoding="utf-8")

@@ -1,0 +1,233 @@
+"""The build caches never make a build wrong: every change that shapes the deck rebuilds it,
+and a build from the cache equals a build from scratch."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import textwrap
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from deckgen import cache as cache_module
+from deckgen import workers
+from deckgen.build import BuildResult, build
+from deckgen.cache import CACHE_DIR
+from helpers import NotesFactory
+
+T1 = 1_790_000_000
+FILES = {
+    "ec2.md": """\
+        # EC2
+        ## Purchasing options
+        ### What is Spot?
+        <!-- id: ec2-spot -->
+        Spare capacity, with `code`.
+
+        - Spot is {{c1::spare}} capacity.
+        """,
+    "s3.md": """\
+        # S3
+        ## Basics
+        Q: What is S3?
+        A: Object storage.
+
+        ```python
+        print("hi")
+        ```
+        """,
+}
+
+
+def notes_rows(apkg: Path, tmp_path: Path) -> list[tuple[str, str, str, int]]:
+    """The notes of a package, in GUID order: (guid, fields, tags, mod)."""
+    db = tmp_path / f"read-{apkg.stat().st_mtime_ns}.anki2"
+    with zipfile.ZipFile(apkg) as package:
+        db.write_bytes(package.read("collection.anki2"))
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute("SELECT guid, flds, tags, mod FROM notes ORDER BY guid").fetchall()
+    conn.close()
+    return [(str(g), str(f), str(t), int(m)) for g, f, t, m in rows]
+
+
+def cache_entries(tmp_path: Path) -> list[Path]:
+    return sorted((tmp_path / CACHE_DIR).glob("*/*.json"))
+
+
+@pytest.fixture
+def notes(make_notes: NotesFactory) -> Path:
+    return make_notes(FILES)
+
+
+def test_an_unchanged_build_keeps_the_deck_as_it_is(notes: Path, tmp_path: Path) -> None:
+    out = tmp_path / "decks"
+    first = build(notes, out, T1)
+    stat = first.path.stat()
+    second = build(notes, out, T1)
+    assert (first.skipped, second.skipped) == (False, True)
+    assert second.path == first.path
+    assert second.path.stat().st_mtime_ns == stat.st_mtime_ns
+    assert (second.notes, second.cards_per_subdeck) == (first.notes, first.cards_per_subdeck)
+
+
+def test_a_kept_build_reports_the_same_warnings(make_notes: NotesFactory, tmp_path: Path) -> None:
+    ec2 = "---\nsubdeck: x\n---\n" + textwrap.dedent(FILES["ec2.md"])
+    notes = make_notes({**FILES, "ec2.md": ec2})
+    first, second = build(notes, tmp_path / "d", T1), build(notes, tmp_path / "d", T1)
+    assert second.skipped
+    assert [str(d) for d in second.diagnostics] == [str(d) for d in first.diagnostics]
+    assert any(d.code == "DG022" for d in second.diagnostics)
+
+
+def test_an_edit_is_picked_up(notes: Path, tmp_path: Path) -> None:
+    out = tmp_path / "decks"
+    build(notes, out, T1)
+    ec2 = notes / "ec2.md"
+    ec2.write_text(ec2.read_text().replace("Spare capacity", "Unused capacity"))
+    result = build(notes, out, T1)
+    assert not result.skipped
+    fields = " ".join(row[1] for row in notes_rows(result.path, tmp_path))
+    assert "Unused capacity" in fields and "Spare capacity" not in fields
+
+
+def test_a_build_from_the_cache_equals_one_from_scratch(notes: Path, tmp_path: Path) -> None:
+    build(notes, tmp_path / "warm", T1)
+    (notes / "s3.md").write_text(textwrap.dedent(FILES["s3.md"]).replace("Object", "Blob"))
+    warm = build(notes, tmp_path / "warm", T1)
+    shutil.rmtree(tmp_path / CACHE_DIR)
+    cold = build(notes, tmp_path / "cold", T1)
+    assert notes_rows(warm.path, tmp_path) == notes_rows(cold.path, tmp_path)
+    assert "Blob storage" in str(notes_rows(cold.path, tmp_path))
+
+
+def test_deleting_the_cache_is_safe(notes: Path, tmp_path: Path) -> None:
+    out = tmp_path / "decks"
+    before = notes_rows(build(notes, out, T1).path, tmp_path)
+    shutil.rmtree(tmp_path / CACHE_DIR)
+    result = build(notes, out, T1)
+    assert not result.skipped
+    assert notes_rows(result.path, tmp_path) == before
+
+
+def test_corrupt_cache_entries_are_misses(notes: Path, tmp_path: Path) -> None:
+    out = tmp_path / "decks"
+    before = notes_rows(build(notes, out, T1).path, tmp_path)
+    entries = cache_entries(tmp_path)
+    assert len(entries) == 3  # two files and the build record
+    for entry in entries:
+        entry.write_text('{"cards": [["nonsense"]], "diagnostics": []}')
+    result = build(notes, out, T1)
+    assert not result.skipped
+    assert notes_rows(result.path, tmp_path) == before
+
+
+@pytest.mark.parametrize("damage", ["delete", "modify"])
+def test_a_missing_or_modified_output_is_rebuilt(notes: Path, tmp_path: Path, damage: str) -> None:
+    out = tmp_path / "decks"
+    first = build(notes, out, T1)
+    good = first.path.read_bytes()
+    if damage == "delete":
+        first.path.unlink()
+    else:
+        first.path.write_bytes(good[:-1] + bytes([good[-1] ^ 1]))
+    second = build(notes, out, T1)
+    assert not second.skipped
+    assert notes_rows(second.path, tmp_path) == notes_rows(first.path, tmp_path)
+
+
+def test_force_rebuilds(notes: Path, tmp_path: Path) -> None:
+    out = tmp_path / "decks"
+    build(notes, out, T1)
+    assert not build(notes, out, T1, force=True).skipped
+
+
+def test_another_timestamp_rebuilds(notes: Path, tmp_path: Path) -> None:
+    out = tmp_path / "decks"
+    build(notes, out, T1)
+    result = build(notes, out, T1 + 60)
+    assert not result.skipped
+    assert {row[3] for row in notes_rows(result.path, tmp_path)} == {T1 + 60}
+
+
+def test_an_unpinned_build_keeps_an_unchanged_deck(notes: Path, tmp_path: Path) -> None:
+    out = tmp_path / "decks"
+    build(notes, out)
+    assert build(notes, out).skipped
+
+
+def test_deck_toml_changes_reach_cached_files(notes: Path, tmp_path: Path) -> None:
+    out = tmp_path / "decks"
+    build(notes, out, T1)
+    toml = notes / "deck.toml"
+    toml.write_text(toml.read_text().replace('slug = "learn-aws"', 'slug = "aws"'))
+    result = build(notes, out, T1)
+    tags = " ".join(row[2] for row in notes_rows(result.path, tmp_path))
+    assert "aws::ec2::purchasing-options" in tags and "learn-aws" not in tags
+
+
+def test_a_new_file_in_the_folder_rebuilds(notes: Path, tmp_path: Path) -> None:
+    out = tmp_path / "decks"
+    build(notes, out, T1)
+    (notes / "media").mkdir()
+    (notes / "media" / "diagram.svg").write_text("<svg/>")
+    assert not build(notes, out, T1).skipped
+
+
+def test_another_deckgen_rebuilds_everything(
+    notes: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "decks"
+    build(notes, out, T1)
+    monkeypatch.setattr(cache_module, "tool_fingerprint", lambda: "another deckgen")
+    calls: list[str] = []
+    original = cache_module.BuildCache._get
+
+    def spy(self: cache_module.BuildCache, key: str) -> object:
+        calls.append(key)
+        return original(self, key)
+
+    monkeypatch.setattr(cache_module.BuildCache, "_get", spy)
+    result: BuildResult = build(notes, out, T1)
+    assert not result.skipped
+    stored = {path.stem for path in cache_entries(tmp_path)}
+    assert len(calls) == 2 and set(calls) <= stored
+
+
+def test_old_file_versions_are_pruned(notes: Path, tmp_path: Path) -> None:
+    out = tmp_path / "decks"
+    build(notes, out, T1)
+    ec2 = notes / "ec2.md"
+    for word in ("one", "two", "three"):
+        ec2.write_text(ec2.read_text() + f"\n### Question {word}?\nAnswer {word}.\n")
+        build(notes, out, T1)
+    assert len(cache_entries(tmp_path)) == 3
+
+
+def test_a_cache_that_cannot_be_written_only_slows_the_build(notes: Path, tmp_path: Path) -> None:
+    (tmp_path / CACHE_DIR).write_text("a file where the cache folder would go")
+    out = tmp_path / "decks"
+    assert not build(notes, out, T1).skipped
+    result = build(notes, out, T1)
+    assert not result.skipped and result.path.is_file()
+
+
+def test_worker_processes_build_the_same_deck(
+    notes: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(workers, "PARALLEL_MIN_BYTES", 0)
+    spawned: list[int] = []
+    real_pool = workers.ProcessPoolExecutor
+
+    def pool(max_workers: int, **kwargs: object) -> object:
+        spawned.append(max_workers)
+        return real_pool(max_workers, **kwargs)
+
+    monkeypatch.setattr(workers, "ProcessPoolExecutor", pool)
+    parallel = build(notes, tmp_path / "parallel", T1, jobs=2)
+    assert spawned == [2]
+    shutil.rmtree(tmp_path / CACHE_DIR)
+    single = build(notes, tmp_path / "single", T1, jobs=1)
+    assert spawned == [2]
+    assert notes_rows(parallel.path, tmp_path) == notes_rows(single.path, tmp_path)

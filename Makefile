@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: decks test lint unit clean
+.PHONY: decks test lint diagrams test-browser clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit("deckgen needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -29,6 +29,15 @@ lint: $(VENV)/.installed-test  ## ruff and mypy
 
 test: $(VENV)/.installed-test lint  ## every test, real Anki imports included
 	$(BIN)/python -m pytest
+
+# The pinned mermaid bundle, for rendering diagrams missing from notes/.diagrams/ (never committed).
+tools/mermaid/node_modules/.package-lock.json: tools/mermaid/package-lock.json
+	npm ci --prefix tools/mermaid --ignore-scripts --no-audit --no-fund
+
+diagrams: tools/mermaid/node_modules/.package-lock.json  ## the renderer for new or edited diagrams
+
+test-browser: $(VENV)/.installed-test diagrams  ## only the headless-Chromium tests
+	$(BIN)/python -m pytest -m browser tests/browser
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .deckgen-cache decks/*.apkg decks/SHA256SUMS

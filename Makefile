@@ -2,6 +2,7 @@
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
+LINT_PATHS := src tests $(wildcard benchmarks)
 
 .PHONY: decks test lint diagrams test-browser clean
 
@@ -23,8 +24,8 @@ decks: $(VENV)/.installed-base  ## build the deck from notes/ into decks/
 	$(BIN)/deckgen build notes -o decks
 
 lint: $(VENV)/.installed-test  ## ruff and mypy
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check $(LINT_PATHS)
+	$(BIN)/ruff format --check $(LINT_PATHS)
 	$(BIN)/mypy
 
 test: $(VENV)/.installed-test lint  ## every test, real Anki imports included

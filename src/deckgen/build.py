@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import os
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from deckgen.errors import DeckgenError, Diagnostic, error
-from deckgen.load import load_notes
+from deckgen.errors import DeckgenError, Diagnostic, error, has_errors
+from deckgen.load import LoadResult, load_notes
+from deckgen.media import stage_media
 from deckgen.model import Card, CardKind, Deck, SourceLoc
 from deckgen.package import make_package, write_package
 from deckgen.parse import CLOZE_OPEN
-from deckgen.render import render_card
+from deckgen.render import deck_media, render_deck
 
 
 @dataclass(frozen=True)
@@ -72,10 +74,26 @@ def load_deck(notes_dir: Path) -> tuple[Deck, list[Diagnostic]]:
     return loaded.deck, loaded.diagnostics
 
 
+def check_notes(notes_dir: Path) -> LoadResult:
+    """Everything `build` would report, without rendering diagrams or writing anything."""
+    loaded = load_notes(notes_dir)
+    if loaded.deck is None:
+        return loaded
+    _, problems = render_deck(loaded.deck, notes_dir, render_diagrams=False)
+    deck = None if has_errors(problems) else loaded.deck
+    return LoadResult(deck, [*loaded.diagnostics, *problems])
+
+
 def build(notes_dir: Path, out_dir: Path, timestamp: int) -> BuildResult:
     deck, diagnostics = load_deck(notes_dir)
-    rendered = [render_card(card) for card in deck.cards]
-    package = make_package(deck, rendered)
+    rendered, problems = render_deck(deck, notes_dir)
+    diagnostics = [*diagnostics, *problems]
+    if has_errors(problems):
+        raise DeckgenError(diagnostics)
     path = output_path(deck, out_dir)
-    write_package(package, path, timestamp)
+    with tempfile.TemporaryDirectory(prefix="deckgen-media-") as media_dir:
+        # genanki packages files from disk, under their own names.
+        media = stage_media(deck_media(rendered), Path(media_dir), mtime=timestamp)
+        package = make_package(deck, rendered, media)
+        write_package(package, path, timestamp)
     return BuildResult(path, deck, count_cards(deck), diagnostics)

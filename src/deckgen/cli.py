@@ -98,10 +98,9 @@ def check(notes_dir: Path) -> None:
     Prints every problem as path:line: severity code message, including info lines
     for prose that makes no card. Exits 1 if there is any error.
     """
-    from deckgen.build import count_cards
-    from deckgen.load import load_notes
+    from deckgen.build import check_notes, count_cards
 
-    loaded = load_notes(notes_dir)
+    loaded = check_notes(notes_dir)
     print_diagnostics(loaded.diagnostics, show_info=True)
     if loaded.deck is None:
         raise _Exit1(summary_line(loaded.diagnostics))

@@ -107,5 +107,13 @@ CODES: dict[str, str] = {
     "DG120": "cloze-unclosed",
     "DG121": "cloze-number",
     "DG122": "cloze-gap",
+    "DG201": "image-remote",
+    "DG202": "image-data-url",
+    "DG203": "image-outside-notes",
+    "DG204": "image-missing",
+    "DG301": "diagrams-shown-as-code",
+    "DG302": "diagram-not-rendered",
+    "DG310": "mermaid-syntax",
+    "DG311": "diagram-renderer-failed",
     "DG900": "skipped-prose",
 }

@@ -29,6 +29,8 @@ class Card:
 
     For a basic card `question` is the front and `answer` the back; for a cloze card
     `question` is the text with its `{{cN::…}}` markers and `answer` is empty.
+    `answer_line` is the 1-based line where the answer's Markdown starts (None when there
+    is no answer), so rendering can report problems at the line an author wrote them.
     """
 
     kind: CardKind
@@ -40,6 +42,7 @@ class Card:
     source: str  # path relative to the notes folder, POSIX style
     loc: SourceLoc
     explicit_id: str | None = None
+    answer_line: int | None = None
 
 
 @dataclass(frozen=True)

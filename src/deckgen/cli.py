@@ -112,6 +112,37 @@ def check(notes_dir: Path) -> None:
     )
 
 
+@cli.command()
+@NOTES_DIR
+@click.option(
+    "-o",
+    "--out",
+    "out_dir",
+    default="decks/preview",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder the page and its media files are written to.",
+)
+def preview(notes_dir: Path, out_dir: Path) -> None:
+    """Write OUT/index.html: every card of NOTES_DIR, front and back, light and dark.
+
+    One static page (no scripts) with the deck's own templates and CSS, and the
+    images and diagrams beside it, for reviewing a deck in a browser without Anki.
+    """
+    from deckgen.preview import write_preview
+
+    try:
+        result = write_preview(notes_dir, out_dir)
+    except DeckgenError as exc:
+        fail(exc)
+        return
+    print_diagnostics(result.diagnostics)
+    click.echo(
+        f"Wrote {result.path.as_posix()}: {plural(result.cards, 'card')},"
+        f" {plural(result.media, 'media file')}"
+    )
+
+
 @cli.command("list")
 @NOTES_DIR
 @click.option("--json", "as_json", is_flag=True, help="Print the cards as JSON, for scripts.")

@@ -29,6 +29,7 @@ MISSING = "DG204"
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _MAX_STEM = 40
+_ZIP_EPOCH = 315_619_200  # 1980-01-02 UTC: inside zip's range in every time zone
 
 
 @dataclass(frozen=True)
@@ -80,8 +81,9 @@ class MediaFolder:
                 OUTSIDE, f"image '{src}' is a symlink to a file outside the notes folder"
             )
         if not target.is_file():
-            shown = (self.root / relative).as_posix()
-            raise MediaProblem(MISSING, f"image '{src}' not found (looked for {shown})")
+            raise MediaProblem(
+                MISSING, f"image '{src}' not found: no file {relative} in the notes folder"
+            )
         try:
             data = target.read_bytes()
         except OSError as exc:
@@ -176,8 +178,11 @@ def _img_tag(attrs: list[tuple[str, str | None]], src: str, self_closing: bool) 
 def stage_media(files: Iterable[MediaFile], folder: Path, mtime: float | None = None) -> list[Path]:
     """Write each file into `folder` under its media name; their paths, sorted by name.
 
-    `mtime` stamps the files, so tools that copy file times (zip) do not see the clock.
+    `mtime` stamps the files, so tools that copy file times (zip) do not see the clock;
+    zip cannot store times before 1980, so earlier stamps are raised to 1980-01-02.
     """
+    if mtime is not None:
+        mtime = max(mtime, _ZIP_EPOCH)
     folder.mkdir(parents=True, exist_ok=True)
     paths: list[Path] = []
     for file in sorted({f.name: f for f in files}.values(), key=lambda f: f.name):

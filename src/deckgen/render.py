@@ -11,6 +11,7 @@ the way (at the line the author wrote it), come back with the rendered fields.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -124,8 +125,19 @@ class _FieldEnv:
         for theme, svg in svgs.items():
             file = MediaFile(hashed_name("mermaid", svg.encode(), ".svg"), svg.encode())
             self.media[file.name] = file
-            images.append(f'<img class="diagram-{theme}" src="{file.name}" alt="Diagram">')
+            width = _svg_width(svg)
+            style = f' style="min-width: {width * 55 // 100}px"' if width else ""
+            images.append(f'<img class="diagram-{theme}" src="{file.name}" alt="Diagram"{style}>')
         return f'<div class="diagram">{"".join(images)}</div>\n'
+
+
+_SVG_WIDTH = re.compile(r'<svg\b[^>]*?\swidth="(\d+)"')
+
+
+def _svg_width(svg: str) -> int | None:
+    """The SVG's own width in pixels (the renderer sets it), for the shrink limit."""
+    match = _SVG_WIDTH.search(svg)
+    return int(match.group(1)) if match else None
 
 
 def one_line(message: str) -> str:

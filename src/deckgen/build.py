@@ -11,10 +11,13 @@ from pathlib import Path
 
 from deckgen.errors import DeckgenError, Diagnostic, error
 from deckgen.load import load_notes
+from deckgen.lock import read_lock
 from deckgen.model import Card, CardKind, Deck, SourceLoc
-from deckgen.package import make_package, write_package
+from deckgen.package import atomic_path, make_package, write_package
 from deckgen.parse import CLOZE_OPEN
+from deckgen.plan import Plan, check_time, make_plan
 from deckgen.render import render_card
+from deckgen.reproducible import CHECKSUMS, checksums_text
 
 
 @dataclass(frozen=True)
@@ -23,6 +26,7 @@ class BuildResult:
     deck: Deck
     cards_per_subdeck: dict[str, int]
     diagnostics: list[Diagnostic]
+    tombstones: int = 0  # removed notes shipped once more
 
     @property
     def notes(self) -> int:
@@ -72,10 +76,24 @@ def load_deck(notes_dir: Path) -> tuple[Deck, list[Diagnostic]]:
     return loaded.deck, loaded.diagnostics
 
 
+def write_deck(plan: Plan, out_dir: Path) -> Path:
+    """The .apkg a plan describes, and OUT_DIR/SHA256SUMS for it."""
+    package = make_package(
+        plan.deck, plan.shipped, plan.note_type_mods, plan.removed_deck_description()
+    )
+    path = output_path(plan.deck, out_dir)
+    write_package(package, path, plan.timestamp)
+    with atomic_path(out_dir / CHECKSUMS) as temp:
+        temp.write_text(checksums_text([path]), encoding="utf-8")
+    return path
+
+
 def build(notes_dir: Path, out_dir: Path, timestamp: int) -> BuildResult:
+    """Build the deck; notes unchanged since the lock's release keep their release times."""
     deck, diagnostics = load_deck(notes_dir)
     rendered = [render_card(card) for card in deck.cards]
-    package = make_package(deck, rendered)
-    path = output_path(deck, out_dir)
-    write_package(package, path, timestamp)
-    return BuildResult(path, deck, count_cards(deck), diagnostics)
+    lock = read_lock(notes_dir)
+    plan = make_plan(deck, rendered, lock, timestamp)
+    check_time(plan, lock, timestamp)
+    path = write_deck(plan, out_dir)
+    return BuildResult(path, deck, count_cards(deck), diagnostics, len(plan.tombstones))

@@ -84,3 +84,12 @@ def test_an_id_added_to_a_note_keeps_its_guid(notes: Path, tmp_path: Path) -> No
         (before[question].key, "id:ec2-testing")
     ]
     assert not plan.changes.added and not plan.changes.removed
+
+
+def test_a_deck_toml_only_change_is_a_patch(notes: Path, tmp_path: Path) -> None:
+    release(notes, tmp_path / "decks", T1, None)
+    edit(notes / "deck.toml", "A fixture deck for releases.", "A fixture deck.")
+    plan = prepare(notes).plan(T2)
+    assert plan.changes.settings == ("description",)
+    assert plan.changes.needed_bump() is Bump.PATCH
+    assert release(notes, tmp_path / "decks", T2, None).version == "1.0.1"

@@ -6,17 +6,20 @@ import os
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from deckgen.errors import DeckgenError, Diagnostic, error, has_errors
 from deckgen.load import LoadResult, load_notes
-from deckgen.media import stage_media
+from deckgen.lock import read_lock
+from deckgen.media import MediaFile, stage_media
 from deckgen.model import Card, CardKind, Deck, SourceLoc
-from deckgen.package import make_package, write_package
+from deckgen.package import atomic_path, make_package, write_package
 from deckgen.parse import CLOZE_OPEN
-from deckgen.render import deck_media, render_deck
+from deckgen.plan import Plan, check_time, make_plan
+from deckgen.render import RenderedNote, deck_media, render_deck
+from deckgen.reproducible import CHECKSUMS, checksums_text
 
 
 @dataclass(frozen=True)
@@ -25,6 +28,7 @@ class BuildResult:
     deck: Deck
     cards_per_subdeck: dict[str, int]
     diagnostics: list[Diagnostic]
+    tombstones: int = 0  # removed notes shipped once more
 
     @property
     def notes(self) -> int:
@@ -84,16 +88,40 @@ def check_notes(notes_dir: Path) -> LoadResult:
     return LoadResult(deck, [*loaded.diagnostics, *problems])
 
 
-def build(notes_dir: Path, out_dir: Path, timestamp: int) -> BuildResult:
+def load_and_render(notes_dir: Path) -> tuple[Deck, list[RenderedNote], list[Diagnostic]]:
+    """The deck and its rendered notes, raising DeckgenError (with every diagnostic) on any
+    error; diagrams missing from the cache are rendered when this machine can."""
     deck, diagnostics = load_deck(notes_dir)
     rendered, problems = render_deck(deck, notes_dir)
     diagnostics = [*diagnostics, *problems]
     if has_errors(problems):
         raise DeckgenError(diagnostics)
-    path = output_path(deck, out_dir)
+    return deck, rendered, diagnostics
+
+
+def write_deck(plan: Plan, out_dir: Path, media: Sequence[MediaFile] = ()) -> Path:
+    """The .apkg a plan describes, with its media files, and OUT_DIR/SHA256SUMS for it."""
+    path = output_path(plan.deck, out_dir)
     with tempfile.TemporaryDirectory(prefix="deckgen-media-") as media_dir:
-        # genanki packages files from disk, under their own names.
-        media = stage_media(deck_media(rendered), Path(media_dir), mtime=timestamp)
-        package = make_package(deck, rendered, media)
-        write_package(package, path, timestamp)
-    return BuildResult(path, deck, count_cards(deck), diagnostics)
+        # genanki packages media from disk, each under its file name.
+        package = make_package(
+            plan.deck,
+            plan.shipped,
+            plan.note_type_mods,
+            plan.removed_deck_description(),
+            stage_media(media, Path(media_dir)),
+        )
+        write_package(package, path, plan.timestamp)
+    with atomic_path(out_dir / CHECKSUMS) as temp:
+        temp.write_text(checksums_text([path]), encoding="utf-8")
+    return path
+
+
+def build(notes_dir: Path, out_dir: Path, timestamp: int) -> BuildResult:
+    """Build the deck; notes unchanged since the lock's release keep their release times."""
+    deck, rendered, diagnostics = load_and_render(notes_dir)
+    lock = read_lock(notes_dir)
+    plan = make_plan(deck, rendered, lock, timestamp)
+    check_time(plan, lock, timestamp)
+    path = write_deck(plan, out_dir, deck_media(rendered))
+    return BuildResult(path, deck, count_cards(deck), diagnostics, len(plan.tombstones))

@@ -10,7 +10,6 @@ offline and must never leak files from outside the notes folder, so remote URLs,
 from __future__ import annotations
 
 import hashlib
-import os
 import posixpath
 import re
 from collections.abc import Callable, Iterable
@@ -29,7 +28,6 @@ MISSING = "DG204"
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _MAX_STEM = 40
-_ZIP_EPOCH = 315_619_200  # 1980-01-02 UTC: inside zip's range in every time zone
 
 
 @dataclass(frozen=True)
@@ -175,20 +173,12 @@ def _img_tag(attrs: list[tuple[str, str | None]], src: str, self_closing: bool) 
 # --- files on disk -----------------------------------------------------------------------
 
 
-def stage_media(files: Iterable[MediaFile], folder: Path, mtime: float | None = None) -> list[Path]:
-    """Write each file into `folder` under its media name; their paths, sorted by name.
-
-    `mtime` stamps the files, so tools that copy file times (zip) do not see the clock;
-    zip cannot store times before 1980, so earlier stamps are raised to 1980-01-02.
-    """
-    if mtime is not None:
-        mtime = max(mtime, _ZIP_EPOCH)
+def stage_media(files: Iterable[MediaFile], folder: Path) -> list[Path]:
+    """Write each file into `folder` under its media name; their paths, sorted by name."""
     folder.mkdir(parents=True, exist_ok=True)
     paths: list[Path] = []
     for file in sorted({f.name: f for f in files}.values(), key=lambda f: f.name):
         path = folder / file.name
         path.write_bytes(file.data)
-        if mtime is not None:
-            os.utime(path, (mtime, mtime))
         paths.append(path)
     return paths

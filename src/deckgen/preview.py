@@ -15,8 +15,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from deckgen.build import load_deck
-from deckgen.errors import DeckgenError, Diagnostic, has_errors
+from deckgen.build import load_and_render
+from deckgen.errors import Diagnostic
 from deckgen.media import stage_media
 from deckgen.model import CardKind, Deck
 from deckgen.notetypes import (
@@ -31,7 +31,7 @@ from deckgen.notetypes import (
     card_css,
 )
 from deckgen.parse import CLOZE_OPEN
-from deckgen.render import RenderedNote, deck_media, render_deck
+from deckgen.render import RenderedNote, deck_media
 
 PAGE_NAME = "index.html"
 NIGHT_CLASSES = "nightMode night_mode"  # what Anki puts on the card's <body> in night mode
@@ -207,11 +207,7 @@ class PreviewResult:
 
 def write_preview(notes_dir: Path, out_dir: Path) -> PreviewResult:
     """Render the deck and write OUT_DIR/index.html with its media beside it."""
-    deck, diagnostics = load_deck(notes_dir)
-    rendered, problems = render_deck(deck, notes_dir)
-    diagnostics = [*diagnostics, *problems]
-    if has_errors(problems):
-        raise DeckgenError(diagnostics)
+    deck, rendered, diagnostics = load_and_render(notes_dir)
     page, cards = preview_page(deck, rendered)
     media = stage_media(deck_media(rendered), out_dir)
     path = out_dir / PAGE_NAME

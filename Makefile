@@ -2,8 +2,9 @@
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
+LINT_PATHS := src tests $(wildcard benchmarks)
 
-.PHONY: decks test lint unit bench clean
+.PHONY: decks test lint diagrams test-browser bench clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit("deckgen needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -23,12 +24,21 @@ decks: $(VENV)/.installed-base  ## build the deck from notes/ into decks/
 	$(BIN)/deckgen build notes -o decks
 
 lint: $(VENV)/.installed-test  ## ruff and mypy
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check $(LINT_PATHS)
+	$(BIN)/ruff format --check $(LINT_PATHS)
 	$(BIN)/mypy
 
 test: $(VENV)/.installed-test lint  ## every test, real Anki imports included
 	$(BIN)/python -m pytest
+
+# The pinned mermaid bundle, for rendering diagrams missing from notes/.diagrams/ (never committed).
+tools/mermaid/node_modules/.package-lock.json: tools/mermaid/package-lock.json
+	npm ci --prefix tools/mermaid --ignore-scripts --no-audit --no-fund
+
+diagrams: tools/mermaid/node_modules/.package-lock.json  ## the renderer for new or edited diagrams
+
+test-browser: $(VENV)/.installed-test diagrams  ## only the headless-Chromium tests
+	$(BIN)/python -m pytest -m browser tests/browser
 
 bench: $(VENV)/.installed-base  ## deckgen vs the floor at 1k/10k/100k cards; writes benchmarks/RESULTS.md
 	$(BIN)/python benchmarks/run.py

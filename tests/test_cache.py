@@ -180,19 +180,19 @@ def test_another_deckgen_rebuilds_everything(
 ) -> None:
     out = tmp_path / "decks"
     build(notes, out, T1)
+    before = {path.stem for path in cache_entries(tmp_path)}
     monkeypatch.setattr(cache_module, "tool_fingerprint", lambda: "another deckgen")
-    calls: list[str] = []
-    original = cache_module.BuildCache._get
+    asked: list[str] = []
+    original = cache_module.BuildCache.read_entry
 
     def spy(self: cache_module.BuildCache, key: str) -> object:
-        calls.append(key)
+        asked.append(key)
         return original(self, key)
 
-    monkeypatch.setattr(cache_module.BuildCache, "_get", spy)
+    monkeypatch.setattr(cache_module.BuildCache, "read_entry", spy)
     result: BuildResult = build(notes, out, T1)
     assert not result.skipped
-    stored = {path.stem for path in cache_entries(tmp_path)}
-    assert len(calls) == 2 and set(calls) <= stored
+    assert len(asked) == 2 and not set(asked) & before
 
 
 def test_old_file_versions_are_pruned(notes: Path, tmp_path: Path) -> None:

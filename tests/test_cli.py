@@ -68,7 +68,7 @@ def test_build_errors_exit_1_without_traceback_and_keep_the_old_deck(
     )
     assert "Traceback" not in result.output
     assert (out / "learn-aws-1.0.0.apkg").read_bytes() == before
-    assert sorted(p.name for p in out.iterdir()) == ["learn-aws-1.0.0.apkg"]
+    assert sorted(p.name for p in out.iterdir()) == ["SHA256SUMS", "learn-aws-1.0.0.apkg"]
 
 
 def test_build_rejects_a_bad_source_date_epoch(

@@ -1,7 +1,7 @@
-"""The pipeline, end to end: load → render → package. Only the last step touches the disk.
+"""The pipeline, end to end: load → render → plan → package. Only the last step touches the disk.
 
-The parser, renderer and genanki are imported where they are used: a deck that is up to
-date is kept without them, in the time it takes to hash the notes.
+The parser, renderer, planner and genanki are imported where they are used: a deck that
+is up to date is kept without them, in the time it takes to hash the notes folder.
 """
 
 from __future__ import annotations
@@ -9,19 +9,23 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
+import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from deckgen.cache import BuildCache, diagnostic_from_json, diagnostic_to_json
-from deckgen.errors import DeckgenError, Diagnostic, error
+from deckgen.errors import DeckgenError, Diagnostic, error, has_errors
 from deckgen.model import Card, CardKind, Deck, SourceLoc
 
 if TYPE_CHECKING:
-    from deckgen.load import LoadFile
+    from deckgen.load import LoadResult
+    from deckgen.media import MediaFile
+    from deckgen.plan import Plan
+    from deckgen.render import RenderedNote
 
 # (stage, done, total): stage is "files" (parsed and rendered) or "package" (written)
 Progress = Callable[[str, int, int], None]
@@ -34,6 +38,7 @@ class BuildResult:
     cards_per_subdeck: dict[str, int]
     diagnostics: list[Diagnostic]
     notes: int
+    tombstones: int = 0  # removed notes shipped once more
     skipped: bool = False
 
     @property
@@ -80,21 +85,62 @@ def output_path(deck: Deck, out_dir: Path) -> Path:
     return out_dir / f"{deck.config.slug}-{deck.config.version}.apkg"
 
 
-def load_deck(notes_dir: Path, load: LoadFile | None = None) -> tuple[Deck, list[Diagnostic]]:
+def load_deck(notes_dir: Path) -> tuple[Deck, list[Diagnostic]]:
     """Load and validate, raising DeckgenError (with every diagnostic) on any error."""
-    from deckgen.load import load_file, load_notes
+    from deckgen.load import load_notes
 
-    loaded = load_notes(notes_dir, load or load_file)
+    loaded = load_notes(notes_dir)
     if loaded.deck is None:
         raise DeckgenError(loaded.diagnostics)
     return loaded.deck, loaded.diagnostics
 
 
-@dataclass(frozen=True)
-class _Options:
-    force: bool
-    progress: Progress | None
-    jobs: int | None
+def check_notes(notes_dir: Path) -> LoadResult:
+    """Everything `build` would report, without rendering diagrams or writing anything."""
+    from deckgen.load import LoadResult, load_notes
+    from deckgen.render import render_deck
+
+    loaded = load_notes(notes_dir)
+    if loaded.deck is None:
+        return loaded
+    _, problems = render_deck(loaded.deck, notes_dir, render_diagrams=False)
+    deck = None if has_errors(problems) else loaded.deck
+    return LoadResult(deck, [*loaded.diagnostics, *problems])
+
+
+def load_and_render(notes_dir: Path) -> tuple[Deck, list[RenderedNote], list[Diagnostic]]:
+    """The deck and its rendered notes, raising DeckgenError (with every diagnostic) on any
+    error; diagrams missing from the cache are rendered when this machine can."""
+    from deckgen.render import render_deck
+
+    deck, diagnostics = load_deck(notes_dir)
+    rendered, problems = render_deck(deck, notes_dir)
+    diagnostics = [*diagnostics, *problems]
+    if has_errors(problems):
+        raise DeckgenError(diagnostics)
+    return deck, rendered, diagnostics
+
+
+def write_deck(plan: Plan, out_dir: Path, media: Sequence[MediaFile] = ()) -> Path:
+    """The .apkg a plan describes, with its media files, and OUT_DIR/SHA256SUMS for it."""
+    from deckgen.media import stage_media
+    from deckgen.package import atomic_path, make_package, write_package
+    from deckgen.reproducible import CHECKSUMS, checksums_text
+
+    path = output_path(plan.deck, out_dir)
+    with tempfile.TemporaryDirectory(prefix="deckgen-media-") as media_dir:
+        # genanki packages media from disk, each under its file name.
+        package = make_package(
+            plan.deck,
+            plan.shipped,
+            plan.note_type_mods,
+            plan.removed_deck_description(),
+            stage_media(media, Path(media_dir)),
+        )
+        write_package(package, path, plan.timestamp)
+    with atomic_path(out_dir / CHECKSUMS) as temp:
+        temp.write_text(checksums_text([path]), encoding="utf-8")
+    return path
 
 
 @contextlib.contextmanager
@@ -120,13 +166,19 @@ def build(
     progress: Progress | None = None,
     jobs: int | None = None,
 ) -> BuildResult:
-    """Build the deck; `timestamp` None stamps it with the current time.
+    """Build the deck; notes unchanged since the lock's release keep their release times.
+    `timestamp` None stamps the build with the current time.
 
-    When the notes, the tool and the timestamp are those of the last build of the same
-    output, and the file is still what that build wrote, the file is kept as it is
-    (`skipped`); `force` builds anyway. Otherwise files parsed and rendered before are
-    taken from the cache, and the others parsed and rendered by `jobs` processes
+    When the notes folder, deckgen and the timestamp are those of the last build into
+    `out_dir`, and its deck is still the file that build wrote, the deck is kept as it is
+    (`skipped`); `force` builds anyway. Otherwise files parsed and rendered before come
+    from the cache (incremental.py), and the others are worked by `jobs` processes
     (default: one per CPU; small builds use one)."""
+    from deckgen.incremental import load_and_render_cached
+    from deckgen.lock import read_lock
+    from deckgen.plan import check_time, make_plan
+    from deckgen.render import deck_media
+
     cache = BuildCache.open(notes_dir, out_dir)
     key = cache.build_key(notes_dir, timestamp)
     kept = None if force else cache.up_to_date(out_dir, key)
@@ -134,62 +186,28 @@ def build(
         with contextlib.suppress(KeyError, TypeError, ValueError):
             return _kept(*kept)
     with _few_collections():
-        result = _build(notes_dir, out_dir, timestamp, cache, _Options(force, progress, jobs))
-    cache.record_build(result.path, key, _record(result))
+        loaded = load_and_render_cached(notes_dir, cache, force=force, jobs=jobs, progress=progress)
+        deck, rendered, diagnostics = loaded.deck, loaded.rendered, loaded.diagnostics
+        lock = read_lock(notes_dir)
+        stamp = int(time.time()) if timestamp is None else timestamp
+        plan = make_plan(deck, rendered, lock, stamp)
+        check_time(plan, lock, stamp)
+        if progress is not None:
+            progress("package", 0, 1)
+        path = write_deck(plan, out_dir, deck_media(rendered))
+    result = BuildResult(
+        path, deck, count_cards(deck), diagnostics, len(deck.cards), len(plan.tombstones)
+    )
+    if loaded.machine_independent:
+        cache.record_build(path, key, _record(result))
     cache.prune()
     return result
-
-
-def _build(
-    notes_dir: Path,
-    out_dir: Path,
-    timestamp: int | None,
-    cache: BuildCache,
-    options: _Options,
-) -> BuildResult:
-    from deckgen.load import display_path, load_config, notes_files
-    from deckgen.package import make_package, write_package
-    from deckgen.render import RenderedNote, render_card
-    from deckgen.workers import file_work
-
-    config, _ = load_config(notes_dir)
-    deck_slug = config.slug if config else "deck"
-    files = notes_files(notes_dir) if notes_dir.is_dir() else []
-    jobs = [
-        (file, display_path(notes_dir, file), file.relative_to(notes_dir).as_posix(), deck_slug)
-        for file in files
-    ]
-    todo = jobs if options.force else cache.missing(notes_dir, jobs)
-    done = 0
-    with file_work(todo, options.jobs) as work:
-        loader = cache.cached_loader(notes_dir, work, reuse=not options.force)
-
-        def load(
-            path: Path, shown: str, source: str, deck_slug: str
-        ) -> tuple[list[Card], list[Diagnostic]]:
-            nonlocal done
-            result = loader(path, shown, source, deck_slug)
-            done += 1
-            if options.progress is not None:
-                options.progress("files", done, len(files))
-            return result
-
-        deck, diagnostics = load_deck(notes_dir, load)
-    rendered = [
-        RenderedNote(card, fields) if (fields := cache.rendered.get(card)) else render_card(card)
-        for card in deck.cards
-    ]
-    package = make_package(deck, rendered)
-    path = output_path(deck, out_dir)
-    if options.progress is not None:
-        options.progress("package", 0, 1)
-    write_package(package, path, int(time.time()) if timestamp is None else timestamp)
-    return BuildResult(path, deck, count_cards(deck), diagnostics, len(deck.cards))
 
 
 def _record(result: BuildResult) -> dict[str, Any]:
     return {
         "notes": result.notes,
+        "tombstones": result.tombstones,
         "cards_per_subdeck": result.cards_per_subdeck,
         "diagnostics": [diagnostic_to_json(d) for d in result.diagnostics],
     }
@@ -198,4 +216,5 @@ def _record(result: BuildResult) -> dict[str, Any]:
 def _kept(path: Path, record: dict[str, Any]) -> BuildResult:
     counts = {str(name): int(n) for name, n in record["cards_per_subdeck"].items()}
     diagnostics = [diagnostic_from_json(row) for row in record["diagnostics"]]
-    return BuildResult(path, None, counts, diagnostics, int(record["notes"]), skipped=True)
+    notes, tombstones = int(record["notes"]), int(record["tombstones"])
+    return BuildResult(path, None, counts, diagnostics, notes, tombstones, skipped=True)

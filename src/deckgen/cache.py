@@ -1,5 +1,8 @@
 """Build caches: keep a deck whose inputs did not change, and reuse parsed, rendered files.
 
+This module holds the keys and the storage, and imports nothing heavy, so that a build
+that changes nothing is decided in milliseconds; incremental.py knows what an entry holds.
+
 Both live in `.deckgen-cache/` beside the output folder (`decks/` → `./.deckgen-cache/`),
 one subfolder per notes folder. Deleting it is always safe: the next build is a full one.
 
@@ -19,18 +22,14 @@ import json
 import os
 import sys
 import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from deckgen.errors import Diagnostic, Severity
-from deckgen.model import Card, CardKind, SourceLoc
-
-if TYPE_CHECKING:  # load pulls in the Markdown parser; a deck that is up to date needs none
-    from deckgen.load import LoadFile
+from deckgen.model import SourceLoc
 
 CACHE_DIR = ".deckgen-cache"
 LOCK_FILE = "deck.lock.json"  # issue 5's lock: it shapes the package, not the cards
@@ -44,9 +43,8 @@ _LIBRARIES = (
     "python-slugify",
     "PyYAML",
 )
+_NOT_INPUTS = frozenset({CACHE_DIR, ".git", ".hg", ".svn", "__pycache__"})
 _CACHEDIR_TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# deckgen's build cache.\n"
-
-Fields = tuple[str, str, str, str]
 
 
 def _digest(*parts: str | bytes) -> str:
@@ -78,13 +76,12 @@ def tool_fingerprint() -> str:
 
 
 def scan_inputs(notes_dir: Path) -> dict[str, str]:
-    """Every file of the notes folder (hidden ones aside) → the sha256 of its bytes."""
+    """Every file of the notes folder → the sha256 of its bytes. Hidden files count too
+    (the diagram cache is `.diagrams/`); only a build cache and version control do not."""
     digests: dict[str, str] = {}
     for root, dirs, files in os.walk(notes_dir):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        dirs[:] = sorted(d for d in dirs if d not in _NOT_INPUTS)
         for name in sorted(files):
-            if name.startswith("."):
-                continue
             path = Path(root, name)
             rel = path.relative_to(notes_dir).as_posix()
             try:
@@ -138,38 +135,7 @@ def diagnostic_from_json(row: list[Any]) -> Diagnostic:
     return Diagnostic(SourceLoc(path, line, column), code, message, Severity(severity))
 
 
-def _card_to_json(card: Card, fields: Fields) -> list[Any]:
-    loc = card.loc
-    return [
-        card.kind.value,
-        card.question,
-        card.answer,
-        card.deck,
-        card.topic,
-        list(card.tags),
-        card.source,
-        [loc.path, loc.line, loc.column],
-        card.explicit_id,
-        list(fields),
-    ]
-
-
-def _card_from_json(row: list[Any]) -> tuple[Card, Fields]:
-    kind, question, answer, deck, topic, tags, source, loc, explicit_id, fields = row
-    card = Card(
-        CardKind(kind), question, answer, deck, topic, tuple(tags), source, SourceLoc(*loc),
-        explicit_id,
-    )  # fmt: skip
-    front, back, context, origin = fields
-    return card, (front, back, context, origin)
-
-
 # --- the cache of one notes folder -----------------------------------------------------
-
-
-FileJob = tuple[Path, str, str, str]  # file, display path, path in the folder, deck slug
-FileResult = tuple[list[Card], list[Diagnostic], list[Fields]]  # cards, problems, HTML
-FileWork = Callable[[Path, str, str, str], FileResult]
 
 
 @dataclass
@@ -178,10 +144,8 @@ class BuildCache:
 
     folder: Path
     inputs: dict[str, str]  # relative path → sha256, from scan_inputs
-    rendered: dict[Card, Fields] = field(default_factory=dict)
     used: set[str] = field(default_factory=set)
-    hits: int = 0
-    misses: int = 0
+    used_media: set[str] = field(default_factory=set)
 
     @classmethod
     def open(cls, notes_dir: Path, out_dir: Path) -> BuildCache:
@@ -236,63 +200,56 @@ class BuildCache:
 
     # --- files ------------------------------------------------------------------------
 
-    def file_key(self, notes_dir: Path, job: FileJob) -> str:
+    def file_key(self, notes_dir: Path, job: tuple[Path, str, str, str]) -> str:
+        """A notes file's entry: its bytes, where it is shown from, the deck slug, and
+        everything else every file depends on (`_salt`)."""
         path, shown, source, deck_slug = job
         rel = path.relative_to(notes_dir).as_posix()
         content = self.inputs.get(rel) or file_sha256(path) or "unreadable"
         return _digest(self._salt, shown, source, deck_slug, content)
 
-    def missing(self, notes_dir: Path, jobs: list[FileJob]) -> list[FileJob]:
-        """The files this build will have to parse and render."""
-        return [
-            job
-            for job in jobs
-            if not (self.folder / f"{self.file_key(notes_dir, job)}.json").exists()
-        ]
+    def has_entry(self, key: str) -> bool:
+        return (self.folder / f"{key}.json").is_file()
 
-    def cached_loader(self, notes_dir: Path, work: FileWork, *, reuse: bool = True) -> LoadFile:
-        """A file loader for load_notes: a hit returns the cards without reading or parsing
-        the file; a miss runs `work` and stores its result. Every card's rendered fields
-        are kept in `self.rendered` for the package. With `reuse` False every file is
-        worked afresh and its entry rewritten."""
+    def read_entry(self, key: str) -> Any:
+        """The stored JSON, or None; either way the entry counts as used by this build."""
+        self.used.add(key)
+        return _read_json(self.folder / f"{key}.json")
 
-        def load_file(
-            path: Path, shown: str, source: str, deck_slug: str
-        ) -> tuple[list[Card], list[Diagnostic]]:
-            key = self.file_key(notes_dir, (path, shown, source, deck_slug))
-            self.used.add(key)
-            entry = self._get(key) if reuse else None
-            if entry is not None:
-                self.hits += 1
-                return entry
-            self.misses += 1
-            cards, diagnostics, fields = work(path, shown, source, deck_slug)
-            self.rendered.update(zip(cards, fields, strict=True))
-            entry_json = {
-                "cards": [_card_to_json(c, f) for c, f in zip(cards, fields, strict=True)],
-                "diagnostics": [diagnostic_to_json(d) for d in diagnostics],
-            }
-            _write_json(self.folder / f"{key}.json", entry_json)
-            return cards, diagnostics
+    def write_entry(self, key: str, data: object) -> None:
+        self.used.add(key)
+        _write_json(self.folder / f"{key}.json", data)
 
-        return load_file
-
-    def _get(self, key: str) -> tuple[list[Card], list[Diagnostic]] | None:
-        data = _read_json(self.folder / f"{key}.json")
-        try:
-            pairs = [_card_from_json(row) for row in data["cards"]]
-            diagnostics = [diagnostic_from_json(row) for row in data["diagnostics"]]
-        except (TypeError, KeyError, ValueError):  # missing, or not what this code wrote
+    def read_media(self, name: str) -> bytes | None:
+        """A media file an entry names; its name carries a hash of its bytes."""
+        if "/" in name or name.startswith("."):
             return None
-        for card, fields in pairs:
-            self.rendered[card] = fields
-        return [card for card, _ in pairs], diagnostics
+        try:
+            data = (self.folder / "media" / name).read_bytes()
+        except OSError:
+            return None
+        self.used_media.add(name)
+        return data
+
+    def write_media(self, name: str, data: bytes) -> None:
+        self.used_media.add(name)
+        path = self.folder / "media" / name
+        if path.is_file():
+            return
+        with contextlib.suppress(OSError):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temp = path.with_name(f".{name}.tmp")
+            temp.write_bytes(data)
+            temp.replace(path)
 
     def prune(self) -> None:
         """Drop the entries of file versions this build did not use (edited away)."""
         with contextlib.suppress(OSError):
             for path in self.folder.glob("*.json"):
                 if len(path.stem) == 64 and path.stem not in self.used:
+                    path.unlink(missing_ok=True)
+            for path in self.folder.glob("media/*"):
+                if path.name not in self.used_media:
                     path.unlink(missing_ok=True)
             tag = self.folder.parent / "CACHEDIR.TAG"
             if self.folder.is_dir() and not tag.exists():

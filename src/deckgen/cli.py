@@ -107,20 +107,42 @@ def build(notes_dir: Path, out_dir: Path, force: bool, quiet: bool, jobs: int | 
     width = max(len(name) for name in result.cards_per_subdeck)
     for name, count in result.cards_per_subdeck.items():
         click.echo(f"  {name:<{width}}  {count:>5} cards")
+    if result.tombstones:
+        click.echo(f"  and {plural(result.tombstones, 'removed note')} shipped as tombstones")
+
+
+OUT_DIR = click.option(
+    "-o",
+    "--out",
+    "out_dir",
+    default="decks",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder of the .apkg, SHA256SUMS and CHANGELOG.md.",
+)
 
 
 @cli.command()
 @NOTES_DIR
-def check(notes_dir: Path) -> None:
+@click.option(
+    "--release",
+    "for_release",
+    is_flag=True,
+    help="Also fail unless the notes, deck.toml and CHANGELOG.md are exactly the locked release.",
+)
+@OUT_DIR
+@click.option("--tag", help="With --release: fail unless TAG is v<version> (e.g. v1.2.0).")
+def check(notes_dir: Path, for_release: bool, out_dir: Path, tag: str | None) -> None:
     """Validate NOTES_DIR without writing anything.
 
     Prints every problem as path:line: severity code message, including info lines
-    for prose that makes no card. Exits 1 if there is any error.
+    for prose that makes no card. Exits 1 if there is any error. With --release (for
+    CI on release tags) it also checks that nothing changed since the release in
+    deck.lock.json and that the version and changelog match it.
     """
-    from deckgen.build import count_cards
-    from deckgen.load import load_notes
+    from deckgen.build import check_notes, count_cards
 
-    loaded = load_notes(notes_dir)
+    loaded = check_notes(notes_dir)
     print_diagnostics(loaded.diagnostics, show_info=True)
     if loaded.deck is None:
         raise _Exit1(summary_line(loaded.diagnostics))
@@ -129,6 +151,53 @@ def check(notes_dir: Path) -> None:
         f"{notes_dir.as_posix()}: {plural(len(loaded.deck.cards), 'note')},"
         f" {plural(sum(counts.values()), 'card')} in {plural(len(counts), 'sub-deck')};"
         f" {summary_line(loaded.diagnostics)}"
+    )
+    if for_release:
+        check_release_of(notes_dir, out_dir, tag, loaded.deck.config.version)
+
+
+def check_release_of(notes_dir: Path, out_dir: Path, tag: str | None, version: str) -> None:
+    from deckgen.release import check_release
+
+    try:
+        problems = check_release(notes_dir, out_dir, tag)
+    except DeckgenError as exc:
+        fail(exc)
+        return
+    if problems:
+        print_diagnostics(problems)
+        raise _Exit1(f"not a release: {summary_line(problems)}")
+    click.echo(f"Release {version}: the notes, deck.toml and the changelog match the lock.")
+
+
+@cli.command()
+@NOTES_DIR
+@click.option(
+    "-o",
+    "--out",
+    "out_dir",
+    default="decks/preview",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder the page and its media files are written to.",
+)
+def preview(notes_dir: Path, out_dir: Path) -> None:
+    """Write OUT/index.html: every card of NOTES_DIR, front and back, light and dark.
+
+    One static page (no scripts) with the deck's own templates and CSS, and the
+    images and diagrams beside it, for reviewing a deck in a browser without Anki.
+    """
+    from deckgen.preview import write_preview
+
+    try:
+        result = write_preview(notes_dir, out_dir)
+    except DeckgenError as exc:
+        fail(exc)
+        return
+    print_diagnostics(result.diagnostics)
+    click.echo(
+        f"Wrote {result.path.as_posix()}: {plural(result.cards, 'card')},"
+        f" {plural(result.media, 'media file')}"
     )
 
 
@@ -168,6 +237,100 @@ def list_cards(notes_dir: Path, as_json: bool) -> None:
     tag_width = max(len(t) for _, t, _ in table)
     for subdeck, tags, question in table:
         click.echo(f"{subdeck:<{deck_width}}  {tags:<{tag_width}}  {question}")
+
+
+@cli.command()
+@NOTES_DIR
+def diff(notes_dir: Path) -> None:
+    """Show what changed in NOTES_DIR since the last release (deck.lock.json).
+
+    Lists the notes added, changed (with a short word diff per field) and removed,
+    changed note types and deck settings, probable rewordings with the id that keeps
+    their review history, and the version the next release would get.
+    """
+    from deckgen.build import build_time
+    from deckgen.diff import report
+    from deckgen.release import next_version, prepare
+
+    try:
+        prepared = prepare(notes_dir)
+        plan = prepared.plan(build_time())
+        version = next_version(prepared, plan.changes.needed_bump(), None)
+    except DeckgenError as exc:
+        fail(exc)
+        return
+    print_diagnostics(prepared.diagnostics)
+    click.echo(report(plan, prepared.lock, version), nl=False)
+
+
+@cli.command()
+@NOTES_DIR
+@OUT_DIR
+@click.option(
+    "--bump",
+    "bump_level",
+    type=click.Choice(["patch", "minor", "major"]),
+    help="Raise the version at least this far (never less than the changes need).",
+)
+def release(notes_dir: Path, out_dir: Path, bump_level: str | None) -> None:
+    """Cut a release of NOTES_DIR: version, lock, changelog and the .apkg.
+
+    The version goes up as the changes since deck.lock.json need (removed notes or a
+    changed note type: major; added notes: minor; other changes: patch) unless
+    deck.toml was already raised that far. Writes deck.toml, deck.lock.json,
+    OUT/CHANGELOG.md, OUT/<slug>-<version>.apkg and OUT/SHA256SUMS. Refuses when the
+    notes have errors, when nothing changed, or when time would go backwards.
+    """
+    from deckgen.build import build_time
+    from deckgen.changelog import counts_line
+    from deckgen.release import release as run_release
+    from deckgen.versions import parse_bump
+
+    requested = parse_bump(bump_level) if bump_level else None
+    try:
+        result = run_release(notes_dir, out_dir, build_time(), requested)
+    except DeckgenError as exc:
+        fail(exc)
+        return
+    print_diagnostics(result.diagnostics)
+    counts = counts_line(result.plan.changes, result.plan)
+    if result.previous is None:
+        click.echo(f"Released {result.version}, the first release: {counts}")
+    else:
+        changes = f"{result.needed.label} changes"
+        click.echo(f"Released {result.version} (from {result.previous}, {changes}): {counts}")
+    for path in (result.path, result.path.with_name("SHA256SUMS"), result.lock, result.changelog):
+        click.echo(f"  wrote {path.as_posix()}")
+    click.echo(
+        f"Commit the notes and {result.changelog.name}, then tag v{result.version} and push it."
+    )
+
+
+@cli.command()
+@NOTES_DIR
+@OUT_DIR
+@click.option("--version", "version", help="The release to show (default: deck.toml's version).")
+def changelog(notes_dir: Path, out_dir: Path, version: str | None) -> None:
+    """Print one release's section of OUT/CHANGELOG.md (the release notes)."""
+    from deckgen.changelog import changelog_path, find_section
+    from deckgen.errors import error
+    from deckgen.load import load_config
+    from deckgen.model import SourceLoc
+
+    if version is None:
+        config, problems = load_config(notes_dir)
+        if config is None:
+            fail(DeckgenError(problems))
+            return
+        version = config.version
+    path = changelog_path(out_dir)
+    text = path.read_text(encoding="utf-8") if path.is_file() else ""
+    section = find_section(text, version)
+    if section is None:
+        loc = SourceLoc(path.as_posix(), 1)
+        fail(DeckgenError([error(loc, "DG068", f"no section for {version}")]))
+        return
+    click.echo(section, nl=False)
 
 
 def main() -> None:

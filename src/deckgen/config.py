@@ -15,7 +15,7 @@ from deckgen.errors import Diagnostic, error, warning
 from deckgen.model import DeckConfig, SourceLoc
 
 DECK_TOML = "deck.toml"
-DECK_KEYS = ("name", "slug", "version", "description")
+DECK_KEYS = ("name", "slug", "version", "description", "keep_removed")
 FRONT_MATTER_KEYS = ("deck", "tags")
 
 # semver.org's own pattern
@@ -82,14 +82,25 @@ def parse_deck_toml(text: str, path: str) -> tuple[DeckConfig | None, list[Diagn
                 f"'slug' must be lowercase letters, digits and hyphens, not {slug_value!r}",
             )
         )
+    keep_removed = data.get("keep_removed", 2)
+    if not isinstance(keep_removed, int) or isinstance(keep_removed, bool) or keep_removed < 1:
+        problems.append(
+            error(
+                loc("keep_removed"),
+                "DG015",
+                f"'keep_removed' must be a whole number, 1 or more, not {keep_removed!r}",
+            )
+        )
     if any(p.is_error for p in problems):
         return None, problems
     assert isinstance(name, str) and isinstance(version, str) and isinstance(description, str)
+    assert isinstance(keep_removed, int)
     slug_text = slug_value if isinstance(slug_value, str) else ids.slug(name)
     if not slug_text:
         problems.append(error(loc("name"), "DG012", "'name' needs letters or digits for a slug"))
         return None, problems
-    return DeckConfig(name.strip(), slug_text, version, description.strip()), problems
+    config = DeckConfig(name.strip(), slug_text, version, description.strip(), keep_removed)
+    return config, problems
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,8 @@ _WHITESPACE = re.compile(r"\s+")
 _TRAILING_PUNCTUATION = re.compile(r"[\s?.!:]+$")
 # Deck ids stay below 2**53 so that JavaScript (Anki's web views) reads them exactly.
 _MAX_DECK_ID = 2**53
+_CLOZE_MARKUP = re.compile(r"\{\{c\d+::(.*?)(?:::[^}]*)?\}\}", re.DOTALL)
+_MAX_CLAIM_ID = 60
 
 
 @cache  # a sub-deck's slug is asked for once per card
@@ -48,7 +50,25 @@ def note_key(card: Card) -> str:
     """What names a note across builds: its explicit id, else its sub-deck and question."""
     if card.explicit_id is not None:
         return f"id:{card.explicit_id}"
+    return question_key(card)
+
+
+def question_key(card: Card) -> str:
+    """The key a note has without an explicit id, even when it has one."""
     return f"{slug(card.deck)}:{normalise_question(card.question)}"
+
+
+def claim_id(subdeck: str, question: str) -> str:
+    """The id that claims a released note without an id (and so its GUID) for a rewording.
+
+    Derived from the old note's sub-deck and question, so `deckgen diff` can name it and
+    the lock can recognise it: `ec2-what-is-a-spot-instance`, cut at a hyphen to 60 characters.
+    """
+    plain = _CLOZE_MARKUP.sub(r"\1", question)
+    text = slug(f"{subdeck} {plain}")
+    if len(text) <= _MAX_CLAIM_ID:
+        return text
+    return text[: _MAX_CLAIM_ID + 1].rsplit("-", 1)[0]
 
 
 def guid_for_key(key: str) -> str:

@@ -29,6 +29,8 @@ class Card:
 
     For a basic card `question` is the front and `answer` the back; for a cloze card
     `question` is the text with its `{{cN::…}}` markers and `answer` is empty.
+    `answer_line` is the 1-based line where the answer's Markdown starts (None when there
+    is no answer), so rendering can report problems at the line an author wrote them.
     """
 
     kind: CardKind
@@ -40,6 +42,7 @@ class Card:
     source: str  # path relative to the notes folder, POSIX style
     loc: SourceLoc
     explicit_id: str | None = None
+    answer_line: int | None = None
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,7 @@ class DeckConfig:
     slug: str
     version: str
     description: str = ""
+    keep_removed: int = 2  # releases a removed note ships for as a tombstone
 
 
 @dataclass(frozen=True)
@@ -59,3 +63,21 @@ class Deck:
 
     def subdeck_name(self, card: Card) -> str:
         return f"{self.config.name}::{card.deck}"
+
+
+@dataclass(frozen=True)
+class ShippedNote:
+    """One note as a build ships it, rendered, and as deck.lock.json remembers it."""
+
+    guid: str
+    key: str  # "id:<explicit id>", else "<sub-deck slug>:<normalised question>"
+    question: str  # the author's Markdown, for diffs and changelogs
+    note_type: str
+    deck: str  # full deck name, e.g. "Learn AWS::EC2"
+    fields: tuple[str, ...]  # in the note type's field order
+    tags: tuple[str, ...]
+    mod: int  # the release time at which this content last changed
+
+    def content(self) -> tuple[str, str, tuple[str, ...], tuple[str, ...]]:
+        """What Anki sees of a note; a change here needs a newer modification time."""
+        return self.note_type, self.deck, self.fields, self.tags

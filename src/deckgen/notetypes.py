@@ -48,7 +48,7 @@ hr#answer { border: none; border-top: 1px solid #d0d7de; margin: 0.8em 0; }
 .nightMode hr#answer, .night_mode hr#answer { border-top-color: #3d444d; }
 .cloze { font-weight: 700; color: #0969da; }
 .nightMode .cloze, .night_mode .cloze { color: #58a6ff; }
-code {
+code, pre {
   font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace;
   font-size: 0.85em;
   background-color: #eff1f3;
@@ -56,13 +56,42 @@ code {
   padding: 0.1em 0.3em;
 }
 .nightMode code, .night_mode code { background-color: #2d333b; }
-pre { overflow-x: auto; padding: 0.7em; border-radius: 6px; background-color: #f6f8fa; }
+.nightMode pre code, .night_mode pre code { background: none; }
+pre {
+  overflow-x: auto;
+  padding: 0.7em;
+  border-radius: 6px;
+  background-color: #f6f8fa;
+  font-size: 0.8em;
+  line-height: 1.4;
+}
 .nightMode pre, .night_mode pre { background-color: #161b22; }
-pre code { background: none; padding: 0; font-size: 0.8em; white-space: pre; }
-table { border-collapse: collapse; margin: 0.5em 0; }
-th, td { border: 1px solid #d0d7de; padding: 0.25em 0.6em; }
+pre code { background: none; padding: 0; font-size: 1em; white-space: pre; }
+.table-wrap { overflow-x: auto; margin: 0.5em 0; }
+table { border-collapse: collapse; }
+th, td { border: 1px solid #d0d7de; padding: 0.25em 0.6em; vertical-align: top; }
+th { background-color: #f6f8fa; }
 .nightMode th, .nightMode td, .night_mode th, .night_mode td { border-color: #3d444d; }
+.nightMode th, .night_mode th { background-color: #161b22; }
 img { max-width: 100%; height: auto; }
+.answer > :first-child, .question > :first-child { margin-top: 0; }
+.answer > :last-child, .question > :last-child { margin-bottom: 0; }
+.answer h4 { font-size: 1em; margin: 0.8em 0 0.3em; }
+blockquote { margin: 0.5em 0; padding-left: 0.8em; border-left: 3px solid #d0d7de; color: #59636e; }
+.nightMode blockquote, .night_mode blockquote { border-left-color: #3d444d; color: #9198a1; }
+.math { overflow-x: auto; }
+/* Diagrams come as two SVG images; night mode shows the dark one. */
+/* Diagrams shrink to fit a narrow card down to the min-width set on each image (55%: small
+   labels stay legible), and scroll sideways below that. */
+.diagram { margin: 0.6em 0; text-align: center; overflow-x: auto; }
+.diagram img { max-width: 100%; height: auto; }
+.diagram img.diagram-dark { display: none; }
+.nightMode .diagram img.diagram-light, .night_mode .diagram img.diagram-light { display: none; }
+.nightMode .diagram img.diagram-dark, .night_mode .diagram img.diagram-dark { display: inline; }
+@media (max-width: 480px) {
+  .card { font-size: 18px; padding: 0 0.3em; }
+  pre { padding: 0.5em; }
+}
 """
 
 

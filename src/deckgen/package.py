@@ -8,17 +8,21 @@ never leaves a half-written deck where the last good one stood.
 from __future__ import annotations
 
 import contextlib
+import copy
+import hashlib
+import json
 import os
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 import genanki
 
 from deckgen import ids
-from deckgen.model import CardKind, Deck
+from deckgen.model import Deck, ShippedNote
 from deckgen.notetypes import basic_model, cloze_model
-from deckgen.render import RenderedNote
+from deckgen.reproducible import normalise_zip
 
 
 def root_description(deck: Deck) -> str:
@@ -27,24 +31,85 @@ def root_description(deck: Deck) -> str:
     return f"{config.description}<br><br>{version}" if config.description else version
 
 
+class _TimedNote(genanki.Note):  # type: ignore[misc]  # genanki has no type hints
+    """A note stamped with its own modification time instead of the package's.
+
+    Anki updates a note on import only when the incoming time is newer, so each note
+    carries the release time at which its content last changed (see lock.py).
+    """
+
+    def __init__(self, mod: int, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.mod = mod
+
+    def write_to_db(self, cursor: Any, timestamp: float, deck_id: int, id_gen: Any) -> None:
+        super().write_to_db(cursor, self.mod, deck_id, id_gen)
+
+
+class _TimedModel(genanki.Model):  # type: ignore[misc]  # genanki has no type hints
+    """A copy of a frozen note type with its own modification time: Anki takes template
+    and CSS changes only from a newer note type."""
+
+    def __init__(self, base: genanki.Model, mod: int) -> None:
+        super().__init__(
+            base.model_id,
+            base.name,
+            fields=copy.deepcopy(base.fields),
+            templates=copy.deepcopy(base.templates),
+            css=base.css,
+            model_type=base.model_type,
+            latex_pre=base.latex_pre,
+            latex_post=base.latex_post,
+            sort_field_index=base.sort_field_index,
+        )
+        self.mod = mod
+
+    def to_json(self, timestamp: float, deck_id: int) -> dict[str, Any]:
+        data: dict[str, Any] = super().to_json(self.mod, deck_id)
+        return data
+
+
+def note_types() -> dict[str, genanki.Model]:
+    return {model.name: model for model in (basic_model(), cloze_model())}
+
+
+def note_type_hashes() -> dict[str, tuple[int, str]]:
+    """Each note type's id and a hash of everything Anki keeps of it but its time."""
+    hashes = {}
+    for name, model in note_types().items():
+        data = _TimedModel(model, 0).to_json(0, 0)
+        del data["mod"], data["did"]
+        text = json.dumps(data, sort_keys=True, ensure_ascii=False)
+        hashes[name] = (int(model.model_id), hashlib.sha256(text.encode()).hexdigest())
+    return hashes
+
+
 def make_package(
-    deck: Deck, notes: Iterable[RenderedNote], media: Iterable[Path] = ()
+    deck: Deck,
+    notes: Iterable[ShippedNote],
+    note_type_mods: Mapping[str, int],
+    descriptions: Mapping[str, str] | None = None,
+    media: Iterable[Path] = (),
 ) -> genanki.Package:
+    """`descriptions` gives sub-decks (by full name) a description of their own."""
     root = deck.config.name
     decks: dict[str, genanki.Deck] = {
         root: genanki.Deck(ids.deck_id(root), root, description=root_description(deck))
     }
+    models = {
+        name: _TimedModel(model, note_type_mods[name]) for name, model in note_types().items()
+    }
     for note in notes:
-        full_name = deck.subdeck_name(note.card)
-        if full_name not in decks:
-            decks[full_name] = genanki.Deck(ids.deck_id(full_name), full_name)
-        model = basic_model() if note.card.kind is CardKind.BASIC else cloze_model()
-        decks[full_name].add_note(
-            genanki.Note(
-                model=model,
+        if note.deck not in decks:
+            description = (descriptions or {}).get(note.deck, "")
+            decks[note.deck] = genanki.Deck(ids.deck_id(note.deck), note.deck, description)
+        decks[note.deck].add_note(
+            _TimedNote(
+                note.mod,
+                model=models[note.note_type],
                 fields=list(note.fields),
-                tags=list(note.card.tags),
-                guid=ids.guid_for_card(note.card),
+                tags=list(note.tags),
+                guid=note.guid,
             )
         )
     package = genanki.Package(list(decks.values()))
@@ -73,3 +138,4 @@ def atomic_path(destination: Path) -> Iterator[Path]:
 def write_package(package: genanki.Package, destination: Path, timestamp: float) -> None:
     with atomic_path(destination) as temp:
         package.write_to_file(str(temp), timestamp=timestamp)
+        normalise_zip(temp)

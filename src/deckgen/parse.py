@@ -444,6 +444,7 @@ def _cards(parser: _FileParser, deck: str) -> list[Card]:
             parser.source,
             q.loc,
             q.explicit_id,
+            answer_line=None if q.answer_start is None else q.answer_start + 1,
         )
         for q, topic, answer in parser.basics
     ]

@@ -1,25 +1,47 @@
 """Markdown → the HTML of Anki fields, with one configured renderer for the whole project.
 
 Code is highlighted with Pygments at build time into CSS classes (the note types carry a
-light and a night-mode palette), so cards need no JavaScript and no network.
+light and a night-mode palette), so cards need no JavaScript and no network. Math in
+``$…$`` / ``$$…$$`` becomes Anki's MathJax delimiters. Images become media files with
+content-hashed names; mermaid diagrams become two SVG images (light and dark) that the
+night-mode CSS switches between. What a card needs packaged, and every problem found on
+the way (at the line the author wrote it), come back with the rendered fields.
 """
 
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
+from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
+from mdit_py_plugins.dollarmath import dollarmath_plugin
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexer import Lexer
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
-from deckgen.model import Card, CardKind
+from deckgen.diagram_source import CACHE_FOLDER, DiagramSource
+from deckgen.diagrams import MermaidError, RendererError
+from deckgen.errors import Diagnostic, error, warning
+from deckgen.media import MediaFile, MediaFolder, MediaProblem, hashed_name, rewrite_img_sources
+from deckgen.model import Card, CardKind, Deck, SourceLoc
 
 CODE_CSS_CLASS = "highlight"
+DIAGRAMS_AS_CODE = "DG301"
+DIAGRAM_UNCACHED = "DG302"
+MERMAID_SYNTAX = "DG310"
+RENDERER_FAILED = "DG311"
+_ENV_KEY = "deckgen"
 
 
 @cache
@@ -45,38 +67,286 @@ def highlight_code(code: str, language: str, _attrs: str = "") -> str:
     return f'<pre class="{CODE_CSS_CLASS}"><code class="language-{lang}">{body}</code></pre>\n'
 
 
+# --- what one field's rendering needs and collects ---------------------------------------
+
+
+@dataclass(frozen=True)
+class RenderSetup:
+    """Per build: where images come from and where diagrams come from (None: not here)."""
+
+    media: MediaFolder | None = None
+    diagrams: DiagramSource | None = None
+
+
+@dataclass
+class _FieldEnv:
+    setup: RenderSetup
+    path: str  # display path, for diagnostics
+    source: str  # the notes file relative to the notes folder, for image paths
+    first_line: int  # 1-based line of the field's first Markdown line
+    media: dict[str, MediaFile] = field(default_factory=dict)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def loc(self, line0: int) -> SourceLoc:
+        return SourceLoc(self.path, self.first_line + line0)
+
+    def image(self, src: str, line0: int) -> str | None:
+        """The packaged name for `src`, or None after reporting why it cannot be shipped."""
+        if self.setup.media is None:
+            return src
+        try:
+            file = self.setup.media.image(src, self.source)
+        except MediaProblem as problem:
+            self.diagnostics.append(error(self.loc(line0), problem.code, problem.message))
+            return None
+        self.media[file.name] = file
+        return file.name
+
+    def diagram(self, source: str, line0: int) -> str | None:
+        """<img> pair for a mermaid fence at `line0`, or None to show it as code."""
+        diagrams = self.setup.diagrams
+        if diagrams is None:
+            return None
+        try:
+            svgs = diagrams.svgs(source, self.loc(line0))
+        except MermaidError as err:
+            # The diagram's first line is the one after the opening fence.
+            line = line0 + (err.line or 0)
+            message = f"mermaid: {one_line(err.message)}"
+            self.diagnostics.append(error(self.loc(line), MERMAID_SYNTAX, message))
+            return None
+        except RendererError as err:
+            message = f"cannot render diagram: {one_line(str(err))}"
+            self.diagnostics.append(error(self.loc(line0), RENDERER_FAILED, message))
+            return None
+        if svgs is None:
+            return None
+        images = []
+        for theme, svg in svgs.items():
+            file = MediaFile(hashed_name("mermaid", svg.encode(), ".svg"), svg.encode())
+            self.media[file.name] = file
+            width = _svg_width(svg)
+            style = f' style="min-width: {width * 55 // 100}px"' if width else ""
+            images.append(f'<img class="diagram-{theme}" src="{file.name}" alt="Diagram"{style}>')
+        return f'<div class="diagram">{"".join(images)}</div>\n'
+
+
+_SVG_WIDTH = re.compile(r'<svg\b[^>]*?\swidth="(\d+)"')
+
+
+def _svg_width(svg: str) -> int | None:
+    """The SVG's own width in pixels (the renderer sets it), for the shrink limit."""
+    match = _SVG_WIDTH.search(svg)
+    return int(match.group(1)) if match else None
+
+
+def one_line(message: str) -> str:
+    """Mermaid's multi-line messages (with a caret under the source) as one line."""
+    lines = [line.strip() for line in message.splitlines()]
+    return " ".join(line for line in lines if line and set(line) - {"-", "^"})
+
+
+def _field_env(env: EnvType) -> _FieldEnv | None:
+    found = env.get(_ENV_KEY)
+    return found if isinstance(found, _FieldEnv) else None
+
+
+# --- render rules ------------------------------------------------------------------------
+
+_Rule = Any  # markdown-it passes the renderer itself as `self`
+
+
+def _image(
+    self: _Rule, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    token, field_env = tokens[idx], _field_env(env)
+    if field_env is not None:
+        name = field_env.image(str(token.attrGet("src") or ""), token.meta.get("line", 0))
+        if name is not None:
+            token.attrSet("src", name)
+    return str(RendererHTML.image(self, tokens, idx, options, env))
+
+
+def _raw_html(
+    self: _Rule, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    token, field_env = tokens[idx], _field_env(env)
+    if field_env is None or "<img" not in token.content.lower():
+        return token.content
+    first = token.map[0] if token.map else token.meta.get("line", 0)
+    return rewrite_img_sources(token.content, lambda src, line: field_env.image(src, first + line))
+
+
+def _fence(
+    self: _Rule, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    token, field_env = tokens[idx], _field_env(env)
+    language = token.info.strip().split(maxsplit=1)[0].lower() if token.info.strip() else ""
+    if language == "mermaid" and field_env is not None:
+        line0 = token.map[0] if token.map else 0
+        diagram = field_env.diagram(token.content, line0)
+        if diagram is not None:
+            return diagram
+    return str(RendererHTML.fence(self, tokens, idx, options, env))
+
+
+def _table_open(
+    self: _Rule, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    # A wrapper that scrolls sideways, so a wide table does not widen the card on a phone.
+    return '<div class="table-wrap">' + str(self.renderToken(tokens, idx, options, env))
+
+
+def _table_close(
+    self: _Rule, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    return str(self.renderToken(tokens, idx, options, env)) + "</div>\n"
+
+
+def _math(display: bool) -> _Rule:
+    # MathJax reads the text, so the TeX is only HTML-escaped.
+    def rule(
+        self: _Rule, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
+        tex = html.escape(tokens[idx].content.strip(), quote=False)
+        return rf"\[{tex}\]" if display else rf"\({tex}\)"
+
+    return rule
+
+
+def _math_block(
+    self: _Rule, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    tex = html.escape(tokens[idx].content.strip(), quote=False)
+    return f'<div class="math">\\[{tex}\\]</div>\n'
+
+
+def _annotate_lines(state: StateCore) -> None:
+    """Give inline tokens (images, raw tags) the 0-based line they stand on."""
+    for token in state.tokens:
+        if token.type != "inline" or token.map is None or not token.children:
+            continue
+        line = token.map[0]
+        for child in token.children:
+            child.meta["line"] = line
+            if child.type in ("softbreak", "hardbreak"):
+                line += 1
+            else:
+                line += child.content.count("\n")
+
+
 @cache
 def markdown_renderer() -> MarkdownIt:
-    """CommonMark with GFM tables and strikethrough; raw HTML as written."""
+    """CommonMark with GFM tables and strikethrough, Pandoc-style dollar math; raw HTML kept."""
     md = MarkdownIt("commonmark", {"highlight": highlight_code})
-    return md.enable(["table", "strikethrough"])
+    md.enable(["table", "strikethrough"])
+    # Pandoc's rules: no space just inside the dollars and no digit right after the
+    # closing one, so "$5 and $10" stays text.
+    dollarmath_plugin(
+        md,
+        allow_labels=False,
+        allow_space=False,
+        allow_digits=False,
+        allow_blank_lines=False,
+        double_inline=True,
+    )
+    md.core.ruler.push("deckgen_lines", _annotate_lines)
+    md.add_render_rule("math_inline", _math(display=False))
+    md.add_render_rule("math_inline_double", _math(display=True))
+    md.add_render_rule("math_block", _math_block)
+    md.add_render_rule("image", _image)
+    md.add_render_rule("html_inline", _raw_html)
+    md.add_render_rule("html_block", _raw_html)
+    md.add_render_rule("fence", _fence)
+    md.add_render_rule("table_open", _table_open)
+    md.add_render_rule("table_close", _table_close)
+    return md
 
 
-def render_block(markdown: str) -> str:
-    return str(markdown_renderer().render(markdown)).strip()
+def _env(field_env: _FieldEnv | None) -> EnvType:
+    return {_ENV_KEY: field_env} if field_env is not None else {}
 
 
-def render_inline(markdown: str) -> str:
-    return str(markdown_renderer().renderInline(markdown)).strip()
+def render_block(markdown: str, field_env: _FieldEnv | None = None) -> str:
+    return str(markdown_renderer().render(markdown, _env(field_env))).strip()
+
+
+def render_inline(markdown: str, field_env: _FieldEnv | None = None) -> str:
+    return str(markdown_renderer().renderInline(markdown, _env(field_env))).strip()
+
+
+# --- cards -------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class RenderedNote:
-    """A card's fields as HTML, in the order of its note type's fields."""
+    """A card's fields as HTML, in the order of its note type's fields, with the media
+    files they reference and the problems found while rendering them."""
 
     card: Card
     fields: tuple[str, str, str, str]
+    media: tuple[MediaFile, ...] = ()
+    diagnostics: tuple[Diagnostic, ...] = ()
 
 
 def context_line(card: Card) -> str:
     return f"{card.deck} › {card.topic}" if card.topic else card.deck
 
 
-def render_card(card: Card) -> RenderedNote:
+def render_card(card: Card, setup: RenderSetup | None = None) -> RenderedNote:
+    """Render one card. Without a setup, images keep their paths and diagrams stay code."""
+    setup = setup or RenderSetup()
+    question_env = _FieldEnv(setup, card.loc.path, card.source, card.loc.line)
+    answer_env = _FieldEnv(setup, card.loc.path, card.source, card.answer_line or card.loc.line)
     context = html.escape(context_line(card))
     source = html.escape(card.source)
     if card.kind is CardKind.BASIC:
-        fields = (render_inline(card.question), render_block(card.answer), context, source)
+        front = render_inline(card.question, question_env)
+        fields = (front, render_block(card.answer, answer_env), context, source)
     else:
-        fields = (render_block(card.question), "", context, source)
-    return RenderedNote(card, fields)
+        fields = (render_block(card.question, question_env), "", context, source)
+    media = {**question_env.media, **answer_env.media}
+    problems = question_env.diagnostics + answer_env.diagnostics
+    return RenderedNote(card, fields, tuple(media[name] for name in sorted(media)), tuple(problems))
+
+
+def render_deck(
+    deck: Deck, notes_dir: Path, *, render_diagrams: bool = True
+) -> tuple[list[RenderedNote], list[Diagnostic]]:
+    """Every card rendered, and every problem found (sorted later by the caller).
+
+    With `render_diagrams`, diagrams missing from the cache are rendered when this machine
+    has a renderer, and those that cannot be get one warning for the whole deck. Without
+    it (`deckgen check`), each diagram missing from the cache is listed.
+    """
+    with DiagramSource.beside(notes_dir, render=render_diagrams) as diagrams:
+        setup = RenderSetup(MediaFolder(notes_dir), diagrams)
+        rendered = [render_card(card, setup) for card in deck.cards]
+    problems = [problem for note in rendered for problem in note.diagnostics]
+    problems += unrendered_warnings(diagrams.unrendered, notes_dir, render_diagrams)
+    return rendered, problems
+
+
+def unrendered_warnings(
+    unrendered: Sequence[SourceLoc], notes_dir: Path, render_diagrams: bool
+) -> list[Diagnostic]:
+    """What to say about diagrams neither in the cache nor renderable here."""
+    cache = (notes_dir / CACHE_FOLDER).as_posix()
+    if unrendered and render_diagrams:
+        count = len(unrendered)
+        message = (
+            f"{count} diagram{'s are' if count > 1 else ' is'} not in {cache} and cannot be"
+            " rendered here (needs chromium and `make diagrams`): shown as code"
+        )
+        return [warning(unrendered[0], DIAGRAMS_AS_CODE, message)]
+    message = (
+        f"diagram not rendered yet (not in {cache}): build where chromium and"
+        f" `make diagrams` are available, then commit {cache}"
+    )
+    return [warning(loc, DIAGRAM_UNCACHED, message) for loc in unrendered]
+
+
+def deck_media(notes: Iterable[RenderedNote]) -> list[MediaFile]:
+    """The media files of every note, once each, by name."""
+    files = {file.name: file for note in notes for file in note.media}
+    return [files[name] for name in sorted(files)]

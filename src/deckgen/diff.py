@@ -1,0 +1,168 @@
+"""`deckgen diff`: what changed since the last release, in words an author can act on."""
+
+from __future__ import annotations
+
+import difflib
+import html
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from deckgen import ids
+from deckgen.changelog import plural, utc_date
+from deckgen.lock import FIELD_NAMES, Lock
+from deckgen.model import ShippedNote
+from deckgen.notetypes import CLOZE_NAME
+from deckgen.plan import Changes, Plan, subdeck_of
+
+_TAG = re.compile(r"<[^>]*>")
+_WHITESPACE = re.compile(r"\s+")
+_CONTEXT_WORDS = 3
+_MAX_LINE = 110
+REWORDING_SIMILARITY = 0.6
+
+
+def plain_words(field: str) -> list[str]:
+    """A rendered field as the words a learner reads."""
+    return html.unescape(_TAG.sub(" ", field)).split()
+
+
+def word_diff(old: str, new: str) -> str:
+    """`…two-minute [-warning-]{+notice+}.` with a few words of context, cut to one line."""
+    a, b = plain_words(old), plain_words(new)
+    if a == b:
+        return "formatting only"
+    pieces: list[str] = []
+    opcodes = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+    for index, (tag, i1, i2, j1, j2) in enumerate(opcodes):
+        if tag == "equal":
+            pieces.append(_context(a[i1:i2], first=index == 0, last=index == len(opcodes) - 1))
+            continue
+        if i2 > i1:
+            pieces.append(f"[-{' '.join(a[i1:i2])}-]")
+        if j2 > j1:
+            pieces.append(f"{{+{' '.join(b[j1:j2])}+}}")
+    line = " ".join(piece for piece in pieces if piece)
+    return line if len(line) <= _MAX_LINE else line[: _MAX_LINE - 1] + "…"
+
+
+def _context(words: list[str], *, first: bool, last: bool) -> str:
+    if len(words) <= 2 * _CONTEXT_WORDS:
+        return " ".join(words)
+    head = [] if first else words[:_CONTEXT_WORDS]
+    tail = [] if last else words[-_CONTEXT_WORDS:]
+    return " ".join([*head, "…", *tail])
+
+
+def _id_of(note: ShippedNote) -> str | None:
+    return note.key.removeprefix("id:") if note.key.startswith("id:") else None
+
+
+def note_changes(old: ShippedNote, new: ShippedNote) -> Iterator[str]:
+    """One line per thing that changed in a note: fields, tags, deck, note type, id."""
+    names = FIELD_NAMES[new.note_type]
+    if old.note_type != new.note_type:
+        yield f"note type: {old.note_type} → {new.note_type}"
+    else:
+        for name, before, after in zip(names, old.fields, new.fields, strict=True):
+            if before != after:
+                yield f"{name}: {word_diff(before, after)}"
+    gained = [tag for tag in new.tags if tag not in old.tags]
+    lost = [tag for tag in old.tags if tag not in new.tags]
+    if gained or lost:
+        yield "tags: " + " ".join([*(f"+{t}" for t in gained), *(f"-{t}" for t in lost)])
+    if old.deck != new.deck:
+        yield f"deck: {old.deck} → {new.deck}"
+    if old.key != new.key:
+        yield f"id: {_id_of(old) or '(none)'} → {_id_of(new) or '(none)'}"
+
+
+@dataclass(frozen=True)
+class Rewording:
+    old: ShippedNote
+    new: ShippedNote
+
+    def advice(self) -> str:
+        old_id = _id_of(self.old)
+        wanted = old_id or ids.claim_id(subdeck_of(self.old), self.old.question)
+        where = "right before the cloze" if self.new.note_type == CLOZE_NAME else "under it"
+        how = "put back its id" if old_id else "give the new question this id"
+        return f"to keep its review history, {how} ({where}): <!-- id: {wanted} -->"
+
+
+def _similar(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(
+        None, ids.normalise_question(a), ids.normalise_question(b), autojunk=False
+    ).ratio()
+
+
+def rewordings(changes: Changes) -> list[Rewording]:
+    """A removed note beside an added one in the same sub-deck with a similar question."""
+    found: list[Rewording] = []
+    unmatched = list(changes.added)
+    for old in sorted(changes.removed, key=lambda n: n.key):
+        candidates = [
+            (_similar(old.question, new.question), new)
+            for new in unmatched
+            if new.deck == old.deck and new.note_type == old.note_type
+        ]
+        best = max(candidates, key=lambda pair: pair[0], default=None)
+        if best is not None and best[0] >= REWORDING_SIMILARITY:
+            unmatched.remove(best[1])
+            found.append(Rewording(old, best[1]))
+    return found
+
+
+def _one_line(note: ShippedNote) -> str:
+    return f"{subdeck_of(note)}: {_WHITESPACE.sub(' ', note.question).strip()}"
+
+
+def _where(plan: Plan, note: ShippedNote) -> str:
+    loc = plan.locations.get(note.guid)
+    return f"  ({loc})" if loc else ""
+
+
+def report(plan: Plan, lock: Lock | None, next_version: str) -> str:
+    """The whole `deckgen diff` text."""
+    changes = plan.changes
+    if lock is None:
+        return (
+            f"No release yet (no deck.lock.json): the first release ships"
+            f" {plural(len(plan.notes), 'note')} as version {next_version}.\n"
+        )
+    since = f"{lock.version} (released {utc_date(lock.released)})"
+    if not changes.any:
+        return f"No changes since {since}.\n"
+    lines = [f"Changes since {since}:"]
+    lines += [f"  added    {_one_line(n)}{_where(plan, n)}" for n in _by_key(changes.added)]
+    for old, new in sorted(changes.changed, key=lambda pair: (pair[1].deck, pair[1].question)):
+        lines.append(f"  changed  {_one_line(new)}{_where(plan, new)}")
+        lines += [f"             {line}" for line in note_changes(old, new)]
+    lines += [f"  removed  {_one_line(n)}" for n in _by_key(changes.removed)]
+    lines += [f"  note type {name} changed (templates or styling)" for name in changes.note_types]
+    lines += [f"  deck.toml {key} changed" for key in changes.settings]
+    for pair in rewordings(changes):
+        lines += [
+            f"Probable rewording at {plan.locations[pair.new.guid]}:",
+            f"  {pair.old.question!r} → {pair.new.question!r}",
+            f"  {pair.advice()}",
+        ]
+    level = changes.needed_bump().label
+    lines.append(f"Next release: {next_version} ({level}: {_reason(changes)})")
+    return "\n".join(lines) + "\n"
+
+
+def _by_key(notes: Sequence[ShippedNote]) -> list[ShippedNote]:
+    return sorted(notes, key=lambda n: (n.deck, n.question))
+
+
+def _reason(changes: Changes) -> str:
+    if changes.removed:
+        return f"{plural(len(changes.removed), 'note')} removed"
+    if changes.note_types:
+        return "a note type changed"
+    if changes.added:
+        return f"{plural(len(changes.added), 'note')} added"
+    if changes.changed:
+        return f"{plural(len(changes.changed), 'note')} changed"
+    return "deck settings changed"

@@ -1,0 +1,265 @@
+"""Rendered notes + the last release's lock + a build time → what a build ships, and what changed.
+
+Every note keeps the GUID and the modification time the lock gives it while its content
+stays the same, so a re-import leaves it alone; a note whose content changed, or a new
+one, gets the build time, so a re-import updates or adds it. A note that left the notes
+is shipped once more as a tombstone. Pure: no disk, no clock.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from deckgen import ids
+from deckgen.errors import DeckgenError, error
+from deckgen.lock import DeckSettings, Lock, NoteTypeState, Tombstone
+from deckgen.model import Card, CardKind, Deck, DeckConfig, ShippedNote, SourceLoc
+from deckgen.notetypes import BASIC_NAME, CLOZE_NAME
+from deckgen.package import note_type_hashes
+from deckgen.render import RenderedNote
+from deckgen.versions import Bump
+
+REMOVED_DECK = "Removed"
+ANSWER_FIELD = 1  # Back, or Extra for a cloze
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What a build holds that the last release did not."""
+
+    added: tuple[ShippedNote, ...]
+    changed: tuple[tuple[ShippedNote, ShippedNote], ...]  # (as released, as built)
+    removed: tuple[ShippedNote, ...]  # as last released
+    note_types: tuple[str, ...]
+    settings: tuple[str, ...]  # deck.toml keys
+    first_release: bool
+
+    @property
+    def any(self) -> bool:
+        return self.first_release or any(
+            (self.added, self.changed, self.removed, self.note_types, self.settings)
+        )
+
+    def needed_bump(self) -> Bump:
+        if self.first_release:
+            return Bump.NONE
+        if self.removed or self.note_types:
+            return Bump.MAJOR
+        if self.added:
+            return Bump.MINOR
+        return Bump.PATCH if self.changed or self.settings else Bump.NONE
+
+
+@dataclass(frozen=True)
+class Plan:
+    deck: Deck
+    notes: tuple[ShippedNote, ...]
+    tombstones: tuple[Tombstone, ...]
+    note_types: dict[str, NoteTypeState]
+    changes: Changes
+    timestamp: int  # the package's own time: the build's if anything changed, else the release's
+    locations: dict[str, SourceLoc]  # GUID → where the note is written
+
+    @property
+    def shipped(self) -> tuple[ShippedNote, ...]:
+        return self.notes + tuple(t.note for t in self.tombstones)
+
+    @property
+    def note_type_mods(self) -> dict[str, int]:
+        return {name: state.mod for name, state in self.note_types.items()}
+
+    def removed_deck_description(self) -> dict[str, str]:
+        config = self.deck.config
+        description = (
+            f"Notes removed from {config.name}, each tagged {config.slug}::removed."
+            " They are safe to delete: in the Browser, search"
+            f" <code>tag:{config.slug}::removed</code>, select all and delete."
+        )
+        return {removed_deck(config): description}
+
+    def to_lock(self, version: str, released: int) -> Lock:
+        return Lock(
+            version,
+            released,
+            DeckSettings.of(self.deck.config),
+            self.note_types,
+            self.notes,
+            self.tombstones,
+        )
+
+
+def removed_deck(config: DeckConfig) -> str:
+    return f"{config.name}::{REMOVED_DECK}"
+
+
+def note_type_name(kind: CardKind) -> str:
+    return BASIC_NAME if kind is CardKind.BASIC else CLOZE_NAME
+
+
+def subdeck_of(note: ShippedNote) -> str:
+    """The sub-deck's own name, without the root: "EC2" for "Learn AWS::EC2"."""
+    return note.deck.split("::", 1)[-1]
+
+
+def _released(lock: Lock) -> dict[str, ShippedNote]:
+    """Every note the lock knows, live or tombstone, by GUID."""
+    return {n.guid: n for n in (*lock.notes, *(t.note for t in lock.removed))}
+
+
+def resolve_guids(cards: Sequence[Card], lock: Lock | None) -> list[str]:
+    """Each card's GUID: the lock's for its key; for an explicit id new to the lock, the GUID
+    of the released note without an id that it claims (same question, or the id
+    `ids.claim_id` names for it); else the GUID derived from its key."""
+    keys = [ids.note_key(card) for card in cards]
+    if lock is None:
+        return [ids.guid_for_key(key) for key in keys]
+    released = _released(lock)
+    known = {note.key: note.guid for note in released.values()}
+    claimable: dict[str, str] = {}
+    in_use = set(keys)
+    for note in released.values():
+        if note.key.startswith("id:") or note.key in in_use:
+            continue
+        claimable.setdefault(note.key, note.guid)
+        claimable.setdefault(f"id:{ids.claim_id(subdeck_of(note), note.question)}", note.guid)
+    guids: list[str] = []
+    for card, key in zip(cards, keys, strict=True):
+        guid = known.get(key)
+        if guid is None and card.explicit_id is not None:
+            guid = claimable.pop(ids.question_key(card), None) or claimable.pop(key, None)
+            claimable = {k: g for k, g in claimable.items() if g != guid}
+        guids.append(guid or ids.guid_for_key(key))
+    return guids
+
+
+def _current_notes(
+    deck: Deck, rendered: Sequence[RenderedNote], lock: Lock | None, timestamp: int
+) -> list[ShippedNote]:
+    guids = resolve_guids([note.card for note in rendered], lock)
+    released = {} if lock is None else _released(lock)
+    notes = []
+    for note, guid in zip(rendered, guids, strict=True):
+        card = note.card
+        built = ShippedNote(
+            guid,
+            ids.note_key(card),
+            card.question,
+            note_type_name(card.kind),
+            deck.subdeck_name(card),
+            note.fields,
+            card.tags,
+            timestamp,
+        )
+        old = released.get(guid)
+        if old is not None and old.content() == built.content():
+            built = dataclasses.replace(built, mod=old.mod)
+        notes.append(built)
+    return notes
+
+
+def tombstone(config: DeckConfig, note: ShippedNote, timestamp: int) -> Tombstone:
+    """A removed note's last shipment: same GUID, tagged, a notice first in its answer."""
+    tag = f"{config.slug}::removed"
+    notice = (
+        f'<p class="removed"><b>Removed from {config.name} in version {config.version}.</b>'
+        f" You can delete this note: search <code>tag:{tag}</code>.</p>"
+    )
+    fields = list(note.fields)
+    fields[ANSWER_FIELD] = notice + fields[ANSWER_FIELD]
+    shipped = dataclasses.replace(
+        note,
+        deck=removed_deck(config),
+        fields=tuple(fields),
+        tags=tuple(dict.fromkeys((*note.tags, tag))),
+        mod=timestamp,
+    )
+    return Tombstone(shipped, config.version, config.keep_removed)
+
+
+def _note_types(lock: Lock | None, timestamp: int) -> tuple[dict[str, NoteTypeState], list[str]]:
+    states: dict[str, NoteTypeState] = {}
+    changed: list[str] = []
+    for name, (model_id, digest) in sorted(note_type_hashes().items()):
+        old = lock.note_types.get(name) if lock else None
+        if old is not None and old.hash == digest:
+            states[name] = old
+            continue
+        states[name] = NoteTypeState(model_id, digest, timestamp)
+        if lock is not None:
+            changed.append(name)
+    return states, changed
+
+
+def _changed_settings(config: DeckConfig, lock: Lock | None) -> tuple[str, ...]:
+    if lock is None:
+        return ()
+    now, then = vars(DeckSettings.of(config)), vars(lock.deck)
+    return tuple(key for key in now if now[key] != then[key])
+
+
+def _tombstones(
+    config: DeckConfig, notes: list[ShippedNote], lock: Lock | None, ship_new: bool, timestamp: int
+) -> list[Tombstone]:
+    """The tombstones to ship. A build that changes something (a release) makes new ones for
+    the notes removed since the lock and counts down those it inherits; a build that
+    changes nothing ships the lock's as they are."""
+    if lock is None:
+        return []
+    live = {note.guid for note in notes}
+    kept = [t for t in lock.removed if t.note.guid not in live]
+    if ship_new:
+        kept = [
+            dataclasses.replace(t, releases_left=t.releases_left - 1)
+            for t in kept
+            if t.releases_left > 1
+        ]
+        removed = [note for note in lock.notes if note.guid not in live]
+        kept += [tombstone(config, note, timestamp) for note in removed]
+    return sorted(kept, key=lambda t: t.note.key)
+
+
+def make_plan(
+    deck: Deck, rendered: Sequence[RenderedNote], lock: Lock | None, timestamp: int
+) -> Plan:
+    notes = _current_notes(deck, rendered, lock, timestamp)
+    note_types, changed_types = _note_types(lock, timestamp)
+    previous = {} if lock is None else {n.guid: n for n in lock.notes}
+    live = {note.guid for note in notes}
+    changes = Changes(
+        added=tuple(n for n in notes if n.guid not in previous),
+        changed=tuple(
+            (previous[n.guid], n)
+            for n in notes
+            if n.guid in previous and _differs(previous[n.guid], n)
+        ),
+        removed=tuple(n for n in previous.values() if n.guid not in live),
+        note_types=tuple(changed_types),
+        settings=_changed_settings(deck.config, lock),
+        first_release=lock is None,
+    )
+    tombstones = _tombstones(deck.config, notes, lock, changes.any, timestamp)
+    locations = {n.guid: r.card.loc for n, r in zip(notes, rendered, strict=True)}
+    package_time = lock.released if lock is not None and not changes.any else timestamp
+    return Plan(deck, tuple(notes), tuple(tombstones), note_types, changes, package_time, locations)
+
+
+def _differs(old: ShippedNote, new: ShippedNote) -> bool:
+    """A change of content, or of key (an id given to a note keeps its GUID, but the lock
+    must learn the new key)."""
+    return (old.content(), old.key) != (new.content(), new.key)
+
+
+def check_time(plan: Plan, lock: Lock | None, timestamp: int) -> None:
+    """Times only go up: Anki ignores an update that is not newer than what it has."""
+    if lock is None:
+        return
+    too_old = timestamp < lock.released
+    if too_old or (plan.changes.any and timestamp == lock.released):
+        message = (
+            f"build time {timestamp} is {'before' if too_old else 'the same as'} the release of"
+            f" {lock.version} ({lock.released}): times only go up, or Anki ignores the changes;"
+            " set SOURCE_DATE_EPOCH later or unset it"
+        )
+        raise DeckgenError([error(SourceLoc("SOURCE_DATE_EPOCH", 1), "DG061", message)])

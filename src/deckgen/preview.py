@@ -1,0 +1,215 @@
+"""One static HTML page of every card, front and back, light and dark, for review without Anki.
+
+The page uses the note types' own templates and CSS, filled in the way Anki fills them
+(``{{Field}}``, ``{{FrontSide}}``, ``{{cloze:Text}}``, ``{{#Field}}…{{/Field}}``), and shows
+each side twice: on a plain card and on a card carrying Anki's night-mode classes. No
+iframes and no scripts; the media files are written beside the page. Math stays as its
+TeX source between MathJax delimiters, which Anki typesets and a plain browser does not.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from deckgen.build import load_and_render
+from deckgen.errors import Diagnostic
+from deckgen.media import stage_media
+from deckgen.model import CardKind, Deck
+from deckgen.notetypes import (
+    BASIC_BACK,
+    BASIC_FIELDS,
+    BASIC_FRONT,
+    BASIC_NAME,
+    CLOZE_BACK,
+    CLOZE_FIELDS,
+    CLOZE_FRONT,
+    CLOZE_NAME,
+    card_css,
+)
+from deckgen.parse import CLOZE_OPEN
+from deckgen.render import RenderedNote, deck_media
+
+PAGE_NAME = "index.html"
+NIGHT_CLASSES = "nightMode night_mode"  # what Anki puts on the card's <body> in night mode
+
+_SECTION = re.compile(r"\{\{([#^])\s*([^}]+?)\s*\}\}(.*?)\{\{/\s*\2\s*\}\}", re.DOTALL)
+_REPLACEMENT = re.compile(r"\{\{\s*([^#^/}][^}]*?)\s*\}\}")
+_CLOZE_PART = re.compile(r"\{\{c(\d+)::|\}\}")
+_TAG = re.compile(r"<[^>]*>")
+
+PREVIEW_CSS = """\
+body.preview {
+  margin: 0; padding: 1em; background: #d8dadd; color: #1f2328;
+  font-family: -apple-system, BlinkMacSystemFont, "Segoe UI", Roboto, Arial, sans-serif;
+}
+.preview > header { max-width: 90em; margin: 0 auto 1em; }
+.preview > header h1 { margin: 0 0 0.2em; font-size: 1.4em; }
+.preview > header p { margin: 0; color: #444c56; }
+.note { max-width: 90em; margin: 0 auto 1.5em; }
+.note > h2 { font-size: 0.85em; font-weight: 600; color: #444c56; margin: 0 0 0.4em; }
+.sides { display: grid; gap: 0.6em; grid-template-columns: repeat(auto-fit, minmax(19em, 1fr)); }
+.side { margin: 0; }
+.side > figcaption { font-size: 0.75em; color: #444c56; margin-bottom: 0.2em; }
+.side > .card { max-width: none; margin: 0; padding: 0.8em 1em; border-radius: 8px;
+  box-shadow: 0 1px 3px rgba(0, 0, 0, 0.25); min-height: 4em; }
+"""
+
+
+def field_is_empty(value: str) -> bool:
+    """Anki's test for {{#Field}}: nothing left once tags and whitespace are gone."""
+    return not _TAG.sub("", value).strip()
+
+
+def render_cloze(text: str, ordinal: int, *, question: bool) -> str:
+    """`{{cN::text::hint}}` markers as Anki shows them on card `ordinal`."""
+    levels: list[list[str]] = [[]]
+    numbers: list[int] = []
+    pos = 0
+    for match in _CLOZE_PART.finditer(text):
+        levels[-1].append(text[pos : match.start()])
+        pos = match.end()
+        if match.group(1) is not None:
+            numbers.append(int(match.group(1)))
+            levels.append([])
+        elif numbers:
+            body = "".join(levels.pop())
+            levels[-1].append(_cloze_span(body, numbers.pop(), ordinal, question))
+        else:
+            levels[-1].append(match.group(0))
+    levels[-1].append(text[pos:])
+    while len(levels) > 1:  # an unclosed marker stays as written
+        inner = "".join(levels.pop())
+        levels[-1].append(f"{{{{c{numbers.pop()}::{inner}")
+    return "".join(levels[0])
+
+
+def _cloze_span(body: str, number: int, ordinal: int, question: bool) -> str:
+    answer, _, hint = body.partition("::")
+    if number != ordinal:
+        return f'<span class="cloze-inactive" data-ordinal="{number}">{answer}</span>'
+    if question:
+        shown = f"[{hint}]" if hint else "[...]"
+        return f'<span class="cloze" data-ordinal="{number}">{shown}</span>'
+    return f'<span class="cloze" data-ordinal="{number}">{answer}</span>'
+
+
+def fill_template(
+    template: str,
+    fields: Mapping[str, str],
+    *,
+    ordinal: int = 1,
+    question: bool = True,
+    front_side: str = "",
+) -> str:
+    """A card template filled in the way Anki fills it (the subset deckgen's templates use)."""
+
+    def section(match: re.Match[str]) -> str:
+        shown = not field_is_empty(fields.get(match.group(2), ""))
+        keep = shown if match.group(1) == "#" else not shown
+        return match.group(3) if keep else ""
+
+    previous = None
+    while previous != template:  # nested sections, innermost last
+        previous, template = template, _SECTION.sub(section, template)
+
+    def replacement(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name == "FrontSide":
+            return front_side
+        if name.startswith("cloze:"):
+            return render_cloze(fields.get(name[6:], ""), ordinal, question=question)
+        return fields.get(name, "")
+
+    return _REPLACEMENT.sub(replacement, template)
+
+
+@dataclass(frozen=True)
+class CardSides:
+    heading: str
+    front: str
+    back: str
+
+
+def card_sides(deck: Deck, note: RenderedNote) -> Iterator[CardSides]:
+    """The Anki cards of one note: one for a basic note, one per cloze number."""
+    card = note.card
+    where = f"{deck.subdeck_name(card)} · {card.loc} "
+    if card.kind is CardKind.BASIC:
+        fields = dict(zip(BASIC_FIELDS, note.fields, strict=True))
+        front = fill_template(BASIC_FRONT, fields)
+        back = fill_template(BASIC_BACK, fields, question=False, front_side=front)
+        yield CardSides(f"{where}· {BASIC_NAME}", front, back)
+        return
+    fields = dict(zip(CLOZE_FIELDS, note.fields, strict=True))
+    for ordinal in sorted({int(n) for n in CLOZE_OPEN.findall(card.question)}):
+        front = fill_template(CLOZE_FRONT, fields, ordinal=ordinal)
+        back = fill_template(CLOZE_BACK, fields, ordinal=ordinal, question=False)
+        yield CardSides(f"{where}· {CLOZE_NAME} c{ordinal}", front, back)
+
+
+def _side(caption: str, body: str, night: bool) -> str:
+    classes = f"card card1 {NIGHT_CLASSES}" if night else "card card1"
+    return (
+        f'<figure class="side"><figcaption>{caption}</figcaption>'
+        f'<div class="{classes}">\n{body}\n</div></figure>'
+    )
+
+
+def preview_page(deck: Deck, notes: list[RenderedNote]) -> tuple[str, int]:
+    """The page's HTML and how many cards it shows."""
+    sections: list[str] = []
+    for note in notes:
+        for sides in card_sides(deck, note):
+            panes = [
+                _side("Front · light", sides.front, night=False),
+                _side("Back · light", sides.back, night=False),
+                _side("Front · dark", sides.front, night=True),
+                _side("Back · dark", sides.back, night=True),
+            ]
+            sections.append(
+                f'<section class="note" id="card-{len(sections) + 1}">'
+                f"<h2>{html.escape(sides.heading)}</h2>"
+                f'<div class="sides">\n{chr(10).join(panes)}\n</div></section>'
+            )
+    title = html.escape(f"{deck.config.name} {deck.config.version}")
+    page = f"""<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title} · preview</title>
+<style>
+{card_css()}</style>
+<style>
+{PREVIEW_CSS}</style>
+</head>
+<body class="preview">
+<header><h1>{title}</h1><p>{len(sections)} cards, each front and back, light and dark.
+Math shows as TeX here; Anki typesets it.</p></header>
+{chr(10).join(sections)}
+</body>
+</html>
+"""
+    return page, len(sections)
+
+
+@dataclass(frozen=True)
+class PreviewResult:
+    path: Path
+    cards: int
+    media: int
+    diagnostics: list[Diagnostic]
+
+
+def write_preview(notes_dir: Path, out_dir: Path) -> PreviewResult:
+    """Render the deck and write OUT_DIR/index.html with its media beside it."""
+    deck, rendered, diagnostics = load_and_render(notes_dir)
+    page, cards = preview_page(deck, rendered)
+    media = stage_media(deck_media(rendered), out_dir)
+    path = out_dir / PAGE_NAME
+    path.write_text(page, encoding="utf-8")
+    return PreviewResult(path, cards, len(media), diagnostics)

@@ -1,0 +1,157 @@
+"""Cutting a release, and checking that a tagged tree is one.
+
+`release` compares the notes with the lock, picks the version (the bump the changes
+need, or more if asked), then writes the .apkg and SHA256SUMS, deck.toml's version,
+the lock and a new CHANGELOG.md section. Everything is computed before the first write.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from deckgen import changelog
+from deckgen.build import load_and_render, write_deck
+from deckgen.config import DECK_TOML
+from deckgen.errors import DeckgenError, Diagnostic, error
+from deckgen.lock import Lock, lock_path, read_lock, write_lock
+from deckgen.model import Deck, SourceLoc
+from deckgen.package import atomic_path
+from deckgen.plan import Changes, Plan, check_time, make_plan
+from deckgen.render import RenderedNote, deck_media
+from deckgen.versions import Bump, bump, is_newer
+
+_VERSION_LINE = re.compile(r"""^(\s*["']?version["']?\s*=\s*)(["'])[^"'\n]*\2""", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """The notes, rendered, beside the last release's lock."""
+
+    notes_dir: Path
+    deck: Deck
+    diagnostics: list[Diagnostic]
+    rendered: list[RenderedNote]
+    lock: Lock | None
+
+    def plan(self, timestamp: int, version: str | None = None) -> Plan:
+        deck = self.deck
+        if version is not None:
+            deck = dataclasses.replace(
+                deck, config=dataclasses.replace(deck.config, version=version)
+            )
+        return make_plan(deck, self.rendered, self.lock, timestamp)
+
+    def version_loc(self) -> SourceLoc:
+        path = self.notes_dir / DECK_TOML
+        text = path.read_text(encoding="utf-8")
+        match = _VERSION_LINE.search(text)
+        line = text.count("\n", 0, match.start()) + 1 if match else 1
+        return SourceLoc(path.as_posix(), line)
+
+    def lock_loc(self) -> SourceLoc:
+        return SourceLoc(lock_path(self.notes_dir).as_posix(), 1)
+
+
+def prepare(notes_dir: Path) -> Prepared:
+    deck, rendered, diagnostics = load_and_render(notes_dir)
+    return Prepared(notes_dir, deck, diagnostics, rendered, read_lock(notes_dir))
+
+
+def next_version(prepared: Prepared, needed: Bump, requested: Bump | None) -> str:
+    """The lock's version bumped as the changes need (or as asked, if more), unless deck.toml
+    was already raised at least that far by hand. The first release keeps deck.toml's."""
+    written, lock = prepared.deck.config.version, prepared.lock
+    if lock is None:
+        if requested is not None:
+            message = f"the first release keeps deck.toml's version {written}: drop --bump"
+            raise DeckgenError([error(prepared.version_loc(), "DG064", message)])
+        return written
+    if requested is not None and requested < needed:
+        message = (
+            f"--bump {requested.label} is lower than the {needed.label} bump these changes need"
+            f" (see `deckgen diff`)"
+        )
+        raise DeckgenError([error(prepared.version_loc(), "DG063", message)])
+    target = bump(lock.version, max(needed, requested or Bump.NONE))
+    raised_by_hand = is_newer(written, lock.version) and not is_newer(target, written)
+    return written if raised_by_hand else target
+
+
+@dataclass(frozen=True)
+class Release:
+    version: str
+    previous: str | None
+    needed: Bump
+    plan: Plan
+    path: Path
+    changelog: Path
+    lock: Path
+    diagnostics: list[Diagnostic]
+
+
+def set_version(text: str, version: str) -> str:
+    """deck.toml with its version replaced, everything else as the author wrote it."""
+    return _VERSION_LINE.sub(lambda m: f"{m.group(1)}{m.group(2)}{version}{m.group(2)}", text, 1)
+
+
+def _refuse_unchanged(prepared: Prepared, changes: Changes) -> None:
+    lock = prepared.lock
+    if lock is not None and not changes.any:
+        message = f"nothing changed since {lock.version}: there is nothing to release"
+        raise DeckgenError([error(prepared.lock_loc(), "DG062", message)])
+
+
+def release(notes_dir: Path, out_dir: Path, timestamp: int, requested: Bump | None) -> Release:
+    prepared = prepare(notes_dir)
+    draft = prepared.plan(timestamp)
+    _refuse_unchanged(prepared, draft.changes)
+    check_time(draft, prepared.lock, timestamp)
+    needed = draft.changes.needed_bump()
+    version = next_version(prepared, needed, requested)
+    plan = prepared.plan(timestamp, version)
+    section = changelog.section(version, timestamp, plan)
+    toml_path = notes_dir / DECK_TOML
+    toml_text = set_version(toml_path.read_text(encoding="utf-8"), version)
+
+    path = write_deck(plan, out_dir, deck_media(prepared.rendered))
+    with atomic_path(toml_path) as temp:
+        temp.write_text(toml_text, encoding="utf-8")
+    lock_file = write_lock(plan.to_lock(version, timestamp), notes_dir)
+    changelog_file = changelog.write_section(out_dir, section)
+    previous = prepared.lock.version if prepared.lock else None
+    return Release(
+        version, previous, needed, plan, path, changelog_file, lock_file, prepared.diagnostics
+    )
+
+
+def check_release(notes_dir: Path, out_dir: Path, tag: str | None) -> list[Diagnostic]:
+    """Why the notes folder is not exactly a cut release (empty when it is)."""
+    prepared = prepare(notes_dir)
+    lock, version = prepared.lock, prepared.deck.config.version
+    if lock is None:
+        message = "no deck.lock.json: nothing has been released yet (run `deckgen release`)"
+        return [error(prepared.lock_loc(), "DG065", message)]
+    problems: list[Diagnostic] = []
+    plan = prepared.plan(lock.released)
+    if plan.changes.any:
+        message = (
+            f"the notes differ from release {lock.version}"
+            f" ({changelog.counts_line(plan.changes, plan).rstrip('.')}):"
+            " run `deckgen diff`, then `deckgen release`"
+        )
+        problems.append(error(prepared.lock_loc(), "DG066", message))
+    if version != lock.version:
+        message = f"version {version} is not the released {lock.version} of deck.lock.json"
+        problems.append(error(prepared.version_loc(), "DG067", message))
+    changes_file = changelog.changelog_path(out_dir)
+    text = changes_file.read_text(encoding="utf-8") if changes_file.is_file() else ""
+    if changelog.find_section(text, lock.version) is None:
+        message = f"no section for {lock.version}: `deckgen release` writes it"
+        problems.append(error(SourceLoc(changes_file.as_posix(), 1), "DG068", message))
+    if tag is not None and tag != f"v{version}":
+        message = f"tag {tag!r} does not match version {version}: expected tag v{version}"
+        problems.append(error(prepared.version_loc(), "DG069", message))
+    return problems

@@ -1,0 +1,45 @@
+"""Byte-reproducible artifacts: a normalised .apkg zip and the SHA256SUMS beside it.
+
+genanki stamps each zip entry with the temporary file's wall-clock date in the local
+timezone and its mode under the current umask, so two builds of the same notes differ.
+Rewriting the archive with sorted entries, a fixed date and fixed modes leaves only the
+contents, which are themselves a function of the notes, the lock and the build time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zipfile
+from collections.abc import Iterable
+from pathlib import Path
+
+CHECKSUMS = "SHA256SUMS"
+_ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip can hold
+_FILE_MODE = 0o100644  # a regular file, rw-r--r--
+_UNIX = 3
+
+
+def normalise_zip(path: Path) -> None:
+    """Rewrite the zip at `path` in place: sorted entries, fixed dates and modes, deflated."""
+    with zipfile.ZipFile(path) as source:
+        entries = sorted((info.filename, source.read(info)) for info in source.infolist())
+    with zipfile.ZipFile(path, "w") as target:
+        for name, data in entries:
+            info = zipfile.ZipInfo(name, date_time=_ZIP_EPOCH)
+            info.external_attr = _FILE_MODE << 16
+            info.create_system = _UNIX
+            info.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(info, data, compresslevel=9)
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for chunk in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def checksums_text(paths: Iterable[Path]) -> str:
+    """SHA256SUMS for the files a build wrote, in `sha256sum -c` format."""
+    return "".join(sorted(f"{sha256_of(path)}  {path.name}\n" for path in paths))

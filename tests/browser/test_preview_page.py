@@ -1,0 +1,197 @@
+"""The preview page in headless Chromium, and builds with and without the real renderer.
+
+Writes tests/artifacts/preview_light.png, preview_dark.png and preview_phone.png (the
+diagram card as it looks light, dark, and on a phone-sized screen) for a human to look at.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import xml.etree.ElementTree as ET
+import zipfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+from deckgen.build import build
+from deckgen.diagrams import MermaidRenderer
+from deckgen.errors import DeckgenError
+from deckgen.preview import write_preview
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
+pytest.importorskip("playwright.sync_api", reason="pip package playwright is not installed")
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "tests" / "artifacts"
+FIXTURE = ROOT / "tests" / "fixtures" / "notes_media"
+NOTES = ROOT / "notes"
+LABELS = {"User", "Load balancer", "Instance"}
+SVG_NS = "{http://www.w3.org/2000/svg}"
+T1 = 1_790_000_000
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Path:
+    found = MermaidRenderer.locate(ROOT)
+    if found is None:
+        pytest.skip("no mermaid renderer: needs chromium on PATH and npm ci --prefix tools/mermaid")
+    return found.chromium
+
+
+def svg_labels(svg: Path) -> set[str]:
+    root = ET.fromstring(svg.read_text(encoding="utf-8"))
+    texts = ("".join(el.itertext()).strip() for el in root.iter(f"{SVG_NS}text"))
+    return {" ".join(t.split()) for t in texts if t}
+
+
+def open_page(browser: Browser, path: Path, width: int, height: int, scale: int = 1) -> Page:
+    """The page at `path`, once every image has loaded."""
+    page = browser.new_page(viewport={"width": width, "height": height}, device_scale_factor=scale)
+    page.goto(path.as_uri())
+    page.wait_for_function("[...document.images].every(i => i.complete)")
+    return page
+
+
+# Per diagram image on the page: is it shown, is it loaded, its natural and shown size.
+_IMAGES_JS = """(sel) => [...document.querySelectorAll(sel)].map(img => ({
+  src: img.getAttribute("src"), cls: img.className, shown: getComputedStyle(img).display !== "none",
+  loaded: img.complete && img.naturalWidth > 0, natural: img.naturalWidth,
+  width: img.getBoundingClientRect().width }))"""
+
+
+def test_preview_shows_diagrams_as_svg_in_light_and_dark(chromium: Path, tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    out = tmp_path / "preview"
+    result = write_preview(FIXTURE, out)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(chromium), args=["--no-sandbox", "--disable-gpu"]
+        )
+        page = open_page(browser, result.path, width=1400, height=900)
+        section = page.locator("section.note", has=page.locator(".diagram")).first
+        for theme, pane_index in (("light", 1), ("dark", 3)):  # the back of each side
+            pane = section.locator(".side").nth(pane_index)
+            images = page.evaluate(
+                _IMAGES_JS,
+                f"section.note:has(.diagram) .side:nth-child({pane_index + 1}) .diagram img",
+            )
+            shown = [img for img in images if img["shown"]]
+            assert len(images) == 2 and len(shown) == 1, images
+            visible = shown[0]
+            assert visible["cls"] == f"diagram-{theme}"
+            assert visible["src"].endswith(".svg") and visible["loaded"]
+            assert visible["width"] >= 0.55 * visible["natural"] - 1  # not shrunk to a smudge
+            assert svg_labels(out / visible["src"]) >= LABELS
+            pane.screenshot(path=str(ARTIFACTS / f"preview_{theme}.png"))
+        phone = open_page(browser, result.path, width=390, height=844, scale=2)
+        phone.locator("section.note", has=phone.locator(".diagram")).first.locator(".side").nth(
+            3
+        ).screenshot(path=str(ARTIFACTS / "preview_phone.png"))
+        browser.close()
+
+
+def test_the_shipped_deck_previews_with_every_diagram(chromium: Path, tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    result = write_preview(NOTES, tmp_path / "preview")
+    assert [d for d in result.diagnostics if d.severity.value == "warning"] == []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(chromium), args=["--no-sandbox", "--disable-gpu"]
+        )
+        page = open_page(browser, result.path, width=1400, height=900)
+        images = page.evaluate(_IMAGES_JS, ".diagram img")
+        assert images and all(img["loaded"] for img in images)
+        assert "language-mermaid" not in page.content()
+        page.locator("section.note", has=page.locator(".diagram")).nth(2).screenshot(
+            path=str(ARTIFACTS / "preview_shipped_diagram.png")
+        )
+        page.locator("section.note", has=page.locator("pre.highlight")).first.screenshot(
+            path=str(ARTIFACTS / "preview_shipped_code.png")
+        )
+        browser.close()
+
+
+def test_broken_mermaid_is_reported_at_its_notes_line(chromium: Path, tmp_path: Path) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "deck.toml").write_text('name = "D"\nversion = "1.0.0"\n', encoding="utf-8")
+    (notes / "ec2.md").write_text(
+        "# EC2\n\n### How?\nLike this:\n\n```mermaid\nflowchart TD\n  A --> B\n"
+        "  B --> C[oops\n  C --> D\n```\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(DeckgenError) as caught:
+        build(notes, tmp_path / "decks", T1)
+    first = caught.value.errors[0]
+    assert (first.loc.path, first.loc.line, first.code) == (
+        f"{notes.as_posix()}/ec2.md",
+        9,
+        "DG310",
+    )
+    assert first.message.startswith("mermaid: Parse error on line ")
+    assert "Expecting" in first.message and "\n" not in first.message
+    assert not (notes / ".diagrams").exists() or not any((notes / ".diagrams").iterdir())
+
+
+def _hide_renderer(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    empty = tmp_path / "empty-path"
+    empty.mkdir(exist_ok=True)
+    monkeypatch.delenv("DECKGEN_CHROMIUM", raising=False)
+    monkeypatch.setenv("PATH", str(empty))
+    assert MermaidRenderer.locate(ROOT) is None
+
+
+def _entries(apkg: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(apkg) as archive:
+        return {info.filename: archive.read(info) for info in archive.infolist()}
+
+
+def _fields(apkg: Path, tmp_path: Path) -> list[tuple[str, str]]:
+    import sqlite3
+
+    db = tmp_path / f"{apkg.stem}-{os.getpid()}.anki2"
+    db.write_bytes(_entries(apkg)["collection.anki2"])
+    with sqlite3.connect(db) as conn:
+        return sorted(conn.execute("select guid, flds from notes"))
+
+
+def _two_builds(
+    chromium: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> tuple[Path, Path]:
+    """Build the shipped notes with the renderer, then with it hidden from PATH."""
+    notes = Path(shutil.copytree(NOTES, tmp_path / "notes"))
+    monkeypatch.chdir(ROOT)  # where tools/mermaid is
+    with_renderer = build(notes, tmp_path / "with", T1)
+    assert [d for d in with_renderer.diagnostics if d.severity.value == "warning"] == []
+    _hide_renderer(monkeypatch, tmp_path)
+    without = build(notes, tmp_path / "without", T1)
+    assert [d for d in without.diagnostics if d.severity.value == "warning"] == []
+    return with_renderer.path, without.path
+
+
+def test_a_build_without_renderer_uses_the_cache_and_ships_the_same_content(
+    chromium: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, second = _two_builds(chromium, tmp_path, monkeypatch)
+    one, two = _entries(first), _entries(second)
+    assert one.keys() == two.keys()
+    assert one["media"] == two["media"] and one["media"].count(b".svg") == 10
+    media = [name for name in one if name not in ("media", "collection.anki2")]
+    assert all(one[name] == two[name] for name in media)
+    assert _fields(first, tmp_path) == _fields(second, tmp_path)
+
+
+def test_a_build_without_renderer_yields_the_same_apkg_bytes(
+    chromium: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, second = _two_builds(chromium, tmp_path, monkeypatch)
+    assert first.read_bytes() == second.read_bytes()

@@ -1,0 +1,46 @@
+"""The release fixture and the edits that make its versions 2 and 3 (shared by several tests)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+FIXTURE = Path(__file__).parent / "fixtures" / "notes_release"
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path.name}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def v2_changes(notes: Path) -> None:
+    """One answer edited, one question reworded under its id, one note removed, one added."""
+    ec2 = notes / "ec2.md"
+    edit(ec2, "two-minute warning", "two-minute interruption notice")
+    edit(ec2, "Which purchasing option has no commitment?", "Which option needs no commitment?")
+    edit(
+        ec2,
+        "### What do you commit to with Reserved Instances?\n<!-- id: ec2-reserved -->\n"
+        "A specific instance configuration for a 1-year or 3-year term.\n\n",
+        "",
+    )
+    edit(
+        ec2,
+        "## Tenancy",
+        "### What is a Savings Plan?\n<!-- id: ec2-savings -->\n"
+        "A commitment to an amount of usage in USD per hour.\n\n## Tenancy",
+    )
+
+
+def v3_changes(notes: Path) -> None:
+    """One answer edited, one cloze removed, one note added."""
+    storage = notes / "storage.md"
+    edit(storage, "--region eu-west-1", "--region eu-west-1 --output table")
+    edit(storage, "## Block storage", "## Block storage\n\nQ: What is EBS?\nA: Block storage.\n")
+    ec2 = notes / "ec2.md"
+    edit(
+        ec2,
+        "<!-- id: ec2-dedicated-host -->\n"
+        "A Dedicated Host gives {{c1::visibility and control of the physical server}}.\n",
+        "",
+    )

@@ -1,0 +1,44 @@
+"""The GitHub workflows are linted with actionlint; the release workflow stays thin."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+WORKFLOWS = Path(__file__).parent.parent / ".github" / "workflows"
+ACTIONLINT = Path(sys.executable).parent / "actionlint"
+
+
+def actionlint(*paths: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(ACTIONLINT), "-no-color", *map(str, paths)], capture_output=True, text=True
+    )
+
+
+@pytest.mark.parametrize("workflow", sorted(WORKFLOWS.glob("*.yml")), ids=lambda p: p.name)
+def test_workflow_passes_actionlint(workflow: Path) -> None:
+    result = actionlint(workflow)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_actionlint_catches_a_broken_workflow(tmp_path: Path) -> None:
+    broken = tmp_path / ".github" / "workflows" / "broken.yml"
+    broken.parent.mkdir(parents=True)
+    broken.write_text(
+        "on: push\njobs:\n  x:\n    runs-on: ubuntu-24.04\n    steps:\n"
+        "      - run: echo ${{ github.nope }}\n",
+        encoding="utf-8",
+    )
+    assert actionlint(broken).returncode != 0
+
+
+def test_release_workflow_delegates_to_deckgen() -> None:
+    text = (WORKFLOWS / "release.yml").read_text(encoding="utf-8")
+    assert 'tags: ["v*"]' in text
+    assert 'deckgen check --release --tag "$GITHUB_REF_NAME"' in text
+    assert 'SOURCE_DATE_EPOCH="$(git log -1 --format=%ct)" .venv/bin/deckgen build' in text
+    assert "deckgen changelog" in text
+    assert "decks/*.apkg decks/SHA256SUMS" in text

@@ -29,7 +29,8 @@ def normalise_zip(path: Path) -> None:
             info.external_attr = _FILE_MODE << 16
             info.create_system = _UNIX
             info.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(info, data, compresslevel=9)
+            # zlib's default level: 9 takes twice the time for 1% smaller decks
+            target.writestr(info, data, compresslevel=6)
 
 
 def sha256_of(path: Path) -> str:

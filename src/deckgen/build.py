@@ -187,18 +187,20 @@ def build(
             return _kept(*kept)
     with _few_collections():
         loaded = load_and_render_cached(notes_dir, cache, force=force, jobs=jobs, progress=progress)
-        deck, rendered, diagnostics = loaded.deck, loaded.rendered, loaded.diagnostics
+        deck, diagnostics, reusable = loaded.deck, loaded.diagnostics, loaded.machine_independent
         lock = read_lock(notes_dir)
         stamp = int(time.time()) if timestamp is None else timestamp
-        plan = make_plan(deck, rendered, lock, stamp)
+        plan = make_plan(deck, loaded.rendered, lock, stamp)
         check_time(plan, lock, stamp)
+        media = deck_media(loaded.rendered)
+        del loaded  # the plan holds what the package needs; a big deck needs the memory
         if progress is not None:
             progress("package", 0, 1)
-        path = write_deck(plan, out_dir, deck_media(rendered))
+        path = write_deck(plan, out_dir, media)
     result = BuildResult(
         path, deck, count_cards(deck), diagnostics, len(deck.cards), len(plan.tombstones)
     )
-    if loaded.machine_independent:
+    if reusable:
         cache.record_build(path, key, _record(result))
     cache.prune()
     return result

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from deckgen.build import Progress
 from deckgen.cache import BuildCache, diagnostic_from_json, diagnostic_to_json
@@ -26,6 +26,8 @@ from deckgen.media import MediaFile
 from deckgen.model import Card, CardKind, Deck, SourceLoc
 from deckgen.render import RenderedNote, unrendered_warnings
 from deckgen.workers import FileJob, FileResult, FileWork, file_work
+
+_T = TypeVar("_T")
 
 # Card fields this module knows how to store; a test fails when Card gains another.
 CARD_FIELDS = (
@@ -124,10 +126,23 @@ def card_to_json(card: Card) -> dict[str, Any]:
     }
 
 
-def card_from_json(data: dict[str, Any]) -> Card:
+def card_from_json(data: dict[str, Any], shared: dict[Any, Any] | None = None) -> Card:
+    """`shared` makes equal strings and tags of a file's cards one object each: JSON gives
+    every card its own copies, and a big deck holds 100,000 cards."""
+    pool: dict[Any, Any] = {} if shared is None else shared
+
+    def share(value: _T) -> _T:
+        return cast(_T, pool.setdefault(value, value))
+
+    path, line, column = data["loc"]
     values = {name: data[name] for name in CARD_FIELDS}
     values.update(
-        kind=CardKind(data["kind"]), tags=tuple(data["tags"]), loc=SourceLoc(*data["loc"])
+        kind=CardKind(data["kind"]),
+        tags=share(tuple(share(tag) for tag in data["tags"])),
+        loc=SourceLoc(share(path), line, column),
+        deck=share(data["deck"]),
+        topic=share(data["topic"]),
+        source=share(data["source"]),
     )
     return Card(**values)
 
@@ -150,8 +165,9 @@ def _to_json(cache: BuildCache, result: FileResult) -> dict[str, Any]:
 
 def _from_json(cache: BuildCache, data: Any) -> FileResult | None:
     """The stored file, or None when the entry is missing, damaged or names lost media."""
+    shared: dict[Any, Any] = {}
     try:
-        rendered = [_note_from_json(cache, note) for note in data["notes"]]
+        rendered = [_note_from_json(cache, note, shared) for note in data["notes"]]
         diagnostics = [diagnostic_from_json(row) for row in data["diagnostics"]]
     except (TypeError, KeyError, ValueError, _MediaGone):
         return None
@@ -162,7 +178,9 @@ class _MediaGone(Exception):
     pass
 
 
-def _note_from_json(cache: BuildCache, data: dict[str, Any]) -> RenderedNote:
+def _note_from_json(
+    cache: BuildCache, data: dict[str, Any], shared: dict[Any, Any]
+) -> RenderedNote:
     media = []
     for name in data["media"]:
         content = cache.read_media(name)
@@ -171,5 +189,6 @@ def _note_from_json(cache: BuildCache, data: dict[str, Any]) -> RenderedNote:
         media.append(MediaFile(name, content))
     front, back, context, source = data["fields"]
     problems = tuple(diagnostic_from_json(row) for row in data["diagnostics"])
-    card = card_from_json(data["card"])
-    return RenderedNote(card, (front, back, context, source), tuple(media), problems)
+    card = card_from_json(data["card"], shared)
+    fields = (front, back, shared.setdefault(context, context), shared.setdefault(source, source))
+    return RenderedNote(card, fields, tuple(media), problems)

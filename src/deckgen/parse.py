@@ -427,6 +427,7 @@ def parse_notes_file(text: str, path: str, source: str, deck_slug: str) -> Parse
 def _cards(parser: _FileParser, deck: str) -> list[Card]:
     subdeck_slug = ids.slug(deck)
 
+    @cache  # one tuple per topic, shared by its cards: a big deck holds 100,000 of them
     def tags(topic: str | None) -> tuple[str, ...]:
         topic_tags = (
             [ids.topic_tag(parser.deck_slug, subdeck_slug, ids.slug(topic))] if topic else []

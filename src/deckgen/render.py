@@ -14,7 +14,7 @@ import html
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -293,13 +293,18 @@ def context_line(card: Card) -> str:
     return f"{card.deck} › {card.topic}" if card.topic else card.deck
 
 
+@lru_cache(maxsize=1024)  # cards of a topic share one string: big decks hold 100,000
+def _escaped(text: str) -> str:
+    return html.escape(text)
+
+
 def render_card(card: Card, setup: RenderSetup | None = None) -> RenderedNote:
     """Render one card. Without a setup, images keep their paths and diagrams stay code."""
     setup = setup or RenderSetup()
     question_env = _FieldEnv(setup, card.loc.path, card.source, card.loc.line)
     answer_env = _FieldEnv(setup, card.loc.path, card.source, card.answer_line or card.loc.line)
-    context = html.escape(context_line(card))
-    source = html.escape(card.source)
+    context = _escaped(context_line(card))
+    source = _escaped(card.source)
     if card.kind is CardKind.BASIC:
         front = render_inline(card.question, question_env)
         fields = (front, render_block(card.answer, answer_env), context, source)

@@ -174,17 +174,18 @@ def build(
     (`skipped`); `force` builds anyway. Otherwise files parsed and rendered before come
     from the cache (incremental.py), and the others are worked by `jobs` processes
     (default: one per CPU; small builds use one)."""
-    from deckgen.incremental import load_and_render_cached
-    from deckgen.lock import read_lock
-    from deckgen.plan import check_time, make_plan
-    from deckgen.render import deck_media
-
     cache = BuildCache.open(notes_dir, out_dir)
     key = cache.build_key(notes_dir, timestamp)
     kept = None if force else cache.up_to_date(out_dir, key)
     if kept is not None:
         with contextlib.suppress(KeyError, TypeError, ValueError):
             return _kept(*kept)
+
+    from deckgen.incremental import load_and_render_cached
+    from deckgen.lock import read_lock
+    from deckgen.plan import check_time, make_plan
+    from deckgen.render import deck_media
+
     with _few_collections():
         loaded = load_and_render_cached(notes_dir, cache, force=force, jobs=jobs, progress=progress)
         deck, diagnostics, reusable = loaded.deck, loaded.diagnostics, loaded.machine_independent

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from deckgen.errors import DeckgenError, Diagnostic, error
+from deckgen.errors import DeckgenError, Diagnostic, error, fails
 from deckgen.load import load_notes
 from deckgen.model import Card, CardKind, Deck, SourceLoc
 from deckgen.package import make_package, write_package
@@ -64,16 +64,17 @@ def output_path(deck: Deck, out_dir: Path) -> Path:
     return out_dir / f"{deck.config.slug}-{deck.config.version}.apkg"
 
 
-def load_deck(notes_dir: Path) -> tuple[Deck, list[Diagnostic]]:
-    """Load and validate, raising DeckgenError (with every diagnostic) on any error."""
+def load_deck(notes_dir: Path, *, strict: bool = False) -> tuple[Deck, list[Diagnostic]]:
+    """Load and validate, raising DeckgenError (with every diagnostic) on any error,
+    and with `strict` on any warning too."""
     loaded = load_notes(notes_dir)
-    if loaded.deck is None:
+    if loaded.deck is None or fails(loaded.diagnostics, strict=strict):
         raise DeckgenError(loaded.diagnostics)
     return loaded.deck, loaded.diagnostics
 
 
-def build(notes_dir: Path, out_dir: Path, timestamp: int) -> BuildResult:
-    deck, diagnostics = load_deck(notes_dir)
+def build(notes_dir: Path, out_dir: Path, timestamp: int, *, strict: bool = False) -> BuildResult:
+    deck, diagnostics = load_deck(notes_dir, strict=strict)
     rendered = [render_card(card) for card in deck.cards]
     package = make_package(deck, rendered)
     path = output_path(deck, out_dir)

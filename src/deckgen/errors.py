@@ -37,6 +37,18 @@ class Diagnostic:
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.loc.path, self.loc.line, self.loc.column or 0, self.code)
 
+    def as_dict(self) -> dict[str, str | int | None]:
+        """The diagnostic for machines (`deckgen check --format json`)."""
+        return {
+            "path": self.loc.path,
+            "line": self.loc.line,
+            "column": self.loc.column,
+            "severity": self.severity.value,
+            "code": self.code,
+            "name": CODES.get(self.code),
+            "message": self.message,
+        }
+
 
 def error(loc: SourceLoc, code: str, message: str) -> Diagnostic:
     return Diagnostic(loc, code, message, Severity.ERROR)
@@ -56,6 +68,12 @@ def sorted_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
 
 def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
     return any(d.is_error for d in diagnostics)
+
+
+def fails(diagnostics: Iterable[Diagnostic], *, strict: bool = False) -> bool:
+    """Whether a run fails: on any error, and with `strict` on any warning too."""
+    failing = {Severity.ERROR, Severity.WARNING} if strict else {Severity.ERROR}
+    return any(d.severity in failing for d in diagnostics)
 
 
 class DeckgenError(Exception):
@@ -80,6 +98,7 @@ CODES: dict[str, str] = {
     "DG002": "file-unreadable",
     "DG003": "byte-order-mark",
     "DG004": "file-too-large",
+    "DG005": "outside-notes-folder",
     "DG010": "deck-toml-missing",
     "DG011": "deck-toml-invalid",
     "DG012": "deck-toml-name",
@@ -97,6 +116,7 @@ CODES: dict[str, str] = {
     "DG040": "no-notes-files",
     "DG041": "no-cards",
     "DG050": "source-date-epoch",
+    "DG060": "output-unwritable",
     "DG101": "duplicate-id",
     "DG102": "duplicate-question",
     "DG103": "invalid-id",
@@ -107,5 +127,9 @@ CODES: dict[str, str] = {
     "DG120": "cloze-unclosed",
     "DG121": "cloze-number",
     "DG122": "cloze-gap",
+    "DG201": "html-tag-removed",
+    "DG202": "html-attribute-removed",
+    "DG203": "unsafe-url",
+    "DG204": "html-malformed",
     "DG900": "skipped-prose",
 }

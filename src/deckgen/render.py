@@ -18,6 +18,7 @@ from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
 from deckgen.model import Card, CardKind
+from deckgen.sanitize import sanitize_plugin
 
 CODE_CSS_CLASS = "highlight"
 
@@ -47,9 +48,9 @@ def highlight_code(code: str, language: str, _attrs: str = "") -> str:
 
 @cache
 def markdown_renderer() -> MarkdownIt:
-    """CommonMark with GFM tables and strikethrough; raw HTML as written."""
+    """CommonMark with GFM tables and strikethrough; raw HTML cleaned by deckgen's policy."""
     md = MarkdownIt("commonmark", {"highlight": highlight_code})
-    return md.enable(["table", "strikethrough"])
+    return md.enable(["table", "strikethrough"]).use(sanitize_plugin)
 
 
 def render_block(markdown: str) -> str:

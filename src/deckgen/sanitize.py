@@ -162,8 +162,11 @@ def _style_properties(style: str) -> set[str]:
 def clean_tag(raw: str) -> tuple[str, tuple[tuple[str, str], ...]]:
     """One raw tag → (its safe form, possibly '', and findings as (code, message) pairs)."""
     named = _TAG_NAME.match(raw)
-    if named is None:  # a comment, processing instruction, declaration or CDATA: inert, dropped
-        return "", ()
+    if named is None:  # a comment (inert: dropped quietly), <?…?>, <!DOCTYPE…> or CDATA
+        if raw.startswith("<!--"):
+            return "", ()
+        kind = {"<?": "<?…?>", "<![": "<![CDATA[…]]>"}.get(raw[:3] if raw[1] == "!" else raw[:2])
+        return "", (("DG201", f"removed raw HTML {kind or '<!…>'}: not allowed in notes"),)
     name = named.group(1).lower()
     if raw.startswith("</"):
         return (f"</{name}>" if name in ALLOWED_TAGS else ""), ()

@@ -89,7 +89,7 @@ def atomic_path(destination: Path) -> Iterator[Path]:
 def write_error(destination: Path, exc: OSError) -> DeckgenError:
     reason = exc.strerror or str(exc)
     loc = SourceLoc(destination.as_posix(), 1)
-    return DeckgenError([error(loc, "DG060", f"cannot write {destination.as_posix()}: {reason}")])
+    return DeckgenError([error(loc, "DG060", f"cannot write the file: {reason}")])
 
 
 def _fsync(path: Path) -> None:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 from html.parser import HTMLParser
 from typing import Any
 
@@ -158,7 +158,7 @@ def _style_properties(style: str) -> set[str]:
     return {part.split(":", 1)[0].strip().lower() for part in style.split(";") if ":" in part}
 
 
-@cache
+@lru_cache(maxsize=4096)  # notes repeat their tags; hostile ones must not grow it forever
 def clean_tag(raw: str) -> tuple[str, tuple[tuple[str, str], ...]]:
     """One raw tag → (its safe form, possibly '', and findings as (code, message) pairs)."""
     named = _TAG_NAME.match(raw)

@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from deckgen.errors import DeckgenError, Diagnostic, error, has_errors
+from deckgen.errors import DeckgenError, Diagnostic, error, fails, has_errors
 from deckgen.load import LoadResult, load_notes
 from deckgen.lock import read_lock
 from deckgen.media import MediaFile, stage_media
@@ -70,10 +70,11 @@ def output_path(deck: Deck, out_dir: Path) -> Path:
     return out_dir / f"{deck.config.slug}-{deck.config.version}.apkg"
 
 
-def load_deck(notes_dir: Path) -> tuple[Deck, list[Diagnostic]]:
-    """Load and validate, raising DeckgenError (with every diagnostic) on any error."""
+def load_deck(notes_dir: Path, *, strict: bool = False) -> tuple[Deck, list[Diagnostic]]:
+    """Load and validate, raising DeckgenError (with every diagnostic) on any error,
+    and with `strict` on any warning too."""
     loaded = load_notes(notes_dir)
-    if loaded.deck is None:
+    if loaded.deck is None or fails(loaded.diagnostics, strict=strict):
         raise DeckgenError(loaded.diagnostics)
     return loaded.deck, loaded.diagnostics
 
@@ -88,13 +89,16 @@ def check_notes(notes_dir: Path) -> LoadResult:
     return LoadResult(deck, [*loaded.diagnostics, *problems])
 
 
-def load_and_render(notes_dir: Path) -> tuple[Deck, list[RenderedNote], list[Diagnostic]]:
+def load_and_render(
+    notes_dir: Path, *, strict: bool = False
+) -> tuple[Deck, list[RenderedNote], list[Diagnostic]]:
     """The deck and its rendered notes, raising DeckgenError (with every diagnostic) on any
-    error; diagrams missing from the cache are rendered when this machine can."""
-    deck, diagnostics = load_deck(notes_dir)
+    error, and with `strict` on any warning; diagrams missing from the cache are rendered
+    when this machine can."""
+    deck, diagnostics = load_deck(notes_dir, strict=strict)
     rendered, problems = render_deck(deck, notes_dir)
     diagnostics = [*diagnostics, *problems]
-    if has_errors(problems):
+    if fails(problems, strict=strict):
         raise DeckgenError(diagnostics)
     return deck, rendered, diagnostics
 
@@ -117,9 +121,9 @@ def write_deck(plan: Plan, out_dir: Path, media: Sequence[MediaFile] = ()) -> Pa
     return path
 
 
-def build(notes_dir: Path, out_dir: Path, timestamp: int) -> BuildResult:
+def build(notes_dir: Path, out_dir: Path, timestamp: int, *, strict: bool = False) -> BuildResult:
     """Build the deck; notes unchanged since the lock's release keep their release times."""
-    deck, rendered, diagnostics = load_and_render(notes_dir)
+    deck, rendered, diagnostics = load_and_render(notes_dir, strict=strict)
     lock = read_lock(notes_dir)
     plan = make_plan(deck, rendered, lock, timestamp)
     check_time(plan, lock, timestamp)

@@ -14,6 +14,7 @@ import textwrap
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -23,6 +24,7 @@ from deckgen import ids
 from deckgen.config import FrontMatter, parse_front_matter
 from deckgen.errors import Diagnostic, error, info
 from deckgen.model import Card, CardKind, SourceLoc
+from deckgen.sanitize import html_diagnostics, sanitize_plugin
 
 ID_COMMENT = re.compile(r"^\s*<!--\s*id:\s*(.*?)\s*-->\s*$")
 VALID_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -35,8 +37,11 @@ _LIST_MARKER = re.compile(r"^\s*(?:[-+*]|\d{1,9}[.)])(?:[ \t]+|$)")
 
 @cache
 def block_parser() -> MarkdownIt:
-    """The one parser deckgen reads notes with: CommonMark, GFM tables and strikethrough."""
-    return MarkdownIt("commonmark").enable(["table", "strikethrough"]).use(front_matter_plugin)
+    """The one parser deckgen reads notes with: CommonMark, GFM tables and strikethrough.
+
+    It audits raw HTML (warnings only); the renderer is the one that removes it."""
+    md = MarkdownIt("commonmark").enable(["table", "strikethrough"]).use(front_matter_plugin)
+    return md.use(sanitize_plugin, rewrite=False)
 
 
 @dataclass
@@ -393,7 +398,7 @@ def check_cloze(text: str, path: str, first_line: int) -> list[Diagnostic]:
             error(SourceLoc(path, line), "DG120", f"cloze '{snippet}' is never closed with '}}}}'")
         )
     positive = sorted(n for n in numbers if n > 0)
-    if positive and positive != list(range(1, positive[-1] + 1)):
+    if positive and len(positive) != positive[-1]:  # distinct, sorted: c1…cN has N numbers
         found = ", ".join(f"c{n}" for n in positive)
         problems.append(
             error(SourceLoc(path, first_line), "DG122", f"cloze numbers skip: found {found}")
@@ -406,7 +411,9 @@ def parse_notes_file(text: str, path: str, source: str, deck_slug: str) -> Parse
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\0", "\ufffd")
     lines = text.split("\n")
     parser = _FileParser(path, source, deck_slug, lines)
-    parser.run(list(top_level_blocks(block_parser().parse(text))))
+    env: dict[str, Any] = {}
+    parser.run(list(top_level_blocks(block_parser().parse(text, env))))
+    parser.diagnostics.extend(html_diagnostics(env, path))
     deck = parser.front.deck or parser.h1
     if deck is None:
         parser.diagnostics.append(

@@ -7,8 +7,30 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from helpers import NotesFactory
+
+# Property tests: "default" is quick and deterministic (same examples every run, no example
+# database), for `make test` and CI; "nightly" tries ten times as many, freshly random.
+# Pick one with HYPOTHESIS_PROFILE=nightly. Tests scale their share with helpers.examples().
+settings.register_profile(
+    "default",
+    max_examples=1000,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.register_profile(
+    "nightly",
+    max_examples=10_000,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 DECK_TOML = """\
 name = "Learn AWS"

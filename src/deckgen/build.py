@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from deckgen.cache import BuildCache, diagnostic_from_json, diagnostic_to_json
-from deckgen.errors import DeckgenError, Diagnostic, error, has_errors
+from deckgen.errors import DeckgenError, Diagnostic, error, fails, has_errors
 from deckgen.model import Card, CardKind, Deck, SourceLoc
 
 if TYPE_CHECKING:
@@ -85,12 +85,13 @@ def output_path(deck: Deck, out_dir: Path) -> Path:
     return out_dir / f"{deck.config.slug}-{deck.config.version}.apkg"
 
 
-def load_deck(notes_dir: Path) -> tuple[Deck, list[Diagnostic]]:
-    """Load and validate, raising DeckgenError (with every diagnostic) on any error."""
+def load_deck(notes_dir: Path, *, strict: bool = False) -> tuple[Deck, list[Diagnostic]]:
+    """Load and validate, raising DeckgenError (with every diagnostic) on any error,
+    and with `strict` on any warning too."""
     from deckgen.load import load_notes
 
     loaded = load_notes(notes_dir)
-    if loaded.deck is None:
+    if loaded.deck is None or fails(loaded.diagnostics, strict=strict):
         raise DeckgenError(loaded.diagnostics)
     return loaded.deck, loaded.diagnostics
 
@@ -108,15 +109,18 @@ def check_notes(notes_dir: Path) -> LoadResult:
     return LoadResult(deck, [*loaded.diagnostics, *problems])
 
 
-def load_and_render(notes_dir: Path) -> tuple[Deck, list[RenderedNote], list[Diagnostic]]:
+def load_and_render(
+    notes_dir: Path, *, strict: bool = False
+) -> tuple[Deck, list[RenderedNote], list[Diagnostic]]:
     """The deck and its rendered notes, raising DeckgenError (with every diagnostic) on any
-    error; diagrams missing from the cache are rendered when this machine can."""
+    error, and with `strict` on any warning; diagrams missing from the cache are rendered
+    when this machine can."""
     from deckgen.render import render_deck
 
-    deck, diagnostics = load_deck(notes_dir)
+    deck, diagnostics = load_deck(notes_dir, strict=strict)
     rendered, problems = render_deck(deck, notes_dir)
     diagnostics = [*diagnostics, *problems]
-    if has_errors(problems):
+    if fails(problems, strict=strict):
         raise DeckgenError(diagnostics)
     return deck, rendered, diagnostics
 
@@ -162,12 +166,14 @@ def build(
     out_dir: Path,
     timestamp: int | None = None,
     *,
+    strict: bool = False,
     force: bool = False,
     progress: Progress | None = None,
     jobs: int | None = None,
 ) -> BuildResult:
     """Build the deck; notes unchanged since the lock's release keep their release times.
-    `timestamp` None stamps the build with the current time.
+    `timestamp` None stamps the build with the current time. With `strict` any warning
+    fails the build too.
 
     When the notes folder, deckgen and the timestamp are those of the last build into
     `out_dir`, and its deck is still the file that build wrote, the deck is kept as it is
@@ -176,10 +182,14 @@ def build(
     (default: one per CPU; small builds use one)."""
     cache = BuildCache.open(notes_dir, out_dir)
     key = cache.build_key(notes_dir, timestamp)
+    # a kept build's warnings were printed before; --strict must still fail on them
     kept = None if force else cache.up_to_date(out_dir, key)
     if kept is not None:
         with contextlib.suppress(KeyError, TypeError, ValueError):
-            return _kept(*kept)
+            result = _kept(*kept)
+            if fails(result.diagnostics, strict=strict):
+                raise DeckgenError(result.diagnostics)
+            return result
 
     from deckgen.incremental import load_and_render_cached
     from deckgen.lock import read_lock
@@ -187,7 +197,9 @@ def build(
     from deckgen.render import deck_media
 
     with _few_collections():
-        loaded = load_and_render_cached(notes_dir, cache, force=force, jobs=jobs, progress=progress)
+        loaded = load_and_render_cached(
+            notes_dir, cache, strict=strict, force=force, jobs=jobs, progress=progress
+        )
         deck, diagnostics, reusable = loaded.deck, loaded.diagnostics, loaded.machine_independent
         lock = read_lock(notes_dir)
         stamp = int(time.time()) if timestamp is None else timestamp

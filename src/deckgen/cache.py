@@ -50,7 +50,8 @@ _CACHEDIR_TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# deckgen's build 
 def _digest(*parts: str | bytes) -> str:
     h = hashlib.sha256()
     for part in parts:
-        data = part.encode() if isinstance(part, str) else part
+        # surrogateescape: file names that are not UTF-8 reach here as lone surrogates
+        data = part.encode("utf-8", "surrogateescape") if isinstance(part, str) else part
         h.update(len(data).to_bytes(8, "big"))
         h.update(data)
     return h.hexdigest()
@@ -83,12 +84,24 @@ def scan_inputs(notes_dir: Path) -> dict[str, str]:
         dirs[:] = sorted(d for d in dirs if d not in _NOT_INPUTS)
         for name in sorted(files):
             path = Path(root, name)
-            rel = path.relative_to(notes_dir).as_posix()
-            try:
-                digests[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
-            except OSError as exc:  # the load reports it; the key must still change
-                digests[rel] = f"unreadable:{exc.errno}"
+            digests[path.relative_to(notes_dir).as_posix()] = _input_digest(notes_dir, path)
     return digests
+
+
+def _input_digest(notes_dir: Path, path: Path) -> str:
+    """A regular file's content hash; a link or a special file (a FIFO would block a read)
+    is named by what it is, and is only read when it is a file inside the folder."""
+    try:
+        if path.is_symlink():
+            target = path.resolve()
+            if not (target.is_relative_to(notes_dir.resolve()) and target.is_file()):
+                return f"link:{path.readlink()}"
+        elif not path.is_file():
+            return "special"
+        with path.open("rb") as f:
+            return hashlib.file_digest(f, "sha256").hexdigest()
+    except OSError as exc:  # the load reports it; the key must still change
+        return f"unreadable:{exc.errno}"
 
 
 def file_sha256(path: Path) -> str | None:
@@ -108,10 +121,10 @@ def _write_json(path: Path, data: object) -> None:
         return
     try:
         # dumps, not dump: only the one-shot encoder is the C one, several times faster
-        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        text = json.dumps(data, separators=(",", ":"))  # ASCII: lone surrogates too
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
-        Path(temp).replace(path)
+        os.replace(temp, path)  # noqa: PTH105 (Path.replace is the deck's own rename: tests pause there)
     except OSError:
         pass
     finally:
@@ -242,7 +255,7 @@ class BuildCache:
             path.parent.mkdir(parents=True, exist_ok=True)
             temp = path.with_name(f".{name}.tmp")
             temp.write_bytes(data)
-            temp.replace(path)
+            os.replace(temp, path)  # noqa: PTH105 (Path.replace is the deck's own rename: tests pause there)
 
     def prune(self) -> None:
         """Drop the entries of file versions this build did not use (edited away)."""

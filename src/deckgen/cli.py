@@ -9,10 +9,20 @@ from pathlib import Path
 import click
 
 from deckgen import __version__
-from deckgen.errors import DeckgenError, Diagnostic, Severity, sorted_diagnostics
+from deckgen.errors import (
+    DeckgenError,
+    Diagnostic,
+    Severity,
+    fails,
+    has_errors,
+    sorted_diagnostics,
+)
 
 NOTES_DIR = click.argument(
     "notes_dir", default="notes", required=False, type=click.Path(file_okay=False, path_type=Path)
+)
+STRICT = click.option(
+    "--strict", is_flag=True, help="Fail (exit 1) on warnings too, not only on errors."
 )
 
 
@@ -35,9 +45,15 @@ def plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
+def failure_line(diagnostics: Iterable[Diagnostic]) -> str:
+    items = list(diagnostics)
+    strict_note = "" if has_errors(items) else " (--strict: warnings fail the run)"
+    return summary_line(items) + strict_note
+
+
 def fail(exc: DeckgenError) -> None:
     print_diagnostics(exc.diagnostics)
-    raise click.ClickException(summary_line(exc.diagnostics))
+    raise click.ClickException(failure_line(exc.diagnostics))
 
 
 class _Exit1(click.ClickException):
@@ -66,6 +82,7 @@ def cli() -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="Folder the .apkg is written to.",
 )
+@STRICT
 @click.option("--force", is_flag=True, help="Rebuild even if nothing changed; ignore the cache.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
 @click.option(
@@ -75,7 +92,9 @@ def cli() -> None:
     default=None,
     help="Processes that parse and render files [default: one per CPU].",
 )
-def build(notes_dir: Path, out_dir: Path, force: bool, quiet: bool, jobs: int | None) -> None:
+def build(
+    notes_dir: Path, out_dir: Path, strict: bool, force: bool, quiet: bool, jobs: int | None
+) -> None:
     """Build OUT/<slug>-<version>.apkg from NOTES_DIR (default: notes).
 
     The package is stamped with SOURCE_DATE_EPOCH when it is set, else the current
@@ -91,7 +110,13 @@ def build(notes_dir: Path, out_dir: Path, force: bool, quiet: bool, jobs: int | 
     try:
         with progress_bar(enabled=not quiet) as progress:
             result = run_build(
-                notes_dir, out_dir, pinned_time(), force=force, progress=progress, jobs=jobs
+                notes_dir,
+                out_dir,
+                pinned_time(),
+                strict=strict,
+                force=force,
+                progress=progress,
+                jobs=jobs,
             )
     except DeckgenError as exc:
         fail(exc)
@@ -132,21 +157,50 @@ OUT_DIR = click.option(
 )
 @OUT_DIR
 @click.option("--tag", help="With --release: fail unless TAG is v<version> (e.g. v1.2.0).")
-def check(notes_dir: Path, for_release: bool, out_dir: Path, tag: str | None) -> None:
+@STRICT
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json: one object on stdout, for editors and CI annotations.",
+)
+def check(
+    notes_dir: Path,
+    for_release: bool,
+    out_dir: Path,
+    tag: str | None,
+    strict: bool,
+    output_format: str,
+) -> None:
     """Validate NOTES_DIR without writing anything.
 
     Prints every problem as path:line: severity code message, including info lines
-    for prose that makes no card. Exits 1 if there is any error. With --release (for
-    CI on release tags) it also checks that nothing changed since the release in
-    deck.lock.json and that the version and changelog match it.
+    for prose that makes no card. Exits 1 if there is any error (or, with --strict,
+    any warning). With --release (for CI on release tags) it also checks that nothing
+    changed since the release in deck.lock.json and that the version and changelog
+    match it.
     """
     from deckgen.build import check_notes, count_cards
 
     loaded = check_notes(notes_dir)
+    failed = loaded.deck is None or fails(loaded.diagnostics, strict=strict)
+    counts = count_cards(loaded.deck) if loaded.deck is not None else None
+    if output_format == "json":
+        diagnostics = list(loaded.diagnostics)
+        if for_release and not failed:
+            diagnostics += release_problems(notes_dir, out_dir, tag)
+            failed = fails(diagnostics, strict=strict)
+        notes = len(loaded.deck.cards) if loaded.deck is not None else None
+        report = check_report(notes_dir, diagnostics, notes, counts, failed=failed)
+        click.echo(json.dumps(report, indent=2, ensure_ascii=False))
+        if failed:
+            raise click.exceptions.Exit(1)
+        return
     print_diagnostics(loaded.diagnostics, show_info=True)
-    if loaded.deck is None:
-        raise _Exit1(summary_line(loaded.diagnostics))
-    counts = count_cards(loaded.deck)
+    if failed or loaded.deck is None or counts is None:
+        raise _Exit1(failure_line(loaded.diagnostics))
     click.echo(
         f"{notes_dir.as_posix()}: {plural(len(loaded.deck.cards), 'note')},"
         f" {plural(sum(counts.values()), 'card')} in {plural(len(counts), 'sub-deck')};"
@@ -156,14 +210,17 @@ def check(notes_dir: Path, for_release: bool, out_dir: Path, tag: str | None) ->
         check_release_of(notes_dir, out_dir, tag, loaded.deck.config.version)
 
 
-def check_release_of(notes_dir: Path, out_dir: Path, tag: str | None, version: str) -> None:
+def release_problems(notes_dir: Path, out_dir: Path, tag: str | None) -> list[Diagnostic]:
     from deckgen.release import check_release
 
     try:
-        problems = check_release(notes_dir, out_dir, tag)
+        return list(check_release(notes_dir, out_dir, tag))
     except DeckgenError as exc:
-        fail(exc)
-        return
+        return list(exc.diagnostics)
+
+
+def check_release_of(notes_dir: Path, out_dir: Path, tag: str | None, version: str) -> None:
+    problems = release_problems(notes_dir, out_dir, tag)
     if problems:
         print_diagnostics(problems)
         raise _Exit1(f"not a release: {summary_line(problems)}")
@@ -199,6 +256,28 @@ def preview(notes_dir: Path, out_dir: Path) -> None:
         f"Wrote {result.path.as_posix()}: {plural(result.cards, 'card')},"
         f" {plural(result.media, 'media file')}"
     )
+
+
+def check_report(
+    notes_dir: Path,
+    diagnostics: list[Diagnostic],
+    notes: int | None,
+    counts: dict[str, int] | None,
+    *,
+    failed: bool,
+) -> dict[str, object]:
+    """`check --format json`: every diagnostic with its location, and the totals."""
+    ordered = sorted_diagnostics(diagnostics)
+    return {
+        "notes_dir": notes_dir.as_posix(),
+        "ok": not failed,
+        "errors": sum(d.severity is Severity.ERROR for d in ordered),
+        "warnings": sum(d.severity is Severity.WARNING for d in ordered),
+        "infos": sum(d.severity is Severity.INFO for d in ordered),
+        "notes": notes,
+        "cards": sum(counts.values()) if counts is not None else None,
+        "diagnostics": [d.as_dict() for d in ordered],
+    }
 
 
 @cli.command("list")

@@ -47,6 +47,9 @@ def parse_deck_toml(text: str, path: str) -> tuple[DeckConfig | None, list[Diagn
         found = _TOML_LINE.search(str(exc))
         line = int(found.group(1)) if found else 1
         return None, [error(SourceLoc(path, line), "DG011", f"invalid TOML: {exc}")]
+    except (ValueError, RecursionError) as exc:
+        # tomllib lets these through on absurd input: ints over 4300 digits, deep nesting
+        return None, [error(SourceLoc(path, 1), "DG011", f"invalid TOML: {_unreadable(exc)}")]
     problems: list[Diagnostic] = []
 
     def loc(key: str) -> SourceLoc:
@@ -103,6 +106,14 @@ def parse_deck_toml(text: str, path: str) -> tuple[DeckConfig | None, list[Diagn
     return config, problems
 
 
+def _unreadable(exc: Exception) -> str:
+    if isinstance(exc, RecursionError):
+        return "nested too deeply"
+    if isinstance(exc, ValueError):
+        return str(exc)
+    return "a value that cannot be read"
+
+
 @dataclass(frozen=True)
 class FrontMatter:
     deck: str | None = None
@@ -123,6 +134,10 @@ def parse_front_matter(
         return FrontMatter(), [
             error(SourceLoc(path, line), "DG020", f"invalid front matter: {problem}")
         ]
+    except (ValueError, TypeError, AttributeError, RecursionError) as exc:
+        # PyYAML's constructors raise these on malformed scalars (`!!int x`, `2001-13-45`,
+        # `!!timestamp x`), and its recursive composer overflows on deep nesting.
+        return FrontMatter(), [error(start, "DG020", f"invalid front matter: {_unreadable(exc)}")]
     if data is None:
         return FrontMatter(), []
     if not isinstance(data, dict):

@@ -37,6 +37,18 @@ class Diagnostic:
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.loc.path, self.loc.line, self.loc.column or 0, self.code)
 
+    def as_dict(self) -> dict[str, str | int | None]:
+        """The diagnostic for machines (`deckgen check --format json`)."""
+        return {
+            "path": self.loc.path,
+            "line": self.loc.line,
+            "column": self.loc.column,
+            "severity": self.severity.value,
+            "code": self.code,
+            "name": CODES.get(self.code),
+            "message": self.message,
+        }
+
 
 def error(loc: SourceLoc, code: str, message: str) -> Diagnostic:
     return Diagnostic(loc, code, message, Severity.ERROR)
@@ -56,6 +68,12 @@ def sorted_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
 
 def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
     return any(d.is_error for d in diagnostics)
+
+
+def fails(diagnostics: Iterable[Diagnostic], *, strict: bool = False) -> bool:
+    """Whether a run fails: on any error, and with `strict` on any warning too."""
+    failing = {Severity.ERROR, Severity.WARNING} if strict else {Severity.ERROR}
+    return any(d.severity in failing for d in diagnostics)
 
 
 class DeckgenError(Exception):
@@ -80,6 +98,7 @@ CODES: dict[str, str] = {
     "DG002": "file-unreadable",
     "DG003": "byte-order-mark",
     "DG004": "file-too-large",
+    "DG005": "outside-notes-folder",
     "DG010": "deck-toml-missing",
     "DG011": "deck-toml-invalid",
     "DG012": "deck-toml-name",
@@ -97,6 +116,7 @@ CODES: dict[str, str] = {
     "DG040": "no-notes-files",
     "DG041": "no-cards",
     "DG050": "source-date-epoch",
+    "DG051": "output-unwritable",
     "DG060": "lock-invalid",
     "DG061": "time-backwards",
     "DG062": "nothing-to-release",
@@ -125,5 +145,9 @@ CODES: dict[str, str] = {
     "DG302": "diagram-not-rendered",
     "DG310": "mermaid-syntax",
     "DG311": "diagram-renderer-failed",
+    "DG401": "html-tag-removed",
+    "DG402": "html-attribute-removed",
+    "DG403": "unsafe-url",
+    "DG404": "html-malformed",
     "DG900": "skipped-prose",
 }

@@ -20,8 +20,15 @@ from typing import Any, TypeVar, cast
 from deckgen.build import Progress
 from deckgen.cache import BuildCache, diagnostic_from_json, diagnostic_to_json
 from deckgen.diagram_source import DiagramSource
-from deckgen.errors import DeckgenError, Diagnostic, has_errors
-from deckgen.load import display_path, load_config, load_notes, notes_files
+from deckgen.errors import DeckgenError, Diagnostic, fails
+from deckgen.load import (
+    display_path,
+    load_config,
+    load_notes,
+    notes_files,
+    printable,
+    resolves_outside,
+)
 from deckgen.media import MediaFile
 from deckgen.model import Card, CardKind, Deck, SourceLoc
 from deckgen.render import RenderedNote, unrendered_warnings
@@ -48,6 +55,7 @@ def load_and_render_cached(
     notes_dir: Path,
     cache: BuildCache,
     *,
+    strict: bool = False,
     force: bool = False,
     jobs: int | None = None,
     progress: Progress | None = None,
@@ -56,9 +64,16 @@ def load_and_render_cached(
     config, _ = load_config(notes_dir)
     deck_slug = config.slug if config else "deck"
     files = notes_files(notes_dir) if notes_dir.is_dir() else []
-    all_jobs = [
-        (file, display_path(notes_dir, file), file.relative_to(notes_dir).as_posix(), deck_slug)
+    # as load_notes will ask for them; files outside the folder are never read
+    all_jobs: list[FileJob] = [
+        (
+            file,
+            display_path(notes_dir, file),
+            printable(file.relative_to(notes_dir).as_posix()),
+            deck_slug,
+        )
         for file in files
+        if not resolves_outside(notes_dir, file)
     ]
     todo = (
         all_jobs
@@ -88,13 +103,13 @@ def load_and_render_cached(
             return result.cards, result.diagnostics
 
         loaded = load_notes(notes_dir, load)
-    if loaded.deck is None:
+    if loaded.deck is None or fails(loaded.diagnostics, strict=strict):
         raise DeckgenError(loaded.diagnostics)
     rendered = [notes[card] for card in loaded.deck.cards]
     problems = [problem for note in rendered for problem in note.diagnostics]
     problems += unrendered_warnings(unrendered, notes_dir, render_diagrams=True)
     diagnostics = [*loaded.diagnostics, *problems]
-    if has_errors(problems):
+    if fails(problems, strict=strict):
         raise DeckgenError(diagnostics)
     return Loaded(loaded.deck, rendered, diagnostics, machine_independent=not unrendered)
 

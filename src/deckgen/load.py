@@ -36,8 +36,30 @@ def notes_files(notes_dir: Path) -> list[Path]:
     )
 
 
+def resolves_outside(notes_dir: Path, path: Path) -> bool:
+    """True when `path`, followed through every symlink, lands outside the notes folder.
+
+    Notes are untrusted: a link in notes/ to ~/.ssh/id_rsa must never be read into a deck.
+    A symlink loop is not "outside": reading it fails and is reported as unreadable."""
+    try:
+        return not path.resolve().is_relative_to(notes_dir.resolve())
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop, before Python 3.13
+        return False
+
+
+def outside_error(shown: str) -> Diagnostic:
+    message = f"{shown} links to a file outside the notes folder; it is not read"
+    return error(SourceLoc(shown, 1), "DG005", message)
+
+
 def display_path(notes_dir: Path, file: Path) -> str:
-    return (notes_dir / file.relative_to(notes_dir)).as_posix()
+    return printable((notes_dir / file.relative_to(notes_dir)).as_posix())
+
+
+def printable(name: str) -> str:
+    """A file name that is not valid UTF-8 (decoded with surrogates) → printable text,
+    so that neither a terminal nor Anki's database chokes on it."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def read_text(path: Path, shown: str) -> tuple[str | None, list[Diagnostic]]:
@@ -67,7 +89,9 @@ def read_text(path: Path, shown: str) -> tuple[str | None, list[Diagnostic]]:
 def load_config(notes_dir: Path) -> tuple[DeckConfig | None, list[Diagnostic]]:
     path = notes_dir / DECK_TOML
     shown = display_path(notes_dir, path)
-    if not path.is_file():
+    if resolves_outside(notes_dir, path):
+        return None, [outside_error(shown)]
+    if not path.exists() and not path.is_symlink():
         return None, [
             error(
                 SourceLoc(shown, 1),
@@ -106,7 +130,11 @@ def load_notes(notes_dir: Path, load: LoadFile = load_file) -> LoadResult:
     cards: list[Card] = []
     for file in files:
         shown = display_path(notes_dir, file)
-        file_cards, problems = load(file, shown, file.relative_to(notes_dir).as_posix(), deck_slug)
+        if resolves_outside(notes_dir, file):
+            diagnostics.append(outside_error(shown))
+            continue
+        source = printable(file.relative_to(notes_dir).as_posix())
+        file_cards, problems = load(file, shown, source, deck_slug)
         diagnostics.extend(problems)
         cards.extend(file_cards)
     diagnostics.extend(check_unique(cards))

@@ -20,7 +20,8 @@ from typing import Any
 import genanki
 
 from deckgen import ids
-from deckgen.model import Deck, ShippedNote
+from deckgen.errors import DeckgenError, error
+from deckgen.model import Deck, ShippedNote, SourceLoc
 from deckgen.notetypes import basic_model, cloze_model
 from deckgen.reproducible import normalise_zip
 
@@ -119,20 +120,77 @@ def make_package(
 
 @contextlib.contextmanager
 def atomic_path(destination: Path) -> Iterator[Path]:
-    """Yield a temporary path beside `destination`; rename it into place on success only."""
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp_name = tempfile.mkstemp(
-        dir=destination.parent, prefix=f".{destination.name}.", suffix=".tmp"
-    )
-    os.close(fd)
+    """Yield a temporary path beside `destination`; rename it into place on success only.
+
+    The temporary file is hidden and named `.<name>.<pid>.<random>.tmp`, so a build killed
+    mid-write leaves nothing that looks like a deck, and the next write to the same
+    destination removes such leftovers once their process is gone. Any OSError (a folder
+    that cannot be made, a full disk) becomes a DG051 diagnostic instead of a traceback.
+    """
+    try:
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_temps(destination)
+        fd, temp_name = tempfile.mkstemp(
+            dir=destination.parent, prefix=f".{destination.name}.{os.getpid()}.", suffix=".tmp"
+        )
+        os.close(fd)
+    except OSError as exc:
+        raise write_error(destination, exc) from exc
     temp = Path(temp_name)
     try:
         yield temp
         # mkstemp makes the file private; a deck is meant to be shared.
         temp.chmod(0o644)
+        _fsync(temp)
         temp.replace(destination)
+        _fsync(destination.parent)
+    except OSError as exc:
+        raise write_error(destination, exc) from exc
     finally:
-        temp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            temp.unlink(missing_ok=True)
+
+
+def write_error(destination: Path, exc: OSError) -> DeckgenError:
+    reason = exc.strerror or str(exc)
+    loc = SourceLoc(destination.as_posix(), 1)
+    return DeckgenError([error(loc, "DG051", f"cannot write the file: {reason}")])
+
+
+def _fsync(path: Path) -> None:
+    """Flush to disk, so a power cut cannot leave a renamed but empty file."""
+    if os.name != "posix":  # Windows cannot open a folder to flush it
+        return
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def remove_stale_temps(destination: Path) -> None:
+    """Delete `.<name>.<pid>.*.tmp` files left beside `destination` by dead processes."""
+    prefix, suffix = f".{destination.name}.", ".tmp"
+    for leftover in destination.parent.iterdir():
+        name = leftover.name
+        if not (name.startswith(prefix) and name.endswith(suffix)):
+            continue
+        pid = name[len(prefix) :].split(".", 1)[0]
+        if pid.isdigit() and not _process_alive(int(pid)):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+
+
+def _process_alive(pid: int) -> bool:
+    if os.name != "posix":  # os.kill would terminate the process on Windows: keep the file
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # PermissionError: alive, but someone else's
+        return True
+    return True
 
 
 def write_package(package: genanki.Package, destination: Path, timestamp: float) -> None:

@@ -14,6 +14,7 @@ import textwrap
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -23,6 +24,7 @@ from deckgen import ids
 from deckgen.config import FrontMatter, parse_front_matter
 from deckgen.errors import Diagnostic, error, info
 from deckgen.model import Card, CardKind, SourceLoc
+from deckgen.sanitize import html_diagnostics, sanitize_plugin
 
 ID_COMMENT = re.compile(r"^\s*<!--\s*id:\s*(.*?)\s*-->\s*$")
 VALID_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -37,10 +39,9 @@ _LIST_MARKER = re.compile(r"^\s*(?:[-+*]|\d{1,9}[.)])(?:[ \t]+|$)")
 def block_parser() -> MarkdownIt:
     """The one parser deckgen reads notes with: CommonMark, GFM tables and strikethrough.
 
-    Block structure is all the walk needs (an inline token's `content` is its raw text),
-    so inline parsing is left to rendering: it would otherwise run twice per answer."""
+    It audits raw HTML (warnings only); the renderer is the one that removes it."""
     md = MarkdownIt("commonmark").enable(["table", "strikethrough"]).use(front_matter_plugin)
-    return md.disable("inline")
+    return md.use(sanitize_plugin, rewrite=False)
 
 
 @dataclass
@@ -397,7 +398,7 @@ def check_cloze(text: str, path: str, first_line: int) -> list[Diagnostic]:
             error(SourceLoc(path, line), "DG120", f"cloze '{snippet}' is never closed with '}}}}'")
         )
     positive = sorted(n for n in numbers if n > 0)
-    if positive and positive != list(range(1, positive[-1] + 1)):
+    if positive and len(positive) != positive[-1]:  # distinct, sorted: c1…cN has N numbers
         found = ", ".join(f"c{n}" for n in positive)
         problems.append(
             error(SourceLoc(path, first_line), "DG122", f"cloze numbers skip: found {found}")
@@ -410,7 +411,9 @@ def parse_notes_file(text: str, path: str, source: str, deck_slug: str) -> Parse
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\0", "\ufffd")
     lines = text.split("\n")
     parser = _FileParser(path, source, deck_slug, lines)
-    parser.run(list(top_level_blocks(block_parser().parse(text))))
+    env: dict[str, Any] = {}
+    parser.run(list(top_level_blocks(block_parser().parse(text, env))))
+    parser.diagnostics.extend(html_diagnostics(env, path))
     deck = parser.front.deck or parser.h1
     if deck is None:
         parser.diagnostics.append(
@@ -427,7 +430,6 @@ def parse_notes_file(text: str, path: str, source: str, deck_slug: str) -> Parse
 def _cards(parser: _FileParser, deck: str) -> list[Card]:
     subdeck_slug = ids.slug(deck)
 
-    @cache  # one tuple per topic, shared by its cards: a big deck holds 100,000 of them
     def tags(topic: str | None) -> tuple[str, ...]:
         topic_tags = (
             [ids.topic_tag(parser.deck_slug, subdeck_slug, ids.slug(topic))] if topic else []

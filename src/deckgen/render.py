@@ -35,6 +35,7 @@ from deckgen.diagrams import MermaidError, RendererError
 from deckgen.errors import Diagnostic, error, warning
 from deckgen.media import MediaFile, MediaFolder, MediaProblem, hashed_name, rewrite_img_sources
 from deckgen.model import Card, CardKind, Deck, SourceLoc
+from deckgen.sanitize import sanitize_plugin
 
 CODE_CSS_CLASS = "highlight"
 DIAGRAMS_AS_CODE = "DG301"
@@ -237,9 +238,18 @@ def _annotate_lines(state: StateCore) -> None:
 
 @cache
 def markdown_renderer() -> MarkdownIt:
-    """CommonMark with GFM tables and strikethrough, Pandoc-style dollar math; raw HTML kept."""
+    """The one renderer of the project (see build_renderer)."""
+    return build_renderer()
+
+
+def build_renderer(*, sanitize: bool = True) -> MarkdownIt:
+    """CommonMark with GFM tables and strikethrough, Pandoc-style dollar math; the author's
+    raw HTML cleaned by deckgen's policy (sanitize.py) before any rule below adds HTML.
+    `sanitize=False` exists for tests that compare against the unguarded output."""
     md = MarkdownIt("commonmark", {"highlight": highlight_code})
     md.enable(["table", "strikethrough"])
+    if sanitize:
+        md.use(sanitize_plugin)
     # Pandoc's rules: no space just inside the dollars and no digit right after the
     # closing one, so "$5 and $10" stays text.
     dollarmath_plugin(

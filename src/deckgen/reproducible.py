@@ -9,6 +9,7 @@ contents, which are themselves a function of the notes, the lock and the build t
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import tempfile
 import zipfile
@@ -26,7 +27,9 @@ def normalise_zip(path: Path) -> None:
 
     Entries are streamed in chunks: the collection of a large deck is tens of megabytes,
     too much to hold in memory beside the deck itself."""
-    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", delete=False) as f:
+    with tempfile.NamedTemporaryFile(
+        dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
+    ) as f:
         temp = Path(f.name)
     try:
         with zipfile.ZipFile(path) as source, zipfile.ZipFile(temp, "w") as target:
@@ -39,7 +42,7 @@ def normalise_zip(path: Path) -> None:
                 info.file_size = entry.file_size  # known up front, as writestr would set it
                 with source.open(entry) as data, target.open(info, "w") as out:
                     shutil.copyfileobj(data, out, 1 << 20)
-        temp.replace(path)
+        os.replace(temp, path)  # noqa: PTH105 (Path.replace is the deck's own rename: tests pause there)
     finally:
         temp.unlink(missing_ok=True)
 

@@ -143,3 +143,23 @@ def test_list_json(runner: CliRunner, make_notes: NotesFactory) -> None:
     assert all(
         len(r["guid"]) >= 8 and r["tags"] == ["learn-aws::ec2::purchasing-options"] for r in rows
     )
+
+
+@pytest.mark.parametrize("command", ["build", "check"])
+def test_one_run_reports_parse_and_render_problems_together(
+    runner: CliRunner, make_notes: NotesFactory, tmp_path: Path, command: str
+) -> None:
+    notes = make_notes(
+        {
+            "a.md": "# A\n## T\nA: stray\n",
+            "b.md": "# B\n## T\n### Which diagram?\n![d](missing.png)\n",
+        }
+    )
+    args = [command, str(notes)] + (["-o", str(tmp_path / "out")] if command == "build" else [])
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 1
+    assert result.output == (
+        f"{notes.as_posix()}/a.md:3: error DG111 'A:' without a 'Q:' before it\n"
+        f"{notes.as_posix()}/b.md:4: error DG204 image 'missing.png' not found: no file missing.png in the notes folder\n"
+        "Error: 2 errors, 0 warnings\n"
+    )

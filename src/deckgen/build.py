@@ -102,11 +102,11 @@ def check_notes(notes_dir: Path) -> LoadResult:
     from deckgen.render import render_deck
 
     loaded = load_notes(notes_dir)
-    if loaded.deck is None:
+    if loaded.partial is None:
         return loaded
-    _, problems = render_deck(loaded.deck, notes_dir, render_diagrams=False)
+    _, problems = render_deck(loaded.partial, notes_dir, render_diagrams=False)
     deck = None if has_errors(problems) else loaded.deck
-    return LoadResult(deck, [*loaded.diagnostics, *problems])
+    return LoadResult(deck, [*loaded.diagnostics, *problems], loaded.partial)
 
 
 def load_and_render(
@@ -115,14 +115,20 @@ def load_and_render(
     """The deck and its rendered notes, raising DeckgenError (with every diagnostic) on any
     error, and with `strict` on any warning; diagrams missing from the cache are rendered
     when this machine can."""
+    from deckgen.load import load_notes
     from deckgen.render import render_deck
 
-    deck, diagnostics = load_deck(notes_dir, strict=strict)
-    rendered, problems = render_deck(deck, notes_dir)
-    diagnostics = [*diagnostics, *problems]
-    if fails(problems, strict=strict):
+    # Problems of the notes do not stop rendering the cards that did parse, so one run
+    # reports every problem (and --strict every warning) at once.
+    loaded = load_notes(notes_dir)
+    if loaded.partial is None:
+        raise DeckgenError(loaded.diagnostics)
+    ok = loaded.deck is not None
+    rendered, problems = render_deck(loaded.partial, notes_dir, render_diagrams=ok)
+    diagnostics = [*loaded.diagnostics, *problems]
+    if loaded.deck is None or fails(diagnostics, strict=strict):
         raise DeckgenError(diagnostics)
-    return deck, rendered, diagnostics
+    return loaded.deck, rendered, diagnostics
 
 
 def write_deck(plan: Plan, out_dir: Path, media: Sequence[MediaFile] = ()) -> Path:

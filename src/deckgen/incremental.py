@@ -103,14 +103,15 @@ def load_and_render_cached(
             return result.cards, result.diagnostics
 
         loaded = load_notes(notes_dir, load)
-    if loaded.deck is None or fails(loaded.diagnostics, strict=strict):
-        raise DeckgenError(loaded.diagnostics)
-    rendered = [notes[card] for card in loaded.deck.cards]
-    problems = [problem for note in rendered for problem in note.diagnostics]
-    problems += unrendered_warnings(unrendered, notes_dir, render_diagrams=True)
+    # Every parsed card was rendered, so one run reports the problems of both stages.
+    parsed = loaded.partial.cards if loaded.partial is not None else ()
+    problems = [p for card in parsed if card in notes for p in notes[card].diagnostics]
+    if loaded.deck is not None:
+        problems += unrendered_warnings(unrendered, notes_dir, render_diagrams=True)
     diagnostics = [*loaded.diagnostics, *problems]
-    if fails(problems, strict=strict):
+    if loaded.deck is None or fails(diagnostics, strict=strict):
         raise DeckgenError(diagnostics)
+    rendered = [notes[card] for card in loaded.deck.cards]
     return Loaded(loaded.deck, rendered, diagnostics, machine_independent=not unrendered)
 
 

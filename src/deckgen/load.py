@@ -26,6 +26,9 @@ _BOM = b"\xef\xbb\xbf"
 class LoadResult:
     deck: Deck | None  # None when errors kept the deck from being assembled
     diagnostics: list[Diagnostic]
+    # Every card that did parse, even beside errors (None without a valid deck.toml), so
+    # that rendering can still report its own problems in the same run.
+    partial: Deck | None = None
 
 
 def notes_files(notes_dir: Path) -> list[Path]:
@@ -147,9 +150,10 @@ def load_notes(notes_dir: Path, load: LoadFile = load_file) -> LoadResult:
                 "the notes hold no cards: add an H3 question, a Q:/A: pair or a cloze",
             )
         )
-    if config is None or any(d.is_error for d in diagnostics):
-        return LoadResult(None, diagnostics)
-    return LoadResult(Deck(config, tuple(cards)), diagnostics)
+    partial = Deck(config, tuple(cards)) if config is not None else None
+    if partial is None or any(d.is_error for d in diagnostics):
+        return LoadResult(None, diagnostics, partial)
+    return LoadResult(partial, diagnostics, partial)
 
 
 def check_unique(cards: list[Card]) -> list[Diagnostic]:

@@ -14,7 +14,6 @@ import textwrap
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -24,7 +23,6 @@ from deckgen import ids
 from deckgen.config import FrontMatter, parse_front_matter
 from deckgen.errors import Diagnostic, error, info
 from deckgen.model import Card, CardKind, SourceLoc
-from deckgen.sanitize import html_diagnostics, sanitize_plugin
 
 ID_COMMENT = re.compile(r"^\s*<!--\s*id:\s*(.*?)\s*-->\s*$")
 VALID_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -39,9 +37,10 @@ _LIST_MARKER = re.compile(r"^\s*(?:[-+*]|\d{1,9}[.)])(?:[ \t]+|$)")
 def block_parser() -> MarkdownIt:
     """The one parser deckgen reads notes with: CommonMark, GFM tables and strikethrough.
 
-    It audits raw HTML (warnings only); the renderer is the one that removes it."""
+    Only the block structure matters here (inline tokens keep their raw `content`), so
+    inline parsing is left to the renderer, which also applies the HTML policy."""
     md = MarkdownIt("commonmark").enable(["table", "strikethrough"]).use(front_matter_plugin)
-    return md.use(sanitize_plugin, rewrite=False)
+    return md.disable("inline")
 
 
 @dataclass
@@ -411,9 +410,7 @@ def parse_notes_file(text: str, path: str, source: str, deck_slug: str) -> Parse
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\0", "\ufffd")
     lines = text.split("\n")
     parser = _FileParser(path, source, deck_slug, lines)
-    env: dict[str, Any] = {}
-    parser.run(list(top_level_blocks(block_parser().parse(text, env))))
-    parser.diagnostics.extend(html_diagnostics(env, path))
+    parser.run(list(top_level_blocks(block_parser().parse(text))))
     deck = parser.front.deck or parser.h1
     if deck is None:
         parser.diagnostics.append(

@@ -35,7 +35,7 @@ from deckgen.diagrams import MermaidError, RendererError
 from deckgen.errors import Diagnostic, error, warning
 from deckgen.media import MediaFile, MediaFolder, MediaProblem, hashed_name, rewrite_img_sources
 from deckgen.model import Card, CardKind, Deck, SourceLoc
-from deckgen.sanitize import sanitize_plugin
+from deckgen.sanitize import html_diagnostics, sanitize_plugin
 
 CODE_CSS_CLASS = "highlight"
 DIAGRAMS_AS_CODE = "DG301"
@@ -277,12 +277,23 @@ def _env(field_env: _FieldEnv | None) -> EnvType:
     return {_ENV_KEY: field_env} if field_env is not None else {}
 
 
+def _render(markdown: str, field_env: _FieldEnv | None, *, inline: bool) -> str:
+    env = _env(field_env)
+    md = markdown_renderer()
+    rendered = md.renderInline(markdown, env) if inline else md.render(markdown, env)
+    if field_env is not None:
+        # What the HTML policy removed, as warnings at the line the author wrote it on.
+        found = html_diagnostics(env, field_env.path, first_line=field_env.first_line)
+        field_env.diagnostics.extend(found)
+    return str(rendered).strip()
+
+
 def render_block(markdown: str, field_env: _FieldEnv | None = None) -> str:
-    return str(markdown_renderer().render(markdown, _env(field_env))).strip()
+    return _render(markdown, field_env, inline=False)
 
 
 def render_inline(markdown: str, field_env: _FieldEnv | None = None) -> str:
-    return str(markdown_renderer().renderInline(markdown, _env(field_env))).strip()
+    return _render(markdown, field_env, inline=True)
 
 
 # --- cards -------------------------------------------------------------------------------

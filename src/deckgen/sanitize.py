@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from html.parser import HTMLParser
@@ -326,7 +326,8 @@ def _accept_all_links(_url: str) -> bool:
     return True
 
 
-def html_diagnostics(env: dict[str, Any], path: str) -> list[Diagnostic]:
-    """The findings an audit-mode parse left in `env`, as warnings at path:line."""
+def html_diagnostics(env: Mapping[str, Any], path: str, *, first_line: int = 1) -> list[Diagnostic]:
+    """The findings a parse left in `env`, as warnings at path:line; `first_line` is the
+    file line of the Markdown's first line."""
     findings: list[Finding] = env.get(ENV_KEY, [])
-    return [warning(SourceLoc(path, f.line0 + 1), f.code, f.message) for f in findings]
+    return [warning(SourceLoc(path, first_line + f.line0), f.code, f.message) for f in findings]

@@ -7,7 +7,7 @@ import pytest
 from markdown_it import MarkdownIt
 
 from deckgen.parse import parse_notes_file
-from deckgen.render import build_renderer, highlight_code, render_block, render_inline
+from deckgen.render import build_renderer, highlight_code, render_block, render_card, render_inline
 from html_safety import unsafe_parts
 
 # Patterns from OWASP's XSS filter evasion cheat sheet and common variants, written out
@@ -131,9 +131,11 @@ def plain_render(markdown: str) -> str:
 
 
 def warnings_for(answer: str) -> list[str]:
+    """The HTML-policy warnings of a card with this answer, as `deckgen check` shows them."""
     text = f"# EC2\n## T\n### What is it?\n{answer}\n"
     parsed = parse_notes_file(text, "notes/ec2.md", "ec2.md", "learn-aws")
-    return [str(d) for d in parsed.diagnostics if d.code.startswith("DG4")]
+    problems = [d for card in parsed.cards for d in render_card(card).diagnostics]
+    return [str(d) for d in [*parsed.diagnostics, *problems] if d.code.startswith("DG4")]
 
 
 def test_the_payload_list_is_long_and_the_judge_has_teeth() -> None:

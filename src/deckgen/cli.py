@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
@@ -17,6 +18,8 @@ from deckgen.errors import (
     has_errors,
     sorted_diagnostics,
 )
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 NOTES_DIR = click.argument(
     "notes_dir", default="notes", required=False, type=click.Path(file_okay=False, path_type=Path)
@@ -60,6 +63,22 @@ class _Exit1(click.ClickException):
     exit_code = 1
 
 
+def out_option(default: str, help_text: str) -> Callable[[F], F]:
+    """The -o/--out folder option, the same on every command that writes."""
+    return click.option(
+        "-o",
+        "--out",
+        "out_dir",
+        default=default,
+        show_default=True,
+        type=click.Path(file_okay=False, path_type=Path),
+        help=help_text,
+    )
+
+
+OUT_DIR = out_option("decks", "Folder of the .apkg, SHA256SUMS and CHANGELOG.md.")
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="deckgen")
 def cli() -> None:
@@ -73,15 +92,7 @@ def cli() -> None:
 
 @cli.command()
 @NOTES_DIR
-@click.option(
-    "-o",
-    "--out",
-    "out_dir",
-    default="decks",
-    show_default=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Folder the .apkg is written to.",
-)
+@out_option("decks", "Folder the .apkg is written to.")
 @STRICT
 @click.option("--force", is_flag=True, help="Rebuild even if nothing changed; ignore the cache.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
@@ -134,17 +145,6 @@ def build(
         click.echo(f"  {name:<{width}}  {count:>5} cards")
     if result.tombstones:
         click.echo(f"  and {plural(result.tombstones, 'removed note')} shipped as tombstones")
-
-
-OUT_DIR = click.option(
-    "-o",
-    "--out",
-    "out_dir",
-    default="decks",
-    show_default=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Folder of the .apkg, SHA256SUMS and CHANGELOG.md.",
-)
 
 
 @cli.command()
@@ -229,15 +229,7 @@ def check_release_of(notes_dir: Path, out_dir: Path, tag: str | None, version: s
 
 @cli.command()
 @NOTES_DIR
-@click.option(
-    "-o",
-    "--out",
-    "out_dir",
-    default="decks/preview",
-    show_default=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Folder the page and its media files are written to.",
-)
+@out_option("decks/preview", "Folder the page and its media files are written to.")
 def preview(notes_dir: Path, out_dir: Path) -> None:
     """Write OUT/index.html: every card of NOTES_DIR, front and back, light and dark.
 

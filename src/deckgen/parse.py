@@ -345,15 +345,8 @@ class _FileParser:
 
 def _list_items(block: Block) -> Iterator[Block]:
     """The items of a top-level list, each as a block of its own tokens."""
-    depth = 0
-    current: list[Token] = []
-    for token in block.tokens[1:-1]:
-        current.append(token)
-        depth += token.nesting
-        if depth == 0:
-            start, end = current[0].map or (0, 0)
-            yield Block(current, start, end)
-            current = []
+    # Inside the list's open and close tokens, the items are its top-level blocks.
+    return top_level_blocks(block.tokens[1:-1])
 
 
 def _item_text(lines: list[str], item: Block) -> tuple[str, str | None, int]:

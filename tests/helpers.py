@@ -13,3 +13,11 @@ def examples(share: float) -> int:
     from hypothesis import settings
 
     return max(10, int(settings.default.max_examples * share))
+
+
+def build_time_for(notes: Path, fallback: int = 1_790_000_000) -> int:
+    """A build time the notes accept: times only go up, so after the lock's release."""
+    from deckgen.lock import read_lock
+
+    lock = read_lock(notes)
+    return max(fallback, lock.released + 60) if lock is not None else fallback

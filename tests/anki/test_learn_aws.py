@@ -12,6 +12,7 @@ from anki_helpers import import_deck
 
 from deckgen.build import build
 from deckgen.load import load_notes
+from helpers import build_time_for
 
 NOTES = Path(__file__).parent.parent.parent / "notes"
 SERVICES = [
@@ -49,7 +50,7 @@ def test_every_card_has_an_explicit_id_listed_in_coverage() -> None:
 @pytest.fixture(scope="module")
 def imported(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Collection]:
     tmp = tmp_path_factory.mktemp("learn-aws")
-    apkg = build(NOTES, tmp / "decks", 1_790_000_000).path
+    apkg = build(NOTES, tmp / "decks", build_time_for(NOTES)).path
     col = Collection(str(tmp / "collection.anki2"))
     try:
         import_deck(col, apkg)

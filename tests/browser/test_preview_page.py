@@ -19,6 +19,7 @@ from deckgen.build import build
 from deckgen.diagrams import MermaidRenderer
 from deckgen.errors import DeckgenError
 from deckgen.preview import write_preview
+from helpers import build_time_for
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -170,10 +171,11 @@ def _two_builds(
     """Build the shipped notes with the renderer, then with it hidden from PATH."""
     notes = Path(shutil.copytree(NOTES, tmp_path / "notes"))
     monkeypatch.chdir(ROOT)  # where tools/mermaid is
-    with_renderer = build(notes, tmp_path / "with", T1)
+    when = build_time_for(notes)
+    with_renderer = build(notes, tmp_path / "with", when)
     assert [d for d in with_renderer.diagnostics if d.severity.value == "warning"] == []
     _hide_renderer(monkeypatch, tmp_path)
-    without = build(notes, tmp_path / "without", T1)
+    without = build(notes, tmp_path / "without", when)
     assert [d for d in without.diagnostics if d.severity.value == "warning"] == []
     return with_renderer.path, without.path
 

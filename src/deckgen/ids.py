@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Container
 from functools import cache
 
 from slugify import slugify
@@ -79,6 +80,16 @@ def guid_for_key(key: str) -> str:
         number, rest = divmod(number, len(_GUID_ALPHABET))
         chars.append(_GUID_ALPHABET[rest])
     return "".join(reversed(chars)) or "0"
+
+
+def free_guid(key: str, taken: Container[str]) -> str:
+    """The GUID derived from `key`, or, when another note of the build already holds that
+    one, the first free one derived from `key` and a counter (a newline: no key has one)."""
+    guid, attempt = guid_for_key(key), 0
+    while guid in taken:
+        attempt += 1
+        guid = guid_for_key(f"{key}\n{attempt}")
+    return guid
 
 
 def guid_for_card(card: Card) -> str:

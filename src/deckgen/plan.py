@@ -111,7 +111,8 @@ def _released(lock: Lock) -> dict[str, ShippedNote]:
 def resolve_guids(cards: Sequence[Card], lock: Lock | None) -> list[str]:
     """Each card's GUID: the lock's for its key; for an explicit id new to the lock, the GUID
     of the released note without an id that it claims (same question, or the id
-    `ids.claim_id` names for it); else the GUID derived from its key."""
+    `ids.claim_id` names for it); else the GUID derived from its key, unless another note
+    already holds that one."""
     keys = [ids.note_key(card) for card in cards]
     if lock is None:
         return [ids.guid_for_key(key) for key in keys]
@@ -124,14 +125,24 @@ def resolve_guids(cards: Sequence[Card], lock: Lock | None) -> list[str]:
             continue
         claimable.setdefault(note.key, note.guid)
         claimable.setdefault(f"id:{ids.claim_id(subdeck_of(note), note.question)}", note.guid)
-    guids: list[str] = []
+    guids: list[str | None] = []
     for card, key in zip(cards, keys, strict=True):
         guid = known.get(key)
         if guid is None and card.explicit_id is not None:
             guid = claimable.pop(ids.question_key(card), None) or claimable.pop(key, None)
-            claimable = {k: g for k, g in claimable.items() if g != guid}
-        guids.append(guid or ids.guid_for_key(key))
-    return guids
+            if guid is not None:
+                claimable = {k: g for k, g in claimable.items() if g != guid}
+        guids.append(guid)
+    # A derived GUID may be one the lock gives a note of another key: a note reworded under
+    # its claim id keeps the GUID of its old question, which a new note may ask again.
+    taken = {guid for guid in guids if guid is not None}
+    resolved = []
+    for guid, key in zip(guids, keys, strict=True):
+        if guid is None:
+            guid = ids.free_guid(key, taken)
+            taken.add(guid)
+        resolved.append(guid)
+    return resolved
 
 
 def _current_notes(

@@ -93,3 +93,25 @@ def test_a_deck_toml_only_change_is_a_patch(notes: Path, tmp_path: Path) -> None
     assert plan.changes.settings == ("description",)
     assert plan.changes.needed_bump() is Bump.PATCH
     assert release(notes, tmp_path / "decks", T2, None).version == "1.0.1"
+
+
+def test_a_new_question_never_takes_the_guid_of_a_note_that_moved_to_an_id(
+    notes: Path, tmp_path: Path
+) -> None:
+    # The note asked "…short-term testing?" is reworded under the id `diff` advises, which
+    # keeps its GUID; a later note asks the old question again, without an id. The GUID
+    # derived from that question is the one the lock gives the reworded note: both in one
+    # package, Anki would keep only one of them.
+    question = "Which purchasing option suits short-term testing?"
+    claim = "ec2-which-purchasing-option-suits-short-term-testing"
+    release(notes, tmp_path / "decks", T1, None)
+    reworded = f"Q: Which option suits a short test?\n<!-- id: {claim} -->\n"
+    edit(notes / "ec2.md", f"Q: {question}\n", reworded)
+    assert not release(notes, tmp_path / "decks", T2, None).plan.changes.removed
+    edit(notes / "ec2.md", "## Tenancy", f"Q: {question}\nA: A new note.\n\n## Tenancy")
+    plan = prepare(notes).plan(T2 + 1)
+    guids = [note.guid for note in plan.shipped]
+    assert len(guids) == len(set(guids)), "two notes share a GUID"
+    by_key = {note.key: note for note in plan.notes}
+    assert by_key[f"id:{claim}"].mod == T2  # the id's note keeps its GUID, unchanged
+    assert [note.question for note in plan.changes.added] == [question]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -232,3 +233,19 @@ def test_build_without_changes_reproduces_the_release_whatever_the_time(
     assert run(["build", str(notes), "-o", str(rebuilt)], T1 + 3600).exit_code == 0
     assert (rebuilt / "learn-aws-1.0.0.apkg").read_bytes() == released
     assert (rebuilt / "SHA256SUMS").read_text(encoding="utf-8") == sums
+
+
+def test_list_shows_the_guid_the_build_ships(notes: Path, out: Path) -> None:
+    # An id given to a released note keeps the note's GUID: the one derived from the id
+    # alone is not the one in the package.
+    assert cut(notes, out, T1).exit_code == 0
+    question = "Which purchasing option suits short-term testing?"
+    edit(notes / "ec2.md", f"Q: {question}\n", f"Q: {question}\n<!-- id: ec2-testing -->\n")
+    lock = json.loads((notes / "deck.lock.json").read_text(encoding="utf-8"))
+    released = {note["question"]: note["guid"] for note in lock["notes"]}
+
+    result = run(["list", str(notes), "--json"])
+
+    assert result.exit_code == 0, result.output
+    listed = {row["question"]: row["guid"] for row in json.loads(result.output)}
+    assert listed == released

@@ -278,10 +278,13 @@ def check_report(
 def list_cards(notes_dir: Path, as_json: bool) -> None:
     """List the cards of NOTES_DIR: sub-deck, tags and question."""
     from deckgen.build import load_deck
-    from deckgen.ids import guid_for_card
+    from deckgen.lock import read_lock
+    from deckgen.plan import resolve_guids
 
     try:
         deck, _ = load_deck(notes_dir)
+        # the GUIDs a build ships: the lock keeps those of reworded and claimed notes
+        guids = resolve_guids(deck.cards, read_lock(notes_dir))
     except DeckgenError as exc:
         fail(exc)
         return
@@ -290,12 +293,12 @@ def list_cards(notes_dir: Path, as_json: bool) -> None:
             "deck": deck.subdeck_name(card),
             "kind": card.kind.value,
             "id": card.explicit_id,
-            "guid": guid_for_card(card),
+            "guid": guid,
             "tags": list(card.tags),
             "question": card.question,
             "source": f"{card.source}:{card.loc.line}",
         }
-        for card in deck.cards
+        for card, guid in zip(deck.cards, guids, strict=True)
     ]
     if as_json:
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))

@@ -171,6 +171,17 @@ def mistake_deck_toml_links_out(tmp: Path, make_notes: NotesFactory) -> list[str
     return ["check", str(notes)]
 
 
+def mistake_preview_inside_a_file(tmp: Path, make_notes: NotesFactory) -> list[str]:
+    (tmp / "out").write_text("")
+    return ["preview", str(make_notes(GOOD)), "-o", str(tmp / "out" / "preview")]
+
+
+def mistake_preview_page_is_a_folder(tmp: Path, make_notes: NotesFactory) -> list[str]:
+    notes = make_notes(GOOD)
+    (tmp / "out" / "index.html").mkdir(parents=True)
+    return ["preview", str(notes), "-o", str(tmp / "out")]
+
+
 MISTAKES = [
     mistake_notes_is_a_file,
     mistake_out_is_a_file,
@@ -180,6 +191,8 @@ MISTAKES = [
     mistake_notes_file_is_a_folder,
     mistake_symlink_loop,
     mistake_deck_toml_links_out,
+    mistake_preview_inside_a_file,
+    mistake_preview_page_is_a_folder,
 ]
 
 

@@ -30,6 +30,7 @@ from deckgen.notetypes import (
     CLOZE_NAME,
     card_css,
 )
+from deckgen.package import atomic_path, write_error
 from deckgen.parse import CLOZE_OPEN
 from deckgen.render import RenderedNote, deck_media
 
@@ -209,7 +210,11 @@ def write_preview(notes_dir: Path, out_dir: Path) -> PreviewResult:
     """Render the deck and write OUT_DIR/index.html with its media beside it."""
     deck, rendered, diagnostics = load_and_render(notes_dir)
     page, cards = preview_page(deck, rendered)
-    media = stage_media(deck_media(rendered), out_dir)
     path = out_dir / PAGE_NAME
-    path.write_text(page, encoding="utf-8")
+    try:
+        media = stage_media(deck_media(rendered), out_dir)
+    except OSError as exc:
+        raise write_error(Path(exc.filename or out_dir), exc) from exc
+    with atomic_path(path) as temp:
+        temp.write_text(page, encoding="utf-8")
     return PreviewResult(path, cards, len(media), diagnostics)

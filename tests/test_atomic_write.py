@@ -43,6 +43,9 @@ CHILD = textwrap.dedent(
         # genanki has written collection.anki2 into the zip and is about to add the
         # media map: the temporary file holds half an archive, no central directory.
         zipfile.ZipFile.writestr = pause
+    elif stage == "normalising":
+        # genanki's zip is complete; its normalised copy is being written beside it.
+        zipfile.ZipFile.infolist = pause
     elif stage == "before-rename":
         # the temporary file is complete and flushed; atomic_path is about to rename it.
         Path.replace = pause
@@ -112,6 +115,25 @@ def test_a_build_killed_mid_write_leaves_the_last_deck_byte_identical(
     # The next build replaces the deck and sweeps the dead build's temporary file away.
     rebuilt = build(notes, out, T).path
     assert rebuilt == deck and deck.read_bytes() != before[str(deck)]
+    assert temp_files(out) == []
+
+
+def test_every_temp_a_build_killed_while_normalising_leaves_is_swept_next_time(
+    make_notes: NotesFactory, tmp_path: Path
+) -> None:
+    notes = make_notes(NOTES_V1)
+    out = tmp_path / "decks"
+    deck = build(notes, out, T).path
+    make_notes(NOTES_V2)
+    before = snapshot(out, notes)
+
+    assert kill_build_at("normalising", notes, out, tmp_path / "paused") == -signal.SIGKILL
+
+    assert snapshot(out, notes) == before
+    leftovers = [p.name for p in temp_files(out)]
+    assert len(leftovers) == 2, leftovers  # genanki's zip and its normalised copy
+    assert all(name.startswith(f".{deck.name}.") for name in leftovers), leftovers
+    build(notes, out, T)
     assert temp_files(out) == []
 
 

@@ -130,13 +130,9 @@ def atomic_path(destination: Path) -> Iterator[Path]:
     try:
         destination.parent.mkdir(parents=True, exist_ok=True)
         remove_stale_temps(destination)
-        fd, temp_name = tempfile.mkstemp(
-            dir=destination.parent, prefix=f".{destination.name}.{os.getpid()}.", suffix=".tmp"
-        )
-        os.close(fd)
+        temp = temp_beside(destination)
     except OSError as exc:
         raise write_error(destination, exc) from exc
-    temp = Path(temp_name)
     try:
         yield temp
         # mkstemp makes the file private; a deck is meant to be shared.
@@ -149,6 +145,16 @@ def atomic_path(destination: Path) -> Iterator[Path]:
     finally:
         with contextlib.suppress(OSError):
             temp.unlink(missing_ok=True)
+
+
+def temp_beside(destination: Path) -> Path:
+    """A new, empty `.<name>.<pid>.<random>.tmp` beside `destination`: the pattern
+    remove_stale_temps sweeps once the process is gone."""
+    fd, name = tempfile.mkstemp(
+        dir=destination.parent, prefix=f".{destination.name}.{os.getpid()}.", suffix=".tmp"
+    )
+    os.close(fd)
+    return Path(name)
 
 
 def write_error(destination: Path, exc: OSError) -> DeckgenError:
@@ -196,4 +202,8 @@ def _process_alive(pid: int) -> bool:
 def write_package(package: genanki.Package, destination: Path, timestamp: float) -> None:
     with atomic_path(destination) as temp:
         package.write_to_file(str(temp), timestamp=timestamp)
-        normalise_zip(temp)
+        scratch = temp_beside(destination)  # a kill mid-rewrite leaves it to the sweep too
+        try:
+            normalise_zip(temp, scratch)
+        finally:
+            scratch.unlink(missing_ok=True)

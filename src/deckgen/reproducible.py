@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import tempfile
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -22,29 +21,23 @@ _FILE_MODE = 0o100644  # a regular file, rw-r--r--
 _UNIX = 3
 
 
-def normalise_zip(path: Path) -> None:
-    """Rewrite the zip at `path`: sorted entries, fixed dates and modes, deflated.
+def normalise_zip(path: Path, scratch: Path) -> None:
+    """Rewrite the zip at `path`, by way of the file `scratch`: sorted entries, fixed dates
+    and modes, deflated. The caller names `scratch` (beside `path`) and removes it on failure.
 
     Entries are streamed in chunks: the collection of a large deck is tens of megabytes,
     too much to hold in memory beside the deck itself."""
-    with tempfile.NamedTemporaryFile(
-        dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
-    ) as f:
-        temp = Path(f.name)
-    try:
-        with zipfile.ZipFile(path) as source, zipfile.ZipFile(temp, "w") as target:
-            for entry in sorted(source.infolist(), key=lambda info: info.filename):
-                info = zipfile.ZipInfo(entry.filename, date_time=_ZIP_EPOCH)
-                info.external_attr = _FILE_MODE << 16
-                info.create_system = _UNIX
-                info.compress_type = zipfile.ZIP_DEFLATED
-                # no level set: zlib's default (6); 9 takes twice the time for 1% smaller decks
-                info.file_size = entry.file_size  # known up front, as writestr would set it
-                with source.open(entry) as data, target.open(info, "w") as out:
-                    shutil.copyfileobj(data, out, 1 << 20)
-        os.replace(temp, path)  # noqa: PTH105 (Path.replace is the deck's own rename: tests pause there)
-    finally:
-        temp.unlink(missing_ok=True)
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(scratch, "w") as target:
+        for entry in sorted(source.infolist(), key=lambda info: info.filename):
+            info = zipfile.ZipInfo(entry.filename, date_time=_ZIP_EPOCH)
+            info.external_attr = _FILE_MODE << 16
+            info.create_system = _UNIX
+            info.compress_type = zipfile.ZIP_DEFLATED
+            # no level set: zlib's default (6); 9 takes twice the time for 1% smaller decks
+            info.file_size = entry.file_size  # known up front, as writestr would set it
+            with source.open(entry) as data, target.open(info, "w") as out:
+                shutil.copyfileobj(data, out, 1 << 20)
+    os.replace(scratch, path)  # noqa: PTH105 (Path.replace is the deck's own rename: tests pause there)
 
 
 def sha256_of(path: Path) -> str:

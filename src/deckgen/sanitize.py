@@ -11,17 +11,15 @@ inline parsing, when every token still comes from the notes: `html_block` and
 generates later (Pygments spans, cloze markers, math delimiters, media `<img>`) is
 never seen by it. Each raw tag is cleaned on its own by nh3 (the Rust `ammonia`
 sanitiser), so HTML that opens in one block and closes in another keeps its shape;
-any `<` in raw HTML that does not start a well-formed tag is escaped to text.
-
-The same rule serves two masters: the parser runs it in audit mode (findings become
-warnings; tokens untouched, so id comments still read), the renderer in rewrite mode.
+any `<` in raw HTML that does not start a well-formed tag is escaped to text. What it
+removes is recorded in the parse's env and becomes warnings (html_diagnostics).
 """
 
 from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from html.parser import HTMLParser
@@ -251,7 +249,7 @@ def _record(state: StateCore, line0: int, code: str, message: str) -> None:
     state.env.setdefault(ENV_KEY, []).append(Finding(line0, code, message))
 
 
-def _sanitize_inline(state: StateCore, parent: Token, rewrite: bool) -> None:
+def _sanitize_inline(state: StateCore, parent: Token) -> None:
     line0 = parent.map[0] if parent.map else 0
     kept: list[Token] = []
     dropping: str | None = None  # inside <script>…</script>: skip until its end tag
@@ -271,47 +269,42 @@ def _sanitize_inline(state: StateCore, parent: Token, rewrite: bool) -> None:
             for code, message in findings:
                 _record(state, line, code, message)
             dropping = _dropped_content_name(child.content)
-            child.content = safe if rewrite else child.content
+            child.content = safe
         elif child.type == "link_open":
-            _check_url(state, child, "href", line, rewrite)
-        elif child.type == "image" and not _check_url(state, child, "src", line, rewrite):
+            _check_url(state, child, "href", line)
+        elif child.type == "image" and not _check_url(state, child, "src", line):
             replacement = Token("text", "", 0)
             replacement.content = child.content
             child = replacement
         kept.append(child)
-    if rewrite:
-        parent.children = kept
+    parent.children = kept
 
 
-def _check_url(state: StateCore, token: Token, attribute: str, line: int, rewrite: bool) -> bool:
+def _check_url(state: StateCore, token: Token, attribute: str, line: int) -> bool:
     url = str(token.attrGet(attribute) or "")
     if url_is_safe(url, image=token.type == "image"):
         return True
     what = "Markdown image" if token.type == "image" else "Markdown link"
     _record(state, line, "DG403", f"removed unsafe URL '{_short(url)}' from a {what}")
-    if rewrite and token.attrs is not None:
+    if token.attrs is not None:
         token.attrs.pop(attribute, None)
     return False
 
 
-def _rule(rewrite: bool) -> Callable[[StateCore], None]:
-    def sanitize(state: StateCore) -> None:
-        for token in state.tokens:
-            if token.type == "html_block":
-                safe, findings = clean_html_block(token.content)
-                start = token.map[0] if token.map else 0
-                for offset, code, message in findings:
-                    _record(state, start + offset, code, message)
-                if rewrite:
-                    token.content = safe
-            elif token.type == "inline":
-                _sanitize_inline(state, token, rewrite)
-
-    return sanitize
+def _sanitize(state: StateCore) -> None:
+    for token in state.tokens:
+        if token.type == "html_block":
+            safe, findings = clean_html_block(token.content)
+            start = token.map[0] if token.map else 0
+            for offset, code, message in findings:
+                _record(state, start + offset, code, message)
+            token.content = safe
+        elif token.type == "inline":
+            _sanitize_inline(state, token)
 
 
-def sanitize_plugin(md: MarkdownIt, *, rewrite: bool = True) -> None:
-    """Install the HTML policy. `rewrite=False` only records findings in env[ENV_KEY].
+def sanitize_plugin(md: MarkdownIt) -> None:
+    """Install the HTML policy; what it removes is recorded in env[ENV_KEY].
 
     It must run before any rule that adds deckgen's own HTML, so it goes right after
     inline parsing. Link URLs are judged here, so markdown-it's own check lets all
@@ -319,7 +312,7 @@ def sanitize_plugin(md: MarkdownIt, *, rewrite: bool = True) -> None:
     """
     # markdown-it documents replacing validateLink on an instance as the way to change it.
     md.validateLink = _accept_all_links  # type: ignore[method-assign, assignment]
-    md.core.ruler.after("inline", "deckgen_sanitize", _rule(rewrite))
+    md.core.ruler.after("inline", "deckgen_sanitize", _sanitize)
 
 
 def _accept_all_links(_url: str) -> bool:

@@ -65,13 +65,16 @@ def build_time(environ: Mapping[str, str] = os.environ) -> int:
     return int(time.time()) if pinned is None else pinned
 
 
-def cards_of(card: Card) -> int:
-    """How many Anki cards a note makes: one per cloze number, one for a basic note."""
+def cloze_numbers(card: Card) -> list[int]:
+    """The distinct cloze numbers of a note's text, in order: Anki makes a card of each."""
     from deckgen.parse import CLOZE_OPEN
 
-    if card.kind is CardKind.BASIC:
-        return 1
-    return len({int(n) for n in CLOZE_OPEN.findall(card.question)})
+    return sorted({int(n) for n in CLOZE_OPEN.findall(card.question)})
+
+
+def cards_of(card: Card) -> int:
+    """How many Anki cards a note makes: one per cloze number, one for a basic note."""
+    return 1 if card.kind is CardKind.BASIC else len(cloze_numbers(card))
 
 
 def count_cards(deck: Deck) -> dict[str, int]:

@@ -15,7 +15,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from deckgen.build import load_and_render
+from deckgen.build import cloze_numbers, load_and_render
 from deckgen.errors import Diagnostic
 from deckgen.media import stage_media
 from deckgen.model import CardKind, Deck
@@ -31,7 +31,6 @@ from deckgen.notetypes import (
     card_css,
 )
 from deckgen.package import atomic_path, write_error
-from deckgen.parse import CLOZE_OPEN
 from deckgen.render import RenderedNote, deck_media
 
 PAGE_NAME = "index.html"
@@ -146,7 +145,7 @@ def card_sides(deck: Deck, note: RenderedNote) -> Iterator[CardSides]:
         yield CardSides(f"{where}· {BASIC_NAME}", front, back)
         return
     fields = dict(zip(CLOZE_FIELDS, note.fields, strict=True))
-    for ordinal in sorted({int(n) for n in CLOZE_OPEN.findall(card.question)}):
+    for ordinal in cloze_numbers(card):
         front = fill_template(CLOZE_FRONT, fields, ordinal=ordinal)
         back = fill_template(CLOZE_BACK, fields, ordinal=ordinal, question=False)
         yield CardSides(f"{where}· {CLOZE_NAME} c{ordinal}", front, back)

@@ -12,8 +12,8 @@ import pytest
 
 from deckgen.build import build
 from deckgen.cache import CACHE_DIR
-from deckgen.diagrams import MermaidRenderer
 from deckgen.incremental import CARD_FIELDS, card_from_json, card_to_json
+from deckgen.mermaid_render import MermaidRenderer
 from deckgen.model import Card, CardKind, SourceLoc
 from helpers import NotesFactory
 

@@ -13,7 +13,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Self
 
-from deckgen.diagrams import DiagramCache, MermaidRenderer, render_cached
+from deckgen.diagrams import THEMES, DiagramCache
+from deckgen.mermaid_render import MermaidRenderer
 from deckgen.model import SourceLoc
 
 # The cache folder beside the notes; committed, so fresh machines build the same deck.
@@ -70,3 +71,23 @@ class DiagramSource:
             if found is not None:
                 self._renderer = self._stack.enter_context(found)
         return self._renderer
+
+
+def render_cached(
+    source: str, cache: DiagramCache, renderer: MermaidRenderer | None
+) -> dict[str, str] | None:
+    """Every theme of one diagram, taken from the cache or rendered and stored.
+
+    Returns None when a theme is uncached and there is no renderer: the caller then
+    shows the source as a code block. Raises MermaidError for a rejected diagram.
+    """
+    svgs: dict[str, str] = {}
+    for theme in THEMES:
+        svg = cache.get(source, theme)
+        if svg is None:
+            if renderer is None:
+                return None
+            svg = renderer.render(source, theme)
+            cache.put(source, theme, svg)
+        svgs[theme] = svg
+    return svgs

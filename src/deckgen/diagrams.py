@@ -1,11 +1,9 @@
-"""Mermaid diagrams rendered to static SVG at build time, with a committed cache.
+"""Mermaid diagrams as static SVG: cache keys, the committed cache, and the errors.
 
-Cards must not run JavaScript, so a fenced ```mermaid block is rendered once, at build
-time, by the real renderer: the pinned ``mermaid`` browser bundle (tools/mermaid, installed
-with ``npm ci --prefix tools/mermaid``) inside headless Chromium, driven by Playwright.
 Each diagram gets two SVGs, one per entry of `THEMES`: "light" (mermaid's "default"
 theme, dark text) and "dark" (mermaid's "dark" theme, light text). Backgrounds are
-transparent, so each variant suits a card background of its own brightness.
+transparent, so each variant suits a card background of its own brightness. The SVGs
+are made at build time by the browser renderer in mermaid_render.py.
 
 The SVGs are stored in a cache folder committed beside the notes (the caller chooses it,
 e.g. ``notes/.diagrams/``). A build takes diagrams from the cache when present, which makes
@@ -17,7 +15,9 @@ API::
     MERMAID_VERSION                  pinned bundle version (== tools/mermaid/package.json)
     THEMES = ("light", "dark")
     normalize_source(source) -> str  the form that is hashed and rendered
+    leading_blank_lines(source) -> int   the blank lines normalize_source drops at the top
     diagram_key(source, theme) -> str         sha256 hex; the cache file is "<key>.svg"
+    check_theme(theme)               ValueError unless theme is one of THEMES
     MermaidError(message, line)      a diagram mermaid rejects; line is 1-based within
                                      the diagram source, or None
     RendererError                    the renderer itself is broken or mismatched
@@ -26,75 +26,23 @@ API::
         .put(source, theme, svg)     atomic (temp file + rename)
         .missing(sources) -> list[(source, theme)]   what `deckgen check` reports
         .unused(sources) -> list[Path]    stale files, for pruning the committed folder
-    MermaidRenderer.locate(project_root=None) -> MermaidRenderer | None
-        None when Chromium, the bundle or Playwright is absent ("no renderer available").
-        Use as a context manager: one browser serves every render() inside the block,
-        and it is launched lazily, so a build whose diagrams are all cached never
-        starts Chromium.
-        .render(source, theme) -> str   raises MermaidError
-        .close()                        shut the browser now; a later render() relaunches
-        Playwright's sync API allows one instance per thread and none inside a running
-        asyncio loop, so keep other Playwright use out of the `with` block.
-    render_cached(source, cache, renderer) -> dict[theme, svg] | None
-        every theme of one diagram, from the cache or rendered (and stored); None when
-        something is uncached and there is no renderer.
-
-Environment: DECKGEN_CHROMIUM (a Chromium executable, path or name) overrides the search
-of PATH for ``chromium``/``chromium-browser``; DECKGEN_MERMAID_JS overrides
-``<project_root>/tools/mermaid/node_modules/mermaid/dist/mermaid.min.js``.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import importlib.util
 import json
 import os
-import re
-import shutil
 import tempfile
-import xml.etree.ElementTree as ET
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
-from typing import TYPE_CHECKING, Any, Self
-
-if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page, Playwright
 
 MERMAID_VERSION = "12.3.0"
 THEMES: tuple[str, ...] = ("light", "dark")
 
-# Bump when the render settings below change the output, so stale cache entries are
-# not reused (they simply become unreferenced files).
+# Bump when the render settings in mermaid_render.py change the output, so stale cache
+# entries are not reused (they simply become unreferenced files).
 RENDER_SCHEME = 1
-
-BUNDLE_RELPATH = Path("tools/mermaid/node_modules/mermaid/dist/mermaid.min.js")
-CHROMIUM_NAMES = ("chromium", "chromium-browser")
-RENDER_TIMEOUT_MS = 30_000
-_FROZEN_TIME = "2000-01-01T00:00:00Z"
-
-_MERMAID_THEME = {"light": "default", "dark": "dark"}
-
-# Arial first: Debian's Chromium measures it with Liberation Sans (metric-compatible), and
-# Windows/macOS viewers draw real Arial, so labels keep the width they were laid out for.
-_FONT_FAMILY = 'Arial, "Liberation Sans", Helvetica, sans-serif'
-
-# Flags known to work in containers; Playwright adds --headless and a fresh profile dir.
-_CHROMIUM_ARGS = (
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-)
-
-_MERMAID_VERSION_RE = re.compile(r'\{version:"([^"]+)"\}')
 
 
 # --- keys -------------------------------------------------------------------------------
@@ -109,18 +57,27 @@ def normalize_source(source: str) -> str:
     return _lf(source).strip()
 
 
+def leading_blank_lines(source: str) -> int:
+    """How many lines normalize_source drops above the diagram's first line.
+
+    Add it to a line of the normalised source to count from the caller's first line.
+    """
+    unstripped = _lf(source)
+    return unstripped[: len(unstripped) - len(unstripped.lstrip())].count("\n")
+
+
 def _lf(source: str) -> str:
     return source.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _check_theme(theme: str) -> None:
+def check_theme(theme: str) -> None:
     if theme not in THEMES:
         raise ValueError(f"unknown diagram theme {theme!r}; expected one of {THEMES}")
 
 
 def diagram_key(source: str, theme: str) -> str:
     """sha256 hex of (scheme, mermaid version, theme, normalised source)."""
-    _check_theme(theme)
+    check_theme(theme)
     # JSON gives an unambiguous encoding of the tuple (no separator can be forged).
     payload = json.dumps(
         [RENDER_SCHEME, MERMAID_VERSION, theme, normalize_source(source)], ensure_ascii=False
@@ -206,352 +163,3 @@ def _atomic_write(target: Path, data: bytes) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-
-
-# --- renderer ---------------------------------------------------------------------------
-
-# Installed once per page, after the bundle. Runs one render and leaves the outcome in
-# window.__deckgenResult, so Python can wait for it with a timeout that still works when
-# a diagram sends mermaid into a synchronous endless loop.
-_PAGE_SETUP_JS = """
-window.__deckgenStart = (id, source, theme, fontFamily) => {
-  window.__deckgenResult = undefined;
-  // setTimeout: return to Python at once, even if rendering blocks the thread.
-  setTimeout(async () => {
-    try {
-      mermaid.initialize({
-        startOnLoad: false,
-        theme,
-        fontFamily,
-        securityLevel: "strict",
-        deterministicIds: true,
-        deterministicIDSeed: "deckgen",
-        suppressErrorRendering: true,
-        htmlLabels: false,
-        flowchart: { htmlLabels: false },
-      });
-      const { svg } = await mermaid.render(id, source);
-      window.__deckgenResult = { ok: true, svg: window.__deckgenFinish(svg) };
-    } catch (e) {
-      const hash = (e && e.hash) || {};
-      window.__deckgenResult = {
-        ok: false,
-        message: String((e && e.message) || e),
-        firstLine: (hash.loc && hash.loc.first_line) ?? null,
-        hashLine: hash.line ?? null,
-      };
-    } finally {
-      document.body.replaceChildren();
-    }
-  }, 0);
-};
-
-// Re-serialise as XML (an <img> needs well-formed SVG, not HTML serialisation) and give
-// the SVG an intrinsic size: mermaid emits width="100%" plus a max-width style, which
-// an <img> cannot size from.
-window.__deckgenFinish = (svgText) => {
-  const host = document.createElement("div");
-  host.innerHTML = svgText;
-  const svg = host.querySelector("svg");
-  const box = svg.viewBox.baseVal;
-  if (box && box.width > 0 && box.height > 0) {
-    svg.setAttribute("width", String(Math.ceil(box.width)));
-    svg.setAttribute("height", String(Math.ceil(box.height)));
-    svg.style.removeProperty("max-width");
-    if (!svg.getAttribute("style")) svg.removeAttribute("style");
-  }
-  return new XMLSerializer().serializeToString(svg);
-};
-"""
-
-
-@dataclass
-class _Session:
-    playwright: Playwright
-    browser: Browser
-    page: Page | None = None
-
-
-class MermaidRenderer:
-    """Renders mermaid source to SVG in one headless Chromium, launched on first use."""
-
-    def __init__(self, chromium: Path, bundle: Path) -> None:
-        self.chromium = chromium
-        self.bundle = bundle
-        self._session: _Session | None = None
-        self._entered = False
-
-    @classmethod
-    def locate(cls, project_root: Path | None = None) -> MermaidRenderer | None:
-        """The renderer of this machine, or None when a piece is missing.
-
-        Raises RendererError when the bundle is present but is not MERMAID_VERSION:
-        rendering it would file SVGs under keys that claim another version.
-        """
-        chromium = _find_chromium()
-        bundle = _find_bundle(project_root or Path.cwd())
-        if chromium is None or bundle is None or not _playwright_available():
-            return None
-        found = bundle_version(bundle)
-        if found != MERMAID_VERSION:
-            raise RendererError(
-                f"{bundle} is mermaid {found or '(unknown version)'}, deckgen pins "
-                f"{MERMAID_VERSION}; run `npm ci --prefix tools/mermaid`"
-            )
-        return cls(chromium, bundle)
-
-    def __enter__(self) -> Self:
-        self._entered = True
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self._entered = False
-        self.close()
-
-    def close(self) -> None:
-        """Shut the browser down; a later render() inside the block launches a new one."""
-        session, self._session = self._session, None
-        if session is None:
-            return
-        # Shut down as far as possible even if the browser already died.
-        with contextlib.suppress(Exception):
-            session.browser.close()
-        with contextlib.suppress(Exception):
-            session.playwright.stop()
-
-    def render(self, source: str, theme: str) -> str:
-        """SVG text of `source` in `theme`; raises MermaidError if mermaid rejects it."""
-        _check_theme(theme)
-        if not self._entered:
-            raise RuntimeError("use MermaidRenderer as a context manager: `with renderer:`")
-        normalized = normalize_source(source)
-        # Id from the key: deterministic, and distinct per diagram in case SVGs are
-        # ever inlined into one document (their internal ids are prefixed with it).
-        svg_id = "mmd-" + diagram_key(normalized, theme)[:16]
-        result = self._run(svg_id, normalized, _MERMAID_THEME[theme])
-        if not result.get("ok"):
-            message = str(result.get("message", "mermaid failed"))
-            line = _error_line(normalized, result)
-            if line is not None:
-                # Count from the caller's first line, not from the stripped source's.
-                unstripped = _lf(source)
-                line += unstripped[: len(unstripped) - len(unstripped.lstrip())].count("\n")
-            raise MermaidError(message, line)
-        svg = str(result["svg"])
-        _check_svg(svg)
-        return svg
-
-    def _run(self, svg_id: str, source: str, mermaid_theme: str) -> dict[str, Any]:
-        from playwright.sync_api import Error as PlaywrightError
-        from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-        try:
-            page = self._page()
-        except PlaywrightError as err:
-            self.close()
-            raise RendererError(f"cannot start {self.chromium}: {err}") from err
-        try:
-            page.evaluate(
-                "([id, src, theme, font]) => window.__deckgenStart(id, src, theme, font)",
-                [svg_id, source, mermaid_theme, _FONT_FAMILY],
-            )
-            handle = page.wait_for_function(
-                "() => window.__deckgenResult", timeout=RENDER_TIMEOUT_MS, polling=20
-            )
-            result: dict[str, Any] = handle.json_value()
-            return result
-        except PlaywrightTimeout:
-            self._discard_page()
-            raise MermaidError(
-                f"mermaid did not finish within {RENDER_TIMEOUT_MS // 1000} s"
-            ) from None
-        except PlaywrightError as err:
-            self._discard_page()
-            raise RendererError(f"headless Chromium failed: {err}") from err
-
-    def _page(self) -> Page:
-        session = self._session or self._launch()
-        if session.page is None:
-            session.page = self._new_page(session.browser)
-        return session.page
-
-    def _launch(self) -> _Session:
-        from playwright.sync_api import sync_playwright
-
-        # Raises playwright's Error inside a running asyncio loop or if Chromium fails;
-        # _run turns that into RendererError.
-        playwright = sync_playwright().start()
-        try:
-            browser = playwright.chromium.launch(
-                executable_path=str(self.chromium), headless=True, args=list(_CHROMIUM_ARGS)
-            )
-        except BaseException:
-            playwright.stop()
-            raise
-        self._session = _Session(playwright, browser)
-        return self._session
-
-    def _new_page(self, browser: Browser) -> Page:
-        # Fixed viewport, scale, locale and zone: layout and date labels (gantt axes)
-        # must not depend on the machine that renders.
-        context = browser.new_context(
-            viewport={"width": 1600, "height": 1200},
-            device_scale_factor=1,
-            locale="en-US",
-            timezone_id="UTC",
-        )
-        # Everything is local; refuse any request so a bundle update cannot phone home.
-        context.route("**/*", lambda route: route.abort())
-        page = context.new_page()
-        # Gantt charts draw a "today" marker: freeze the clock, else the SVG changes daily.
-        page.clock.set_fixed_time(_FROZEN_TIME)
-        page.set_content("<!doctype html><html><head></head><body></body></html>")
-        # path= inlines the file's text into the page: no file:// or network access.
-        page.add_script_tag(path=str(self.bundle))
-        page.add_script_tag(content=_PAGE_SETUP_JS)
-        return page
-
-    def _discard_page(self) -> None:
-        # A page that timed out may still be spinning; the next render starts afresh.
-        session = self._session
-        if session is None or session.page is None:
-            return
-        page, session.page = session.page, None
-        with contextlib.suppress(Exception):
-            page.context.close()
-
-
-def render_cached(
-    source: str, cache: DiagramCache, renderer: MermaidRenderer | None
-) -> dict[str, str] | None:
-    """Every theme of one diagram, taken from the cache or rendered and stored.
-
-    Returns None when a theme is uncached and there is no renderer: the caller then
-    shows the source as a code block. Raises MermaidError for a rejected diagram.
-    """
-    svgs: dict[str, str] = {}
-    for theme in THEMES:
-        svg = cache.get(source, theme)
-        if svg is None:
-            if renderer is None:
-                return None
-            svg = renderer.render(source, theme)
-            cache.put(source, theme, svg)
-        svgs[theme] = svg
-    return svgs
-
-
-# --- discovery --------------------------------------------------------------------------
-
-
-def _find_chromium() -> Path | None:
-    override = os.environ.get("DECKGEN_CHROMIUM")
-    # An explicit choice that does not resolve means "none", not "search elsewhere".
-    candidates = (override,) if override else CHROMIUM_NAMES
-    for name in candidates:
-        found = shutil.which(name)
-        if found:
-            return Path(found)
-    return None
-
-
-def _find_bundle(project_root: Path) -> Path | None:
-    override = os.environ.get("DECKGEN_MERMAID_JS")
-    bundle = Path(override) if override else project_root / BUNDLE_RELPATH
-    return bundle if bundle.is_file() else None
-
-
-def _playwright_available() -> bool:
-    return importlib.util.find_spec("playwright") is not None
-
-
-def bundle_version(bundle: Path) -> str | None:
-    """Version of a mermaid bundle: from its package.json, else from the bundle text."""
-    package_json = bundle.parent.parent / "package.json"  # node_modules/mermaid/
-    with contextlib.suppress(OSError, ValueError):
-        meta = json.loads(package_json.read_text(encoding="utf-8"))
-        if meta.get("name") == "mermaid" and isinstance(meta.get("version"), str):
-            return str(meta["version"])
-    # A bare mermaid.min.js (DECKGEN_MERMAID_JS) embeds `{version:"x.y.z"}`.
-    match = _MERMAID_VERSION_RE.search(bundle.read_text(encoding="utf-8", errors="replace"))
-    return match.group(1) if match else None
-
-
-# --- results ----------------------------------------------------------------------------
-
-
-def _check_svg(svg: str) -> None:
-    # Cheap guard for what cards rely on: well-formed XML and no script.
-    try:
-        root = ET.fromstring(svg)
-    except ET.ParseError as err:
-        raise RendererError(f"mermaid produced malformed SVG: {err}") from err
-    if root.tag != "{http://www.w3.org/2000/svg}svg":
-        raise RendererError(f"mermaid produced <{root.tag}>, not an SVG")
-    if any(el.tag.endswith("}script") or el.tag == "script" for el in root.iter()):
-        raise RendererError("mermaid produced an SVG containing <script>")
-
-
-_LINE_IN_MESSAGE_RE = re.compile(r"\bline (\d+)", re.IGNORECASE)
-
-
-def _error_line(source: str, result: dict[str, Any]) -> int | None:
-    """1-based line of the error within `source`, or None if mermaid gave none."""
-    reported = _reported_line(result)
-    if reported is None:
-        return None
-    line = _unprocess_line(source, reported)
-    return max(1, min(line, source.count("\n") + 1))
-
-
-def _reported_line(result: dict[str, Any]) -> int | None:
-    # Jison parsers: loc.first_line (1-based) is where the offending token starts, which
-    # beats `line` (0-based, where the lexer stopped - the end of file for an unclosed
-    # bracket). Langium parsers only say "line N" in the message.
-    first_line, hash_line = result.get("firstLine"), result.get("hashLine")
-    if isinstance(first_line, int):
-        return first_line
-    if isinstance(hash_line, int):
-        return hash_line + 1
-    match = _LINE_IN_MESSAGE_RE.search(str(result.get("message", "")))
-    return int(match.group(1)) if match else None
-
-
-# Mermaid parses a preprocessed text: front matter, %%{directives}%% and %% comment lines
-# removed, then leading whitespace trimmed. Its line numbers count lines of that text, so
-# they are mapped back by replaying the deletions. Mirrors mermaid's preprocess.ts and
-# is checked against the pinned version by tests/browser; best effort for exotic input.
-_FRONT_MATTER_RE = re.compile(r"\A[ \t]*---[ \t]*\n.*?\n[ \t]*---[ \t]*(?:\n|\Z)", re.DOTALL)
-_DIRECTIVE_RE = re.compile(
-    r"%{2}\{\s*(?:(\w+)\s*:|(\w+))\s*(?:(\w+)|((?:(?!\}%{2}).|\r?\n)*))?\s*(?:\}%{2})?",
-    re.IGNORECASE,
-)
-_COMMENT_RE = re.compile(r"^\s*%%(?!\{)[^\n]+\n?", re.MULTILINE)
-_LEADING_SPACE_RE = re.compile(r"\A\s+")
-
-
-def _unprocess_line(source: str, reported: int) -> int:
-    text, origin = source, list(range(len(source)))
-    for pattern in (_FRONT_MATTER_RE, _DIRECTIVE_RE, _COMMENT_RE, _LEADING_SPACE_RE):
-        text, origin = _delete_matches(text, origin, pattern)
-    starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
-    if not origin:
-        return reported
-    # Past the end (an unclosed construct reported at end of file): the last line.
-    index = starts[min(reported, len(starts)) - 1]
-    offset = origin[index] if index < len(origin) else len(source)
-    return source.count("\n", 0, offset) + 1
-
-
-def _delete_matches(
-    text: str, origin: list[int], pattern: re.Pattern[str]
-) -> tuple[str, list[int]]:
-    """`text` without `pattern`'s matches, and each kept char's offset in the source."""
-    dropped = {i for m in pattern.finditer(text) for i in range(m.start(), m.end())}
-    kept = [i for i in range(len(text)) if i not in dropped]
-    return "".join(text[i] for i in kept), [origin[i] for i in kept]

@@ -14,15 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from deckgen import diagrams
-from deckgen.diagrams import (
-    THEMES,
-    DiagramCache,
-    MermaidError,
-    MermaidRenderer,
-    RendererError,
-    render_cached,
-)
+from deckgen import mermaid_render
+from deckgen.diagram_source import render_cached
+from deckgen.diagrams import THEMES, DiagramCache, MermaidError, RendererError
+from deckgen.mermaid_render import MermaidRenderer
 
 pytest.importorskip("playwright.sync_api", reason="pip package playwright is not installed")
 
@@ -99,7 +94,7 @@ def test_gantt_does_not_depend_on_today(renderer: MermaidRenderer) -> None:
 def test_timeout_is_a_mermaid_error_and_the_next_render_recovers(
     renderer: MermaidRenderer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(diagrams, "RENDER_TIMEOUT_MS", 1)
+    monkeypatch.setattr(mermaid_render, "RENDER_TIMEOUT_MS", 1)
     with pytest.raises(MermaidError, match="did not finish"):
         renderer.render(FLOW + "  W --> Q\n", "dark")
     monkeypatch.undo()

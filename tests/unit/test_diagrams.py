@@ -1,4 +1,5 @@
-"""deckgen.diagrams without a browser: keys, the cache, discovery, error lines."""
+"""deckgen.diagrams and deckgen.mermaid_render without a browser: keys, the cache,
+discovery, error lines."""
 
 from __future__ import annotations
 
@@ -11,17 +12,17 @@ from typing import Any
 
 import pytest
 
-from deckgen import diagrams
+from deckgen import diagrams, mermaid_lines, mermaid_render
+from deckgen.diagram_source import render_cached
 from deckgen.diagrams import (
     MERMAID_VERSION,
     THEMES,
     DiagramCache,
     MermaidError,
-    MermaidRenderer,
     RendererError,
     diagram_key,
-    render_cached,
 )
+from deckgen.mermaid_render import MermaidRenderer
 
 ROOT = Path(__file__).resolve().parents[2]
 FLOW = "flowchart LR\n  A --> B"
@@ -209,7 +210,7 @@ def bare_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     monkeypatch.setenv("PATH", str(bin_dir))
     monkeypatch.delenv("DECKGEN_CHROMIUM", raising=False)
     monkeypatch.delenv("DECKGEN_MERMAID_JS", raising=False)
-    monkeypatch.setattr(diagrams, "_playwright_available", lambda: True)
+    monkeypatch.setattr(mermaid_render, "_playwright_available", lambda: True)
     return bin_dir
 
 
@@ -221,7 +222,7 @@ def fake_executable(folder: Path, name: str) -> Path:
 
 
 def fake_project(root: Path, version: str = MERMAID_VERSION) -> Path:
-    bundle = root / diagrams.BUNDLE_RELPATH
+    bundle = root / mermaid_render.BUNDLE_RELPATH
     bundle.parent.mkdir(parents=True)
     bundle.write_text("/* mermaid */", encoding="utf-8")
     package = {"name": "mermaid", "version": version}
@@ -244,7 +245,7 @@ def test_locate_none_without_playwright(
 ) -> None:
     fake_executable(bare_env, "chromium")
     fake_project(tmp_path / "proj")
-    monkeypatch.setattr(diagrams, "_playwright_available", lambda: False)
+    monkeypatch.setattr(mermaid_render, "_playwright_available", lambda: False)
     assert MermaidRenderer.locate(tmp_path / "proj") is None
 
 
@@ -321,4 +322,4 @@ def test_mermaid_error_carries_message_and_line() -> None:
 def test_error_line_maps_back_to_the_source(
     source: str, result: dict[str, Any], line: int | None
 ) -> None:
-    assert diagrams._error_line(source, {"message": "", **result}) == line
+    assert mermaid_lines.error_line(source, {"message": "", **result}) == line

@@ -12,8 +12,9 @@ from types import TracebackType
 import pytest
 
 from deckgen.build import build, check_notes
-from deckgen.diagrams import DiagramCache, MermaidError, MermaidRenderer, RendererError
+from deckgen.diagrams import DiagramCache, MermaidError, RendererError
 from deckgen.errors import DeckgenError
+from deckgen.mermaid_render import MermaidRenderer
 from helpers import NotesFactory
 
 EC2 = """\

@@ -67,7 +67,7 @@ def build_time(environ: Mapping[str, str] = os.environ) -> int:
 
 def cloze_numbers(card: Card) -> list[int]:
     """The distinct cloze numbers of a note's text, in order: Anki makes a card of each."""
-    from deckgen.parse import CLOZE_OPEN
+    from deckgen.cloze import CLOZE_OPEN
 
     return sorted({int(n) for n in CLOZE_OPEN.findall(card.question)})
 

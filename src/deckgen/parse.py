@@ -20,14 +20,13 @@ from markdown_it.token import Token
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from deckgen import ids
+from deckgen.cloze import CLOZE_OPEN, check_cloze
 from deckgen.config import FrontMatter, parse_front_matter
 from deckgen.errors import Diagnostic, error, info
 from deckgen.model import Card, CardKind, SourceLoc
 
 ID_COMMENT = re.compile(r"^\s*<!--\s*id:\s*(.*?)\s*-->\s*$")
 VALID_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-CLOZE_OPEN = re.compile(r"\{\{c(\d+)::")
-_CLOZE_TOKEN = re.compile(r"\{\{c(\d+)::|\}\}")
 _Q_PREFIX = re.compile(r"^\s*Q:\s?")
 _A_PREFIX = re.compile(r"^\s*A:\s?")
 _LIST_MARKER = re.compile(r"^\s*(?:[-+*]|\d{1,9}[.)])(?:[ \t]+|$)")
@@ -363,39 +362,6 @@ def _item_text(lines: list[str], item: Block) -> tuple[str, str | None, int]:
     if match:
         item_id, body, start = match.group(1), body[1:], start + 1
     return "\n".join(body).strip(), item_id, start
-
-
-def check_cloze(text: str, path: str, first_line: int) -> list[Diagnostic]:
-    """Unclosed markers, c0, and numbers that skip (c1, c3)."""
-    problems: list[Diagnostic] = []
-    stack: list[int] = []
-    numbers: set[int] = set()
-    for match in _CLOZE_TOKEN.finditer(text):
-        if match.group(1) is None:
-            if stack:
-                stack.pop()
-            continue
-        stack.append(match.start())
-        number = int(match.group(1))
-        numbers.add(number)
-        if number == 0:
-            line = first_line + text.count("\n", 0, match.start())
-            problems.append(
-                error(SourceLoc(path, line), "DG121", "cloze numbers start at c1, not c0")
-            )
-    for start in stack:
-        line = first_line + text.count("\n", 0, start)
-        snippet = text[start : start + 20]
-        problems.append(
-            error(SourceLoc(path, line), "DG120", f"cloze '{snippet}' is never closed with '}}}}'")
-        )
-    positive = sorted(n for n in numbers if n > 0)
-    if positive and len(positive) != positive[-1]:  # distinct, sorted: c1…cN has N numbers
-        found = ", ".join(f"c{n}" for n in positive)
-        problems.append(
-            error(SourceLoc(path, first_line), "DG122", f"cloze numbers skip: found {found}")
-        )
-    return problems
 
 
 def parse_notes_file(text: str, path: str, source: str, deck_slug: str) -> ParsedFile:

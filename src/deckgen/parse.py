@@ -11,15 +11,10 @@ from __future__ import annotations
 
 import re
 import textwrap
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cache
-
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
-from mdit_py_plugins.front_matter import front_matter_plugin
 
 from deckgen import ids
+from deckgen.blocks import Block, block_parser, list_items, top_level_blocks
 from deckgen.cloze import CLOZE_OPEN, check_cloze
 from deckgen.config import FrontMatter, parse_front_matter
 from deckgen.errors import Diagnostic, error, info
@@ -30,52 +25,6 @@ VALID_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _Q_PREFIX = re.compile(r"^\s*Q:\s?")
 _A_PREFIX = re.compile(r"^\s*A:\s?")
 _LIST_MARKER = re.compile(r"^\s*(?:[-+*]|\d{1,9}[.)])(?:[ \t]+|$)")
-
-
-@cache
-def block_parser() -> MarkdownIt:
-    """The one parser deckgen reads notes with: CommonMark, GFM tables and strikethrough.
-
-    Only the block structure matters here (inline tokens keep their raw `content`), so
-    inline parsing is left to the renderer, which also applies the HTML policy."""
-    md = MarkdownIt("commonmark").enable(["table", "strikethrough"]).use(front_matter_plugin)
-    return md.disable("inline")
-
-
-@dataclass
-class Block:
-    """A top-level block: its opening token, its tokens, and its 0-based line range."""
-
-    tokens: list[Token]
-    start: int
-    end: int
-
-    @property
-    def kind(self) -> str:
-        return self.tokens[0].type.removesuffix("_open")
-
-    @property
-    def level(self) -> int:
-        """Heading level, 0 for other blocks."""
-        first = self.tokens[0]
-        return int(first.tag[1]) if first.type == "heading_open" else 0
-
-    @property
-    def inline(self) -> str:
-        """The raw text of a heading or paragraph."""
-        return self.tokens[1].content if len(self.tokens) > 1 else ""
-
-
-def top_level_blocks(tokens: list[Token]) -> Iterator[Block]:
-    depth = 0
-    current: list[Token] = []
-    for token in tokens:
-        current.append(token)
-        depth += token.nesting
-        if depth == 0:
-            start, end = current[0].map or (0, 0)
-            yield Block(current, start, end)
-            current = []
 
 
 @dataclass
@@ -285,7 +234,7 @@ class _FileParser:
 
     def _cloze_list(self, block: Block) -> None:
         self.close_card()
-        items = list(_list_items(block))
+        items = list(list_items(block))
         cloze_items = [item for item in items if CLOZE_OPEN.search(_item_text(self.lines, item)[0])]
         if self.pending_id is not None and len(cloze_items) > 1:
             value, loc = self.pending_id
@@ -340,12 +289,6 @@ class _FileParser:
         if card.strip_a and lines:
             lines = [_A_PREFIX.sub("", lines[0], count=1), *lines[1:]]
         return "\n".join(lines).strip("\n")
-
-
-def _list_items(block: Block) -> Iterator[Block]:
-    """The items of a top-level list, each as a block of its own tokens."""
-    # Inside the list's open and close tokens, the items are its top-level blocks.
-    return top_level_blocks(block.tokens[1:-1])
 
 
 def _item_text(lines: list[str], item: Block) -> tuple[str, str | None, int]:

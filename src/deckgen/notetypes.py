@@ -12,8 +12,8 @@ from functools import cache
 import genanki
 from pygments.formatters import HtmlFormatter
 
+from deckgen.fields import CODE_CSS_CLASS
 from deckgen.ids import BASIC_MODEL_ID, CLOZE_MODEL_ID
-from deckgen.render import CODE_CSS_CLASS
 
 BASIC_NAME = "deckgen Basic"
 CLOZE_NAME = "deckgen Cloze"

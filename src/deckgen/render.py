@@ -1,302 +1,24 @@
-"""Markdown → the HTML of Anki fields, with one configured renderer for the whole project.
-
-Code is highlighted with Pygments at build time into CSS classes (the note types carry a
-light and a night-mode palette), so cards need no JavaScript and no network. Math in
-``$…$`` / ``$$…$$`` becomes Anki's MathJax delimiters. Images become media files with
-content-hashed names; mermaid diagrams become two SVG images (light and dark) that the
-night-mode CSS switches between. What a card needs packaged, and every problem found on
-the way (at the line the author wrote it), come back with the rendered fields.
+"""Cards → rendered notes: each card's fields as HTML (see fields.py), with the media
+files they reference and every problem found on the way, at the line the author wrote it.
+For a whole deck, also what to say about diagrams that could not be rendered here.
 """
 
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
-
-from markdown_it import MarkdownIt
-from markdown_it.renderer import RendererHTML
-from markdown_it.rules_core import StateCore
-from markdown_it.token import Token
-from markdown_it.utils import EnvType, OptionsDict
-from mdit_py_plugins.dollarmath import dollarmath_plugin
-from pygments import highlight
-from pygments.formatters import HtmlFormatter
-from pygments.lexer import Lexer
-from pygments.lexers import get_lexer_by_name
-from pygments.util import ClassNotFound
 
 from deckgen.diagram_source import CACHE_FOLDER, DiagramSource
-from deckgen.diagrams import MermaidError, RendererError
-from deckgen.errors import Diagnostic, error, warning
-from deckgen.media import MediaFile, MediaFolder, MediaProblem, hashed_name, rewrite_img_sources
+from deckgen.errors import Diagnostic, warning
+from deckgen.fields import FieldEnv, RenderSetup, render_block, render_inline
+from deckgen.media import MediaFile, MediaFolder
 from deckgen.model import Card, CardKind, Deck, SourceLoc
-from deckgen.sanitize import html_diagnostics, sanitize_plugin
 
-CODE_CSS_CLASS = "highlight"
 DIAGRAMS_AS_CODE = "DG301"
 DIAGRAM_UNCACHED = "DG302"
-MERMAID_SYNTAX = "DG310"
-RENDERER_FAILED = "DG311"
-_ENV_KEY = "deckgen"
-
-
-@cache
-def _formatter() -> HtmlFormatter[str]:
-    return HtmlFormatter(cssclass=CODE_CSS_CLASS, nowrap=True)
-
-
-@cache
-def _lexer(language: str) -> Lexer | None:
-    try:
-        return get_lexer_by_name(language, stripnl=False)
-    except ClassNotFound:
-        return None
-
-
-def highlight_code(code: str, language: str, _attrs: str = "") -> str:
-    """markdown-it's highlight hook: Pygments spans inside <pre><code>, or '' to escape plainly."""
-    lexer = _lexer(language.strip().lower()) if language.strip() else None
-    if lexer is None:
-        return ""
-    body = highlight(code, lexer, _formatter())
-    lang = html.escape(language.strip(), quote=True)
-    return f'<pre class="{CODE_CSS_CLASS}"><code class="language-{lang}">{body}</code></pre>\n'
-
-
-# --- what one field's rendering needs and collects ---------------------------------------
-
-
-@dataclass(frozen=True)
-class RenderSetup:
-    """Per build: where images come from and where diagrams come from (None: not here)."""
-
-    media: MediaFolder | None = None
-    diagrams: DiagramSource | None = None
-
-
-@dataclass
-class _FieldEnv:
-    setup: RenderSetup
-    path: str  # display path, for diagnostics
-    source: str  # the notes file relative to the notes folder, for image paths
-    first_line: int  # 1-based line of the field's first Markdown line
-    media: dict[str, MediaFile] = field(default_factory=dict)
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-
-    def loc(self, line0: int) -> SourceLoc:
-        return SourceLoc(self.path, self.first_line + line0)
-
-    def image(self, src: str, line0: int) -> str | None:
-        """The packaged name for `src`, or None after reporting why it cannot be shipped."""
-        if self.setup.media is None:
-            return src
-        try:
-            file = self.setup.media.image(src, self.source)
-        except MediaProblem as problem:
-            self.diagnostics.append(error(self.loc(line0), problem.code, problem.message))
-            return None
-        self.media[file.name] = file
-        return file.name
-
-    def diagram(self, source: str, line0: int) -> str | None:
-        """<img> pair for a mermaid fence at `line0`, or None to show it as code."""
-        diagrams = self.setup.diagrams
-        if diagrams is None:
-            return None
-        try:
-            svgs = diagrams.svgs(source, self.loc(line0))
-        except MermaidError as err:
-            # The diagram's first line is the one after the opening fence.
-            line = line0 + (err.line or 0)
-            message = f"mermaid: {one_line(err.message)}"
-            self.diagnostics.append(error(self.loc(line), MERMAID_SYNTAX, message))
-            return None
-        except RendererError as err:
-            message = f"cannot render diagram: {one_line(str(err))}"
-            self.diagnostics.append(error(self.loc(line0), RENDERER_FAILED, message))
-            return None
-        if svgs is None:
-            return None
-        images = []
-        for theme, svg in svgs.items():
-            file = MediaFile(hashed_name("mermaid", svg.encode(), ".svg"), svg.encode())
-            self.media[file.name] = file
-            width = _svg_width(svg)
-            style = f' style="min-width: {width * 55 // 100}px"' if width else ""
-            images.append(f'<img class="diagram-{theme}" src="{file.name}" alt="Diagram"{style}>')
-        return f'<div class="diagram">{"".join(images)}</div>\n'
-
-
-_SVG_WIDTH = re.compile(r'<svg\b[^>]*?\swidth="(\d+)"')
-
-
-def _svg_width(svg: str) -> int | None:
-    """The SVG's own width in pixels (the renderer sets it), for the shrink limit."""
-    match = _SVG_WIDTH.search(svg)
-    return int(match.group(1)) if match else None
-
-
-def one_line(message: str) -> str:
-    """Mermaid's multi-line messages (with a caret under the source) as one line."""
-    lines = [line.strip() for line in message.splitlines()]
-    return " ".join(line for line in lines if line and set(line) - {"-", "^"})
-
-
-def _field_env(env: EnvType) -> _FieldEnv | None:
-    found = env.get(_ENV_KEY)
-    return found if isinstance(found, _FieldEnv) else None
-
-
-# --- render rules ------------------------------------------------------------------------
-
-_Rule = Any  # markdown-it passes the renderer itself as `self`
-
-
-def _image(
-    self: _Rule, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
-) -> str:
-    token, field_env = tokens[idx], _field_env(env)
-    if field_env is not None:
-        name = field_env.image(str(token.attrGet("src") or ""), token.meta.get("line", 0))
-        if name is not None:
-            token.attrSet("src", name)
-    return str(RendererHTML.image(self, tokens, idx, options, env))
-
-
-def _raw_html(
-    self: _Rule, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
-) -> str:
-    token, field_env = tokens[idx], _field_env(env)
-    if field_env is None or "<img" not in token.content.lower():
-        return token.content
-    first = token.map[0] if token.map else token.meta.get("line", 0)
-    return rewrite_img_sources(token.content, lambda src, line: field_env.image(src, first + line))
-
-
-def _fence(
-    self: _Rule, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
-) -> str:
-    token, field_env = tokens[idx], _field_env(env)
-    language = token.info.strip().split(maxsplit=1)[0].lower() if token.info.strip() else ""
-    if language == "mermaid" and field_env is not None:
-        line0 = token.map[0] if token.map else 0
-        diagram = field_env.diagram(token.content, line0)
-        if diagram is not None:
-            return diagram
-    return str(RendererHTML.fence(self, tokens, idx, options, env))
-
-
-def _table_open(
-    self: _Rule, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
-) -> str:
-    # A wrapper that scrolls sideways, so a wide table does not widen the card on a phone.
-    return '<div class="table-wrap">' + str(self.renderToken(tokens, idx, options, env))
-
-
-def _table_close(
-    self: _Rule, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
-) -> str:
-    return str(self.renderToken(tokens, idx, options, env)) + "</div>\n"
-
-
-def _math(display: bool) -> _Rule:
-    # MathJax reads the text, so the TeX is only HTML-escaped.
-    def rule(
-        self: _Rule, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
-    ) -> str:
-        tex = html.escape(tokens[idx].content.strip(), quote=False)
-        return rf"\[{tex}\]" if display else rf"\({tex}\)"
-
-    return rule
-
-
-def _math_block(
-    self: _Rule, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
-) -> str:
-    tex = html.escape(tokens[idx].content.strip(), quote=False)
-    return f'<div class="math">\\[{tex}\\]</div>\n'
-
-
-def _annotate_lines(state: StateCore) -> None:
-    """Give inline tokens (images, raw tags) the 0-based line they stand on."""
-    for token in state.tokens:
-        if token.type != "inline" or token.map is None or not token.children:
-            continue
-        line = token.map[0]
-        for child in token.children:
-            child.meta["line"] = line
-            if child.type in ("softbreak", "hardbreak"):
-                line += 1
-            else:
-                line += child.content.count("\n")
-
-
-@cache
-def markdown_renderer() -> MarkdownIt:
-    """The one renderer of the project (see build_renderer)."""
-    return build_renderer()
-
-
-def build_renderer(*, sanitize: bool = True) -> MarkdownIt:
-    """CommonMark with GFM tables and strikethrough, Pandoc-style dollar math; the author's
-    raw HTML cleaned by deckgen's policy (sanitize.py) before any rule below adds HTML.
-    `sanitize=False` exists for tests that compare against the unguarded output."""
-    md = MarkdownIt("commonmark", {"highlight": highlight_code})
-    md.enable(["table", "strikethrough"])
-    if sanitize:
-        md.use(sanitize_plugin)
-    # Pandoc's rules: no space just inside the dollars and no digit right after the
-    # closing one, so "$5 and $10" stays text.
-    dollarmath_plugin(
-        md,
-        allow_labels=False,
-        allow_space=False,
-        allow_digits=False,
-        allow_blank_lines=False,
-        double_inline=True,
-    )
-    md.core.ruler.push("deckgen_lines", _annotate_lines)
-    md.add_render_rule("math_inline", _math(display=False))
-    md.add_render_rule("math_inline_double", _math(display=True))
-    md.add_render_rule("math_block", _math_block)
-    md.add_render_rule("image", _image)
-    md.add_render_rule("html_inline", _raw_html)
-    md.add_render_rule("html_block", _raw_html)
-    md.add_render_rule("fence", _fence)
-    md.add_render_rule("table_open", _table_open)
-    md.add_render_rule("table_close", _table_close)
-    return md
-
-
-def _env(field_env: _FieldEnv | None) -> EnvType:
-    return {_ENV_KEY: field_env} if field_env is not None else {}
-
-
-def _render(markdown: str, field_env: _FieldEnv | None, *, inline: bool) -> str:
-    env = _env(field_env)
-    md = markdown_renderer()
-    rendered = md.renderInline(markdown, env) if inline else md.render(markdown, env)
-    if field_env is not None:
-        # What the HTML policy removed, as warnings at the line the author wrote it on.
-        found = html_diagnostics(env, field_env.path, first_line=field_env.first_line)
-        field_env.diagnostics.extend(found)
-    return str(rendered).strip()
-
-
-def render_block(markdown: str, field_env: _FieldEnv | None = None) -> str:
-    return _render(markdown, field_env, inline=False)
-
-
-def render_inline(markdown: str, field_env: _FieldEnv | None = None) -> str:
-    return _render(markdown, field_env, inline=True)
-
-
-# --- cards -------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -322,8 +44,8 @@ def _escaped(text: str) -> str:
 def render_card(card: Card, setup: RenderSetup | None = None) -> RenderedNote:
     """Render one card. Without a setup, images keep their paths and diagrams stay code."""
     setup = setup or RenderSetup()
-    question_env = _FieldEnv(setup, card.loc.path, card.source, card.loc.line)
-    answer_env = _FieldEnv(setup, card.loc.path, card.source, card.answer_line or card.loc.line)
+    question_env = FieldEnv(setup, card.loc.path, card.source, card.loc.line)
+    answer_env = FieldEnv(setup, card.loc.path, card.source, card.answer_line or card.loc.line)
     context = _escaped(context_line(card))
     source = _escaped(card.source)
     if card.kind is CardKind.BASIC:

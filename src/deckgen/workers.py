@@ -21,10 +21,11 @@ from pathlib import Path
 
 from deckgen.diagram_source import DiagramSource
 from deckgen.errors import Diagnostic
+from deckgen.fields import RenderSetup
 from deckgen.load import load_file
 from deckgen.media import MediaFolder
 from deckgen.model import Card, SourceLoc
-from deckgen.render import RenderedNote, RenderSetup, render_card
+from deckgen.render import RenderedNote, render_card
 
 # Below this much Markdown to parse (about 1,000 cards) a pool costs more than it saves.
 PARALLEL_MIN_BYTES = 256 * 1024

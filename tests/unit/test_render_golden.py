@@ -15,9 +15,10 @@ import pytest
 
 from deckgen.diagram_source import DiagramSource
 from deckgen.diagrams import DiagramCache
+from deckgen.fields import RenderSetup
 from deckgen.media import MediaFolder
 from deckgen.model import Card, CardKind, SourceLoc
-from deckgen.render import RenderSetup, render_card
+from deckgen.render import render_card
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "render"
 CASES = sorted(p.stem for p in FIXTURES.glob("*.md"))

@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 from markdown_it import MarkdownIt
 
+from deckgen.fields import build_renderer, highlight_code, render_block, render_inline
 from deckgen.parse import parse_notes_file
-from deckgen.render import build_renderer, highlight_code, render_block, render_card, render_inline
+from deckgen.render import render_card
 from html_safety import unsafe_parts
 
 # Patterns from OWASP's XSS filter evasion cheat sheet and common variants, written out

@@ -111,3 +111,16 @@ def test_check_lists_diagrams_that_need_rendering(
         f" available, then commit {notes.as_posix()}/.diagrams\n"
         f"{notes.as_posix()}: 1 note, 1 card in 1 sub-deck; 0 errors, 1 warning\n"
     )
+
+
+def test_check_lists_cached_diagrams_no_card_uses(make_notes: NotesFactory) -> None:
+    notes = make_notes({"ec2.md": "# EC2\n## T\n### What is EC2?\nA virtual server.\n"})
+    stale = notes / ".diagrams" / ("0" * 64 + ".svg")
+    stale.parent.mkdir()
+    stale.write_text("<svg/>", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", str(notes)])
+    assert result.exit_code == 0
+    assert result.output.splitlines()[0] == (
+        f"{stale.as_posix()}:1: info DG303 no diagram in the notes uses this cached SVG any more:"
+        " it is safe to delete"
+    )

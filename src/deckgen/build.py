@@ -107,7 +107,8 @@ def check_notes(notes_dir: Path) -> LoadResult:
     loaded = load_notes(notes_dir)
     if loaded.partial is None:
         return loaded
-    _, problems = render_deck(loaded.partial, notes_dir, render_diagrams=False)
+    complete = loaded.deck is not None
+    _, problems = render_deck(loaded.partial, notes_dir, render_diagrams=False, list_stale=complete)
     deck = None if has_errors(problems) else loaded.deck
     return LoadResult(deck, [*loaded.diagnostics, *problems], loaded.partial)
 

@@ -31,6 +31,7 @@ class DiagramSource:
         self.render = render
         self.project_root = project_root
         self.unrendered: list[SourceLoc] = []
+        self.sources: list[str] = []  # every diagram asked for, to tell stale cache files
         self._renderer: MermaidRenderer | None = None
         self._located = False
         self._stack = contextlib.ExitStack()
@@ -55,6 +56,7 @@ class DiagramSource:
 
         Raises MermaidError for a diagram mermaid rejects, RendererError for a broken renderer.
         """
+        self.sources.append(source)
         cached = render_cached(source, self.cache, None)
         if cached is not None:
             return cached
@@ -63,6 +65,10 @@ class DiagramSource:
         if svgs is None:
             self.unrendered.append(loc)
         return svgs
+
+    def stale_files(self) -> list[Path]:
+        """Cache files that no diagram asked for so far needs (old versions, edited diagrams)."""
+        return self.cache.unused(self.sources)
 
     def _locate(self) -> MermaidRenderer | None:
         if not self._located:

@@ -24,8 +24,7 @@ API::
     DiagramCache(folder)
         .get(source, theme) -> str | None
         .put(source, theme, svg)     atomic (temp file + rename)
-        .missing(sources) -> list[(source, theme)]   what `deckgen check` reports
-        .unused(sources) -> list[Path]    stale files, for pruning the committed folder
+        .unused(sources) -> list[Path]    stale files (`deckgen check` lists them, DG303)
 """
 
 from __future__ import annotations
@@ -124,20 +123,6 @@ class DiagramCache:
         target = self.path_for(source, theme)
         self.folder.mkdir(parents=True, exist_ok=True)
         _atomic_write(target, svg.encode("utf-8"))
-
-    def missing(self, sources: Iterable[str]) -> list[tuple[str, str]]:
-        """(source, theme) pairs not in the cache, in input order, without duplicates."""
-        seen: set[str] = set()
-        result: list[tuple[str, str]] = []
-        for source in sources:
-            for theme in THEMES:
-                key = diagram_key(source, theme)
-                if key in seen:
-                    continue
-                seen.add(key)
-                if not (self.folder / f"{key}.svg").is_file():
-                    result.append((source, theme))
-        return result
 
     def unused(self, sources: Iterable[str]) -> list[Path]:
         """Cache files no diagram of `sources` needs (old versions, edited diagrams)."""

@@ -143,6 +143,7 @@ CODES: dict[str, str] = {
     "DG204": "image-missing",
     "DG301": "diagrams-shown-as-code",
     "DG302": "diagram-not-rendered",
+    "DG303": "diagram-cache-stale",
     "DG310": "mermaid-syntax",
     "DG311": "diagram-renderer-failed",
     "DG401": "html-tag-removed",

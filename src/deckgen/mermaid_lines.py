@@ -55,8 +55,9 @@ def _unprocess_line(source: str, reported: int) -> int:
     starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
     if not origin:
         return reported
-    # Past the end (an unclosed construct reported at end of file): the last line.
-    index = starts[min(reported, len(starts)) - 1]
+    # Past the end (an unclosed construct reported at end of file): the last line; a
+    # line 0 (seen from lexers that count from 0) is the first.
+    index = starts[max(1, min(reported, len(starts))) - 1]
     offset = origin[index] if index < len(origin) else len(source)
     return source.count("\n", 0, offset) + 1
 

@@ -52,6 +52,7 @@ if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page, Playwright
 
 BUNDLE_RELPATH = Path("tools/mermaid/node_modules/mermaid/dist/mermaid.min.js")
+_SOURCE_CHECKOUT = Path(__file__).resolve().parents[2]  # src/deckgen/ → the repository
 CHROMIUM_NAMES = ("chromium", "chromium-browser")
 RENDER_TIMEOUT_MS = 30_000
 _FROZEN_TIME = "2000-01-01T00:00:00Z"
@@ -157,7 +158,10 @@ class MermaidRenderer:
         rendering it would file SVGs under keys that claim another version.
         """
         chromium = _find_chromium()
-        bundle = _find_bundle(project_root or Path.cwd())
+        # Without a root: the current folder, then the checkout deckgen runs from (an
+        # editable install), so a build started elsewhere still finds `make diagrams`' bundle.
+        roots = [project_root] if project_root else [Path.cwd(), _SOURCE_CHECKOUT]
+        bundle = next(filter(None, (_find_bundle(root) for root in roots)), None)
         if chromium is None or bundle is None or not _playwright_available():
             return None
         found = bundle_version(bundle)

@@ -138,18 +138,22 @@ class _FileParser:
     def _id_comment(self, block: Block) -> None:
         match = ID_COMMENT.match(block.tokens[0].content)
         assert match is not None
-        value, loc = match.group(1), self.loc(block.start)
-        if not VALID_ID.match(value):
-            self.diagnostics.append(
-                error(loc, "DG103", f"invalid id '{value}': use letters, digits, '.', '_' and '-'")
-            )
-            value = ""
+        loc = self.loc(block.start)
+        value = self._checked_id(match.group(1), loc)
         card = self.open_card
         if card is not None and card.awaiting_id:
             card.explicit_id = value or None
             return
         self.close_card()
         self.pending_id = (value, loc)
+
+    def _checked_id(self, value: str, loc: SourceLoc) -> str:
+        """The id, or '' after reporting it when it is not a valid id."""
+        if VALID_ID.match(value):
+            return value
+        message = f"invalid id '{value}': use letters, digits, '.', '_' and '-'"
+        self.diagnostics.append(error(loc, "DG103", message))
+        return ""
 
     def _dangling_id(self) -> None:
         assert self.pending_id is not None
@@ -252,7 +256,8 @@ class _FileParser:
             if item_id is not None:
                 if self.pending_id is not None:
                     self._dangling_id()
-                self.pending_id = (item_id, self.loc(item.start))
+                loc = self.loc(item.start)
+                self.pending_id = (self._checked_id(item_id, loc), loc)
             self._add_cloze(text, first)
 
     def _add_cloze(self, text: str, line0: int) -> None:
@@ -288,7 +293,12 @@ class _FileParser:
         lines = self.lines[card.answer_start : card.answer_end]
         if card.strip_a and lines:
             lines = [_A_PREFIX.sub("", lines[0], count=1), *lines[1:]]
-        return "\n".join(lines).strip("\n")
+        # An `A:` alone on its line leaves an empty first line: the answer starts below it,
+        # and its diagnostics must count lines from there.
+        while lines and not lines[0].strip():
+            lines = lines[1:]
+            card.answer_start += 1
+        return "\n".join(lines).rstrip("\n")
 
 
 def _item_text(lines: list[str], item: Block) -> tuple[str, str | None, int]:

@@ -12,13 +12,14 @@ from functools import lru_cache
 from pathlib import Path
 
 from deckgen.diagram_source import CACHE_FOLDER, DiagramSource
-from deckgen.errors import Diagnostic, warning
+from deckgen.errors import Diagnostic, info, warning
 from deckgen.fields import FieldEnv, RenderSetup, render_block, render_inline
 from deckgen.media import MediaFile, MediaFolder
 from deckgen.model import Card, CardKind, Deck, SourceLoc
 
 DIAGRAMS_AS_CODE = "DG301"
 DIAGRAM_UNCACHED = "DG302"
+STALE_DIAGRAM = "DG303"
 
 
 @dataclass(frozen=True)
@@ -59,20 +60,28 @@ def render_card(card: Card, setup: RenderSetup | None = None) -> RenderedNote:
 
 
 def render_deck(
-    deck: Deck, notes_dir: Path, *, render_diagrams: bool = True
+    deck: Deck, notes_dir: Path, *, render_diagrams: bool = True, list_stale: bool = False
 ) -> tuple[list[RenderedNote], list[Diagnostic]]:
     """Every card rendered, and every problem found (sorted later by the caller).
 
     With `render_diagrams`, diagrams missing from the cache are rendered when this machine
     has a renderer, and those that cannot be get one warning for the whole deck. Without
-    it (`deckgen check`), each diagram missing from the cache is listed.
+    it (`deckgen check`), each diagram missing from the cache is listed. With `list_stale`
+    (a complete deck only), cached diagrams no card uses are listed as info.
     """
     with DiagramSource.beside(notes_dir, render=render_diagrams) as diagrams:
         setup = RenderSetup(MediaFolder(notes_dir), diagrams)
         rendered = [render_card(card, setup) for card in deck.cards]
     problems = [problem for note in rendered for problem in note.diagnostics]
     problems += unrendered_warnings(diagrams.unrendered, notes_dir, render_diagrams)
+    if list_stale:
+        problems += [stale_diagram_info(path) for path in diagrams.stale_files()]
     return rendered, problems
+
+
+def stale_diagram_info(path: Path) -> Diagnostic:
+    message = "no diagram in the notes uses this cached SVG any more: it is safe to delete"
+    return info(SourceLoc(path.as_posix(), 1), STALE_DIAGRAM, message)
 
 
 def unrendered_warnings(

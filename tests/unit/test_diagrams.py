@@ -92,22 +92,6 @@ def test_cache_files_are_world_readable(tmp_path: Path) -> None:
     assert mode & 0o044 == 0o044
 
 
-def test_missing_lists_uncached_pairs_in_order_without_duplicates(tmp_path: Path) -> None:
-    cache = DiagramCache(tmp_path / "never-created")
-    other = "sequenceDiagram\n  A->>B: hi"
-    assert cache.missing([FLOW, other, FLOW + "\r\n"]) == [
-        (FLOW, "light"),
-        (FLOW, "dark"),
-        (other, "light"),
-        (other, "dark"),
-    ]
-    cache.put(FLOW, "light", SVG)
-    cache.put(other, "light", SVG)
-    cache.put(other, "dark", SVG)
-    assert cache.missing([FLOW, other]) == [(FLOW, "dark")]
-    assert cache.missing([]) == []
-
-
 def test_unused_lists_stale_files(tmp_path: Path) -> None:
     cache = DiagramCache(tmp_path)
     assert DiagramCache(tmp_path / "absent").unused([FLOW]) == []
@@ -171,7 +155,7 @@ def test_render_cached_renders_only_what_is_missing(tmp_path: Path) -> None:
     svgs = render_cached(FLOW, cache, fake)  # type: ignore[arg-type]
     assert fake.calls == [(FLOW, "dark")]
     assert svgs == {"light": SVG, "dark": cache.get(FLOW, "dark")}
-    assert cache.missing([FLOW]) == []
+    assert all(cache.get(FLOW, theme) is not None for theme in THEMES)
     # Now fully cached: no renderer needed.
     assert render_cached(FLOW, cache, None) == svgs
 
@@ -323,3 +307,10 @@ def test_error_line_maps_back_to_the_source(
     source: str, result: dict[str, Any], line: int | None
 ) -> None:
     assert mermaid_lines.error_line(source, {"message": "", **result}) == line
+
+
+def test_a_reported_line_0_maps_to_the_first_line_not_the_last() -> None:
+    from deckgen.mermaid_lines import error_line
+
+    source = "flowchart TD\n  A --> B\n  B --> C\n"
+    assert error_line(source, {"firstLine": 0}) == 1

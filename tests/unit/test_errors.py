@@ -216,3 +216,22 @@ def test_documents_in_capitals_are_not_notes(make_notes: NotesFactory) -> None:
     notes = make_notes({"ec2.md": "# EC2\n## T\n### Q?\nA.\n", "COVERAGE.md": "prose, no H1"})
     result = load_notes(notes)
     assert result.deck is not None and len(result.deck.cards) == 1
+
+
+def test_invalid_id_on_a_cloze_list_item(make_notes: NotesFactory) -> None:
+    notes = make_notes(
+        {"ec2.md": "# EC2\n## T\n- <!-- id: bad item id! -->\n  Spot is {{c1::spare}}.\n"}
+    )
+    assert messages(notes) == [
+        "notes/ec2.md:3: error DG103 invalid id 'bad item id!': use letters, digits, '.', '_' and '-'"
+    ]
+
+
+def test_render_problems_count_lines_from_below_a_lone_a_line(make_notes: NotesFactory) -> None:
+    from deckgen.build import check_notes
+
+    notes = make_notes({"ec2.md": "# EC2\n## T\nQ: Which diagram?\nA:\n![x](missing.png)\n"})
+    shown = [str(d).replace(notes.as_posix(), "notes") for d in check_notes(notes).diagnostics]
+    assert shown == [
+        "notes/ec2.md:5: error DG204 image 'missing.png' not found: no file missing.png in the notes folder"
+    ]

@@ -221,3 +221,36 @@ def test_rewording_a_note_without_id_keeps_its_history_with_the_id_diff_names(
     assert reworded.split("{{")[0].removeprefix("Q: ").removeprefix("- ").strip() in (
         collection.get_note(note_id).joined_fields()
     )
+
+
+def test_a_styling_change_reaches_learners_without_touching_their_notes(
+    notes: Path, tmp_path: Path, collection: Collection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Anki takes a changed note type only when it is newer, as it does notes."""
+    from deckgen import notetypes
+
+    out = tmp_path / "decks"
+    assert counts(import_deck(collection, release(notes, out, T1, None).path)) == (7, 0, 0, 0)
+    note_ids = sorted(collection.find_notes(""))
+
+    monkeypatch.setattr(
+        notetypes, "BASE_CSS", notetypes.BASE_CSS + ".context { color: #123456; }\n"
+    )
+    notetypes.basic_model.cache_clear()
+    notetypes.cloze_model.cache_clear()
+    try:
+        v2 = release(notes, out, T2, None)
+        assert v2.version == "2.0.0"  # a changed note type is a major release
+        log = import_deck(collection, v2.path)
+    finally:
+        notetypes.basic_model.cache_clear()
+        notetypes.cloze_model.cache_clear()
+
+    assert (len(log.new), len(log.conflicting)) == (0, 0)
+    assert sorted(collection.find_notes("")) == note_ids
+    for name in ("deckgen Basic", "deckgen Cloze"):
+        model = collection.models.by_name(name)
+        assert model is not None and "#123456" in model["css"], name
+    assert len(collection.models.all_names_and_ids()) == len(
+        {m.name for m in collection.models.all_names_and_ids()}
+    )

@@ -87,10 +87,13 @@ def cli() -> None:
     A notes folder holds deck.toml and one Markdown file per sub-deck. Every H3,
     Q:/A: pair and {{c1::cloze}} becomes a note that keeps its identity across
     builds, so re-importing a new version updates notes and keeps review history.
+
+    Start with `deckgen check` (what would be built, and every mistake as
+    path:line), then `deckgen build`. `deckgen COMMAND --help` says more.
     """
 
 
-@cli.command()
+@cli.command(short_help="Build OUT/<slug>-<version>.apkg from the notes.")
 @NOTES_DIR
 @out_option("decks", "Folder the .apkg is written to.")
 @STRICT
@@ -147,7 +150,7 @@ def build(
         click.echo(f"  and {plural(result.tombstones, 'removed note')} shipped as tombstones")
 
 
-@cli.command()
+@cli.command(short_help="Validate the notes; write nothing.")
 @NOTES_DIR
 @click.option(
     "--release",
@@ -227,7 +230,7 @@ def check_release_of(notes_dir: Path, out_dir: Path, tag: str | None, version: s
     click.echo(f"Release {version}: the notes, deck.toml and the changelog match the lock.")
 
 
-@cli.command()
+@cli.command(short_help="Write one HTML page showing every card.")
 @NOTES_DIR
 @out_option("decks/preview", "Folder the page and its media files are written to.")
 def preview(notes_dir: Path, out_dir: Path) -> None:
@@ -272,7 +275,7 @@ def check_report(
     }
 
 
-@cli.command("list")
+@cli.command("list", short_help="List the cards: sub-deck, tags, question.")
 @NOTES_DIR
 @click.option("--json", "as_json", is_flag=True, help="Print the cards as JSON, for scripts.")
 def list_cards(notes_dir: Path, as_json: bool) -> None:
@@ -313,7 +316,7 @@ def list_cards(notes_dir: Path, as_json: bool) -> None:
         click.echo(f"{subdeck:<{deck_width}}  {tags:<{tag_width}}  {question}")
 
 
-@cli.command()
+@cli.command(short_help="Show what changed since the last release.")
 @NOTES_DIR
 def diff(notes_dir: Path) -> None:
     """Show what changed in NOTES_DIR since the last release (deck.lock.json).
@@ -337,7 +340,7 @@ def diff(notes_dir: Path) -> None:
     click.echo(report(plan, prepared.lock, version), nl=False)
 
 
-@cli.command()
+@cli.command(short_help="Cut a release: version, lock, changelog, deck.")
 @NOTES_DIR
 @OUT_DIR
 @click.option(
@@ -380,7 +383,7 @@ def release(notes_dir: Path, out_dir: Path, bump_level: str | None) -> None:
     )
 
 
-@cli.command()
+@cli.command(short_help="Print one release's changelog section.")
 @NOTES_DIR
 @OUT_DIR
 @click.option("--version", "version", help="The release to show (default: deck.toml's version).")

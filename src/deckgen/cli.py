@@ -111,10 +111,11 @@ def build(
 ) -> None:
     """Build OUT/<slug>-<version>.apkg from NOTES_DIR (default: notes).
 
-    The package is stamped with SOURCE_DATE_EPOCH when it is set, else the current
-    time. On any error nothing is written and an earlier deck stays as it was. When
-    neither the notes nor deckgen changed since the last build, the deck is kept as it
-    is; parsed and rendered files are cached in .deckgen-cache/ beside OUT, which is
+    New and changed notes are stamped with SOURCE_DATE_EPOCH when it is set, else
+    the current time; notes unchanged since the last release keep its time. On any
+    error nothing is written and an earlier deck stays as it was. When neither the
+    notes nor deckgen changed since the last build, the deck is kept as it is;
+    parsed and rendered files are cached in .deckgen-cache/ beside OUT, which is
     always safe to delete.
     """
     from deckgen.build import build as run_build

@@ -129,10 +129,19 @@ def load_and_render(
         raise DeckgenError(loaded.diagnostics)
     ok = loaded.deck is not None
     rendered, problems = render_deck(loaded.partial, notes_dir, render_diagrams=ok)
-    diagnostics = [*loaded.diagnostics, *problems]
+    deck, diagnostics = passing_deck(loaded, problems, strict=strict)
+    return deck, rendered, diagnostics
+
+
+def passing_deck(
+    loaded: LoadResult, render_problems: list[Diagnostic], *, strict: bool
+) -> tuple[Deck, list[Diagnostic]]:
+    """The one place that decides whether a build passes: no error among the problems of
+    loading and rendering together (with `strict`, no warning either). Raises otherwise."""
+    diagnostics = [*loaded.diagnostics, *render_problems]
     if loaded.deck is None or fails(diagnostics, strict=strict):
         raise DeckgenError(diagnostics)
-    return loaded.deck, rendered, diagnostics
+    return loaded.deck, diagnostics
 
 
 def write_deck(plan: Plan, out_dir: Path, media: Sequence[MediaFile] = ()) -> Path:

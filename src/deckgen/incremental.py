@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
-from deckgen.build import Progress
+from deckgen.build import Progress, passing_deck
 from deckgen.cache import BuildCache, diagnostic_from_json, diagnostic_to_json
 from deckgen.diagram_source import DiagramSource
-from deckgen.errors import DeckgenError, Diagnostic, fails
+from deckgen.errors import Diagnostic
 from deckgen.load import (
     display_path,
     load_config,
@@ -108,11 +108,9 @@ def load_and_render_cached(
     problems = [p for card in parsed if card in notes for p in notes[card].diagnostics]
     if loaded.deck is not None:
         problems += unrendered_warnings(unrendered, notes_dir, render_diagrams=True)
-    diagnostics = [*loaded.diagnostics, *problems]
-    if loaded.deck is None or fails(diagnostics, strict=strict):
-        raise DeckgenError(diagnostics)
-    rendered = [notes[card] for card in loaded.deck.cards]
-    return Loaded(loaded.deck, rendered, diagnostics, machine_independent=not unrendered)
+    deck, diagnostics = passing_deck(loaded, problems, strict=strict)
+    rendered = [notes[card] for card in deck.cards]
+    return Loaded(deck, rendered, diagnostics, machine_independent=not unrendered)
 
 
 def _load_file(

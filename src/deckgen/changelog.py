@@ -7,6 +7,7 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
+from deckgen.errors import plural
 from deckgen.model import ShippedNote
 from deckgen.package import atomic_path
 from deckgen.plan import Changes, Plan, subdeck_of
@@ -22,10 +23,6 @@ def changelog_path(out_dir: Path) -> Path:
 
 def utc_date(timestamp: int) -> str:
     return time.strftime("%Y-%m-%d", time.gmtime(timestamp))
-
-
-def plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def question_line(note: ShippedNote) -> str:

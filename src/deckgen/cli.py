@@ -16,6 +16,7 @@ from deckgen.errors import (
     Severity,
     fails,
     has_errors,
+    plural,
     sorted_diagnostics,
 )
 
@@ -42,10 +43,6 @@ def summary_line(diagnostics: Iterable[Diagnostic]) -> str:
     warnings = sum(d.severity is Severity.WARNING for d in items)
 
     return f"{plural(errors, 'error')}, {plural(warnings, 'warning')}"
-
-
-def plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def failure_line(diagnostics: Iterable[Diagnostic]) -> str:

@@ -9,7 +9,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from deckgen import ids
-from deckgen.changelog import plural, utc_date
+from deckgen.changelog import utc_date
+from deckgen.errors import plural
 from deckgen.lock import FIELD_NAMES, Lock
 from deckgen.model import ShippedNote
 from deckgen.notetypes import CLOZE_NAME

@@ -62,6 +62,11 @@ def info(loc: SourceLoc, code: str, message: str) -> Diagnostic:
     return Diagnostic(loc, code, message, Severity.INFO)
 
 
+def plural(n: int, word: str) -> str:
+    """`1 error`, `2 errors`: counts in messages and summaries."""
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
 def sorted_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     return sorted(diagnostics, key=Diagnostic.sort_key)
 

@@ -17,7 +17,7 @@ def examples(share: float) -> int:
 
 def build_time_for(notes: Path, fallback: int = 1_790_000_000) -> int:
     """A build time the notes accept: times only go up, so after the lock's release."""
-    from deckgen.lock import read_lock
+    from deckgen.releases.lock import read_lock
 
     lock = read_lock(notes)
     return max(fallback, lock.released + 60) if lock is not None else fallback

@@ -1,6 +1,6 @@
 """An independent judge of rendered HTML: does anything in it run code or load a document?
 
-Written apart from deckgen.sanitize on purpose (its own lists, stdlib parser), so the
+Written apart from deckgen.cards.sanitize on purpose (its own lists, stdlib parser), so the
 tests do not grade the sanitiser with the sanitiser's own rules.
 """
 

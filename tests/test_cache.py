@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from deckgen import cache as cache_module
-from deckgen import workers
-from deckgen.build import BuildResult, build
-from deckgen.cache import CACHE_DIR
+from deckgen.incremental import cache as cache_module
+from deckgen.incremental import workers
+from deckgen.incremental.cache import CACHE_DIR
+from deckgen.pipeline import BuildResult, build
 from helpers import NotesFactory
 
 T1 = 1_790_000_000

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from deckgen.build import build
-from deckgen.cache import CACHE_DIR
-from deckgen.incremental import CARD_FIELDS, card_from_json, card_to_json
-from deckgen.mermaid_render import MermaidRenderer
+from deckgen.diagrams.renderer import MermaidRenderer
+from deckgen.incremental.cache import CACHE_DIR
+from deckgen.incremental.entries import CARD_FIELDS, card_from_json, card_to_json
 from deckgen.model import Card, CardKind, SourceLoc
+from deckgen.pipeline import build
 from helpers import NotesFactory
 
 FIXTURE = Path(__file__).parent / "fixtures" / "notes_media"

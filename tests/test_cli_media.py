@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from deckgen.cli import cli
-from deckgen.mermaid_render import MermaidRenderer
+from deckgen.diagrams.renderer import MermaidRenderer
 from helpers import NotesFactory
 
 FIXTURE = Path(__file__).parent / "fixtures" / "notes_media"

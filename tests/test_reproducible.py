@@ -10,10 +10,10 @@ import time
 import zipfile
 from pathlib import Path
 
-from deckgen.build import load_deck
-from deckgen.package import make_package, write_package
-from deckgen.plan import make_plan
-from deckgen.render import render_card
+from deckgen.apkg.package import make_package, write_package
+from deckgen.cards.render import render_card
+from deckgen.pipeline import load_deck
+from deckgen.releases.plan import make_plan
 from release_helpers import FIXTURE
 
 EPOCH = "1790000000"

@@ -15,11 +15,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from deckgen.build import cloze_numbers, load_and_render
-from deckgen.errors import Diagnostic
-from deckgen.media import stage_media
-from deckgen.model import CardKind, Deck
-from deckgen.notetypes import (
+from deckgen.apkg.notetypes import (
     BASIC_BACK,
     BASIC_FIELDS,
     BASIC_FRONT,
@@ -30,8 +26,12 @@ from deckgen.notetypes import (
     CLOZE_NAME,
     card_css,
 )
-from deckgen.package import atomic_path, write_error
-from deckgen.render import RenderedNote, deck_media
+from deckgen.apkg.package import atomic_path, write_error
+from deckgen.cards.media import stage_media
+from deckgen.cards.render import RenderedNote, deck_media
+from deckgen.errors import Diagnostic
+from deckgen.model import CardKind, Deck
+from deckgen.pipeline import cloze_numbers, load_and_render
 
 PAGE_NAME = "index.html"
 NIGHT_CLASSES = "nightMode night_mode"  # what Anki puts on the card's <body> in night mode

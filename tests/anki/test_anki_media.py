@@ -9,7 +9,7 @@ import pytest
 from anki.collection import Collection
 from anki_helpers import import_deck, note_by_field
 
-from deckgen.build import build
+from deckgen.pipeline import build
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "notes_media"
 T1 = 1_790_000_000

@@ -8,7 +8,7 @@ from pathlib import Path
 from anki.collection import Collection
 from anki_helpers import import_deck, note_by_field, review
 
-from deckgen.build import build
+from deckgen.pipeline import build
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "notes_small"
 T1 = 1_790_000_000

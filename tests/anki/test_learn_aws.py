@@ -10,8 +10,8 @@ import pytest
 from anki.collection import Collection
 from anki_helpers import import_deck
 
-from deckgen.build import build
-from deckgen.load import load_notes
+from deckgen.notes.folder import load_notes
+from deckgen.pipeline import build
 from helpers import build_time_for
 
 NOTES = Path(__file__).parent.parent.parent / "notes"

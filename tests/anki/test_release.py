@@ -10,8 +10,8 @@ import pytest
 from anki.collection import Collection
 from anki_helpers import import_deck, note_by_field, review
 
-from deckgen.diff import report
-from deckgen.release import prepare, release
+from deckgen.publish import prepare, release
+from deckgen.releases.diff import report
 from release_helpers import FIXTURE, edit, v2_changes, v3_changes
 
 T1 = 1_790_000_000
@@ -227,7 +227,7 @@ def test_a_styling_change_reaches_learners_without_touching_their_notes(
     notes: Path, tmp_path: Path, collection: Collection, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Anki takes a changed note type only when it is newer, as it does notes."""
-    from deckgen import notetypes
+    from deckgen.apkg import notetypes
 
     out = tmp_path / "decks"
     assert counts(import_deck(collection, release(notes, out, T1, None).path)) == (7, 0, 0, 0)

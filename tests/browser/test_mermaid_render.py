@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from deckgen import mermaid_render
-from deckgen.diagram_source import render_cached
-from deckgen.diagrams import THEMES, DiagramCache, MermaidError, RendererError
-from deckgen.mermaid_render import MermaidRenderer
+from deckgen.diagrams import renderer as mermaid_render
+from deckgen.diagrams.cache import THEMES, DiagramCache, MermaidError, RendererError
+from deckgen.diagrams.renderer import MermaidRenderer
+from deckgen.diagrams.source import render_cached
 
 pytest.importorskip("playwright.sync_api", reason="pip package playwright is not installed")
 

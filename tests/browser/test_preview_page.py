@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from deckgen.build import build
+from deckgen.diagrams.renderer import MermaidRenderer
 from deckgen.errors import DeckgenError
-from deckgen.mermaid_render import MermaidRenderer
+from deckgen.pipeline import build
 from deckgen.preview import write_preview
 from helpers import build_time_for
 

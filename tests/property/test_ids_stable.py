@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from notes_strategies import wellformed_notes
 
 from deckgen.ids import guid_for_card
-from deckgen.parse import parse_notes_file
+from deckgen.notes.parse import parse_notes_file
 from helpers import examples
 
 LIST_MARKER = re.compile(r"^\s*(?:[-+*]|\d{1,9}[.)]) ")

@@ -20,10 +20,10 @@ from notes_strategies import (
     wellformed_notes,
 )
 
-from deckgen.build import build
+from deckgen.cards.render import render_card
 from deckgen.errors import DeckgenError, Diagnostic
-from deckgen.parse import parse_notes_file
-from deckgen.render import render_card
+from deckgen.notes.parse import parse_notes_file
+from deckgen.pipeline import build
 from helpers import examples
 
 T = 1_790_000_000

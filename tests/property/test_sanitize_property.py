@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from deckgen.fields import render_block, render_inline
+from deckgen.cards.fields import render_block, render_inline
 from helpers import examples
 from html_safety import unsafe_parts, words
 

@@ -1,4 +1,4 @@
-"""deckgen.diagrams and deckgen.mermaid_render without a browser: keys, the cache,
+"""deckgen.diagrams.cache and deckgen.diagrams.renderer without a browser: keys, the cache,
 discovery, error lines."""
 
 from __future__ import annotations
@@ -12,9 +12,10 @@ from typing import Any
 
 import pytest
 
-from deckgen import diagrams, mermaid_lines, mermaid_render
-from deckgen.diagram_source import render_cached
-from deckgen.diagrams import (
+from deckgen.diagrams import cache as diagrams
+from deckgen.diagrams import lines as mermaid_lines
+from deckgen.diagrams import renderer as mermaid_render
+from deckgen.diagrams.cache import (
     MERMAID_VERSION,
     THEMES,
     DiagramCache,
@@ -22,7 +23,8 @@ from deckgen.diagrams import (
     RendererError,
     diagram_key,
 )
-from deckgen.mermaid_render import MermaidRenderer
+from deckgen.diagrams.renderer import MermaidRenderer
+from deckgen.diagrams.source import render_cached
 
 ROOT = Path(__file__).resolve().parents[2]
 FLOW = "flowchart LR\n  A --> B"
@@ -310,7 +312,7 @@ def test_error_line_maps_back_to_the_source(
 
 
 def test_a_reported_line_0_maps_to_the_first_line_not_the_last() -> None:
-    from deckgen.mermaid_lines import error_line
+    from deckgen.diagrams.lines import error_line
 
     source = "flowchart TD\n  A --> B\n  B --> C\n"
     assert error_line(source, {"firstLine": 0}) == 1

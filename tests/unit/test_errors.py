@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from deckgen.load import load_notes
+from deckgen.notes.folder import load_notes
 from helpers import NotesFactory
 
 
@@ -228,7 +228,7 @@ def test_invalid_id_on_a_cloze_list_item(make_notes: NotesFactory) -> None:
 
 
 def test_render_problems_count_lines_from_below_a_lone_a_line(make_notes: NotesFactory) -> None:
-    from deckgen.build import check_notes
+    from deckgen.pipeline import check_notes
 
     notes = make_notes({"ec2.md": "# EC2\n## T\nQ: Which diagram?\nA:\n![x](missing.png)\n"})
     shown = [str(d).replace(notes.as_posix(), "notes") for d in check_notes(notes).diagnostics]

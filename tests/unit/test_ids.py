@@ -3,8 +3,7 @@ from __future__ import annotations
 import pytest
 
 from deckgen import ids
-from deckgen.model import Card, CardKind, SourceLoc
-from deckgen.notetypes import (
+from deckgen.apkg.notetypes import (
     BASIC_FIELDS,
     BASIC_NAME,
     CLOZE_FIELDS,
@@ -12,6 +11,7 @@ from deckgen.notetypes import (
     basic_model,
     cloze_model,
 )
+from deckgen.model import Card, CardKind, SourceLoc
 
 
 def card(question: str, *, deck: str = "EC2", explicit_id: str | None = None, **kw: object) -> Card:

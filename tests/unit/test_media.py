@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from deckgen.build import check_notes
-from deckgen.media import MediaFolder, MediaProblem, hashed_name, rewrite_img_sources
+from deckgen.cards.media import MediaFolder, MediaProblem, hashed_name, rewrite_img_sources
+from deckgen.pipeline import check_notes
 from helpers import NotesFactory
 
 PNG = b"\x89PNG\r\n\x1a\nnot really"

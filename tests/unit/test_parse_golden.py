@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from deckgen.parse import parse_notes_file
+from deckgen.notes.parse import parse_notes_file
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "parse"
 CASES = sorted(p.stem for p in FIXTURES.glob("*.md"))

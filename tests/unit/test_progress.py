@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from deckgen.progress import Bar, progress_bar, wanted
+from deckgen.cli.progress import Bar, progress_bar, wanted
 
 
 class Clock:

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from deckgen.lock import lock_json, read_lock, write_lock
-from deckgen.release import prepare, release, set_version
-from deckgen.versions import Bump, bump, is_newer
+from deckgen.publish import prepare, release, set_version
+from deckgen.releases.lock import lock_json, read_lock, write_lock
+from deckgen.releases.versions import Bump, bump, is_newer
 from release_helpers import FIXTURE, edit
 
 T1 = 1_790_000_000

@@ -11,10 +11,10 @@ from types import TracebackType
 
 import pytest
 
-from deckgen.build import build, check_notes
-from deckgen.diagrams import DiagramCache, MermaidError, RendererError
+from deckgen.diagrams.cache import DiagramCache, MermaidError, RendererError
+from deckgen.diagrams.renderer import MermaidRenderer
 from deckgen.errors import DeckgenError
-from deckgen.mermaid_render import MermaidRenderer
+from deckgen.pipeline import build, check_notes
 from helpers import NotesFactory
 
 EC2 = """\
@@ -160,8 +160,8 @@ def test_cached_diagrams_ship_as_a_light_and_a_dark_image(
     cache.put(source, "light", SVG.format(n=400, theme="light"))
     cache.put(source, "dark", SVG.format(n=400, theme="dark"))
     use_renderer(monkeypatch, None)
-    from deckgen.build import load_deck
-    from deckgen.render import render_deck
+    from deckgen.cards.render import render_deck
+    from deckgen.pipeline import load_deck
 
     deck, _ = load_deck(notes)
     rendered, _ = render_deck(deck, notes)

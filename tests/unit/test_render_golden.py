@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from deckgen.diagram_source import DiagramSource
-from deckgen.diagrams import DiagramCache
-from deckgen.fields import RenderSetup
-from deckgen.media import MediaFolder
+from deckgen.cards.fields import RenderSetup
+from deckgen.cards.media import MediaFolder
+from deckgen.cards.render import render_card
+from deckgen.diagrams.cache import DiagramCache
+from deckgen.diagrams.source import DiagramSource
 from deckgen.model import Card, CardKind, SourceLoc
-from deckgen.render import render_card
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "render"
 CASES = sorted(p.stem for p in FIXTURES.glob("*.md"))

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from markdown_it import MarkdownIt
 
-from deckgen.fields import build_renderer, highlight_code, render_block, render_inline
-from deckgen.parse import parse_notes_file
-from deckgen.render import render_card
+from deckgen.cards.fields import build_renderer, highlight_code, render_block, render_inline
+from deckgen.cards.render import render_card
+from deckgen.notes.parse import parse_notes_file
 from html_safety import unsafe_parts
 
 # Patterns from OWASP's XSS filter evasion cheat sheet and common variants, written out

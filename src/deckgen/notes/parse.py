@@ -14,11 +14,11 @@ import textwrap
 from dataclasses import dataclass, field
 
 from deckgen import ids
-from deckgen.blocks import Block, block_parser, list_items, top_level_blocks
-from deckgen.cloze import CLOZE_OPEN, check_cloze
-from deckgen.config import FrontMatter, parse_front_matter
 from deckgen.errors import Diagnostic, error, info
 from deckgen.model import Card, CardKind, SourceLoc
+from deckgen.notes.blocks import Block, block_parser, list_items, top_level_blocks
+from deckgen.notes.cloze import CLOZE_OPEN, check_cloze
+from deckgen.notes.config import FrontMatter, parse_front_matter
 
 ID_COMMENT = re.compile(r"^\s*<!--\s*id:\s*(.*?)\s*-->\s*$")
 VALID_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from deckgen.apkg.notetypes import BASIC_FIELDS, BASIC_NAME, CLOZE_FIELDS, CLOZE_NAME
+from deckgen.apkg.package import atomic_path
 from deckgen.errors import DeckgenError, error
 from deckgen.model import DeckConfig, ShippedNote, SourceLoc
-from deckgen.notetypes import BASIC_FIELDS, BASIC_NAME, CLOZE_FIELDS, CLOZE_NAME
-from deckgen.package import atomic_path
 
 LOCK_FILE = "deck.lock.json"
 LOCK_FORMAT = 1

@@ -115,9 +115,9 @@ def build(
     parsed and rendered files are cached in .deckgen-cache/ beside OUT, which is
     always safe to delete.
     """
-    from deckgen.build import build as run_build
-    from deckgen.build import pinned_time
-    from deckgen.progress import progress_bar
+    from deckgen.cli.progress import progress_bar
+    from deckgen.pipeline import build as run_build
+    from deckgen.pipeline import pinned_time
 
     try:
         with progress_bar(enabled=not quiet) as progress:
@@ -183,7 +183,7 @@ def check(
     changed since the release in deck.lock.json and that the version and changelog
     match it.
     """
-    from deckgen.build import check_notes, count_cards
+    from deckgen.pipeline import check_notes, count_cards
 
     loaded = check_notes(notes_dir)
     failed = loaded.deck is None or fails(loaded.diagnostics, strict=strict)
@@ -212,7 +212,7 @@ def check(
 
 
 def release_problems(notes_dir: Path, out_dir: Path, tag: str | None) -> list[Diagnostic]:
-    from deckgen.release import check_release
+    from deckgen.publish import check_release
 
     try:
         return list(check_release(notes_dir, out_dir, tag))
@@ -278,9 +278,9 @@ def check_report(
 @click.option("--json", "as_json", is_flag=True, help="Print the cards as JSON, for scripts.")
 def list_cards(notes_dir: Path, as_json: bool) -> None:
     """List the cards of NOTES_DIR: sub-deck, tags and question."""
-    from deckgen.build import load_deck
-    from deckgen.lock import read_lock
-    from deckgen.plan import resolve_guids
+    from deckgen.pipeline import load_deck
+    from deckgen.releases.lock import read_lock
+    from deckgen.releases.plan import resolve_guids
 
     try:
         deck, _ = load_deck(notes_dir)
@@ -323,9 +323,9 @@ def diff(notes_dir: Path) -> None:
     changed note types and deck settings, probable rewordings with the id that keeps
     their review history, and the version the next release would get.
     """
-    from deckgen.build import build_time
-    from deckgen.diff import report
-    from deckgen.release import next_version, prepare
+    from deckgen.pipeline import build_time
+    from deckgen.publish import next_version, prepare
+    from deckgen.releases.diff import report
 
     try:
         prepared = prepare(notes_dir)
@@ -356,10 +356,10 @@ def release(notes_dir: Path, out_dir: Path, bump_level: str | None) -> None:
     OUT/CHANGELOG.md, OUT/<slug>-<version>.apkg and OUT/SHA256SUMS. Refuses when the
     notes have errors, when nothing changed, or when time would go backwards.
     """
-    from deckgen.build import build_time
-    from deckgen.changelog import counts_line
-    from deckgen.release import release as run_release
-    from deckgen.versions import parse_bump
+    from deckgen.pipeline import build_time
+    from deckgen.publish import release as run_release
+    from deckgen.releases.changelog import counts_line
+    from deckgen.releases.versions import parse_bump
 
     requested = parse_bump(bump_level) if bump_level else None
     try:
@@ -387,10 +387,10 @@ def release(notes_dir: Path, out_dir: Path, bump_level: str | None) -> None:
 @click.option("--version", "version", help="The release to show (default: deck.toml's version).")
 def changelog(notes_dir: Path, out_dir: Path, version: str | None) -> None:
     """Print one release's section of OUT/CHANGELOG.md (the release notes)."""
-    from deckgen.changelog import changelog_path, find_section
     from deckgen.errors import error
-    from deckgen.load import load_config
     from deckgen.model import SourceLoc
+    from deckgen.notes.folder import load_config
+    from deckgen.releases.changelog import changelog_path, find_section
 
     if version is None:
         config, problems = load_config(notes_dir)

@@ -17,11 +17,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
-from deckgen.build import Progress, passing_deck
-from deckgen.cache import BuildCache, diagnostic_from_json, diagnostic_to_json
-from deckgen.diagram_source import DiagramSource
+from deckgen.cards.media import MediaFile
+from deckgen.cards.render import RenderedNote, unrendered_warnings
+from deckgen.diagrams.source import DiagramSource
 from deckgen.errors import Diagnostic
-from deckgen.load import (
+from deckgen.incremental.cache import BuildCache, diagnostic_from_json, diagnostic_to_json
+from deckgen.incremental.workers import FileJob, FileResult, FileWork, file_work
+from deckgen.model import Card, CardKind, Deck, SourceLoc
+from deckgen.notes.folder import (
     display_path,
     load_config,
     load_notes,
@@ -29,10 +32,7 @@ from deckgen.load import (
     printable,
     resolves_outside,
 )
-from deckgen.media import MediaFile
-from deckgen.model import Card, CardKind, Deck, SourceLoc
-from deckgen.render import RenderedNote, unrendered_warnings
-from deckgen.workers import FileJob, FileResult, FileWork, file_work
+from deckgen.pipeline import Progress, passing_deck
 
 _T = TypeVar("_T")
 

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from deckgen.diagram_source import CACHE_FOLDER, DiagramSource
+from deckgen.cards.fields import FieldEnv, RenderSetup, render_block, render_inline
+from deckgen.cards.media import MediaFile, MediaFolder
+from deckgen.diagrams.source import CACHE_FOLDER, DiagramSource
 from deckgen.errors import Diagnostic, info, warning
-from deckgen.fields import FieldEnv, RenderSetup, render_block, render_inline
-from deckgen.media import MediaFile, MediaFolder
 from deckgen.model import Card, CardKind, Deck, SourceLoc
 
 DIAGRAMS_AS_CODE = "DG301"

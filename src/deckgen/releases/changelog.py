@@ -7,10 +7,10 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
+from deckgen.apkg.package import atomic_path
 from deckgen.errors import plural
 from deckgen.model import ShippedNote
-from deckgen.package import atomic_path
-from deckgen.plan import Changes, Plan, subdeck_of
+from deckgen.releases.plan import Changes, Plan, subdeck_of
 
 CHANGELOG = "CHANGELOG.md"
 TITLE = "# Changelog\n"

@@ -12,16 +12,16 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from deckgen import changelog
-from deckgen.build import load_and_render, write_deck
-from deckgen.config import DECK_TOML
+from deckgen.apkg.package import atomic_path
+from deckgen.cards.render import RenderedNote, deck_media
 from deckgen.errors import DeckgenError, Diagnostic, error
-from deckgen.lock import Lock, lock_path, read_lock, write_lock
 from deckgen.model import Deck, SourceLoc
-from deckgen.package import atomic_path
-from deckgen.plan import Changes, Plan, check_time, make_plan
-from deckgen.render import RenderedNote, deck_media
-from deckgen.versions import Bump, bump, is_newer
+from deckgen.notes.config import DECK_TOML
+from deckgen.pipeline import load_and_render, write_deck
+from deckgen.releases import changelog
+from deckgen.releases.lock import Lock, lock_path, read_lock, write_lock
+from deckgen.releases.plan import Changes, Plan, check_time, make_plan
+from deckgen.releases.versions import Bump, bump, is_newer
 
 _VERSION_LINE = re.compile(r"""^(\s*["']?version["']?\s*=\s*)(["'])[^"'\n]*\2""", re.MULTILINE)
 

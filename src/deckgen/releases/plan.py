@@ -13,13 +13,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from deckgen import ids
+from deckgen.apkg.notetypes import BASIC_NAME, CLOZE_NAME
+from deckgen.apkg.package import note_type_hashes
+from deckgen.cards.render import RenderedNote
 from deckgen.errors import DeckgenError, error
-from deckgen.lock import DeckSettings, Lock, NoteTypeState, Tombstone
 from deckgen.model import Card, CardKind, Deck, DeckConfig, ShippedNote, SourceLoc
-from deckgen.notetypes import BASIC_NAME, CLOZE_NAME
-from deckgen.package import note_type_hashes
-from deckgen.render import RenderedNote
-from deckgen.versions import Bump
+from deckgen.releases.lock import DeckSettings, Lock, NoteTypeState, Tombstone
+from deckgen.releases.versions import Bump
 
 REMOVED_DECK = "Removed"
 ANSWER_FIELD = 1  # Back, or Extra for a cloze

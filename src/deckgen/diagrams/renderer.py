@@ -37,7 +37,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
-from deckgen.diagrams import (
+from deckgen.diagrams.cache import (
     MERMAID_VERSION,
     MermaidError,
     RendererError,
@@ -46,13 +46,13 @@ from deckgen.diagrams import (
     leading_blank_lines,
     normalize_source,
 )
-from deckgen.mermaid_lines import error_line
+from deckgen.diagrams.lines import error_line
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page, Playwright
 
 BUNDLE_RELPATH = Path("tools/mermaid/node_modules/mermaid/dist/mermaid.min.js")
-_SOURCE_CHECKOUT = Path(__file__).resolve().parents[2]  # src/deckgen/ → the repository
+_SOURCE_CHECKOUT = Path(__file__).resolve().parents[3]  # src/deckgen/diagrams/ → the repository
 CHROMIUM_NAMES = ("chromium", "chromium-browser")
 RENDER_TIMEOUT_MS = 30_000
 _FROZEN_TIME = "2000-01-01T00:00:00Z"

@@ -20,10 +20,10 @@ from typing import Any
 import genanki
 
 from deckgen import ids
+from deckgen.apkg.notetypes import basic_model, cloze_model
+from deckgen.apkg.reproducible import normalise_zip
 from deckgen.errors import DeckgenError, error
 from deckgen.model import Deck, ShippedNote, SourceLoc
-from deckgen.notetypes import basic_model, cloze_model
-from deckgen.reproducible import normalise_zip
 
 
 def root_description(deck: Deck) -> str:

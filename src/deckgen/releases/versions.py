@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 
-from deckgen.config import SEMVER
+from deckgen.notes.config import SEMVER
 
 
 class Bump(enum.IntEnum):

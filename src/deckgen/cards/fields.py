@@ -29,12 +29,18 @@ from pygments.lexer import Lexer
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
-from deckgen.diagram_source import DiagramSource
-from deckgen.diagrams import MermaidError, RendererError
+from deckgen.cards.media import (
+    MediaFile,
+    MediaFolder,
+    MediaProblem,
+    hashed_name,
+    rewrite_img_sources,
+)
+from deckgen.cards.sanitize import html_diagnostics, sanitize_plugin
+from deckgen.diagrams.cache import MermaidError, RendererError
+from deckgen.diagrams.source import DiagramSource
 from deckgen.errors import Diagnostic, error
-from deckgen.media import MediaFile, MediaFolder, MediaProblem, hashed_name, rewrite_img_sources
 from deckgen.model import SourceLoc
-from deckgen.sanitize import html_diagnostics, sanitize_plugin
 
 CODE_CSS_CLASS = "highlight"
 MERMAID_SYNTAX = "DG310"

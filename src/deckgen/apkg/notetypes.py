@@ -12,7 +12,7 @@ from functools import cache
 import genanki
 from pygments.formatters import HtmlFormatter
 
-from deckgen.fields import CODE_CSS_CLASS
+from deckgen.cards.fields import CODE_CSS_CLASS
 from deckgen.ids import BASIC_MODEL_ID, CLOZE_MODEL_ID
 
 BASIC_NAME = "deckgen Basic"

@@ -19,13 +19,13 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from deckgen.diagram_source import DiagramSource
+from deckgen.cards.fields import RenderSetup
+from deckgen.cards.media import MediaFolder
+from deckgen.cards.render import RenderedNote, render_card
+from deckgen.diagrams.source import DiagramSource
 from deckgen.errors import Diagnostic
-from deckgen.fields import RenderSetup
-from deckgen.load import load_file
-from deckgen.media import MediaFolder
 from deckgen.model import Card, SourceLoc
-from deckgen.render import RenderedNote, render_card
+from deckgen.notes.folder import load_file
 
 # Below this much Markdown to parse (about 1,000 cards) a pool costs more than it saves.
 PARALLEL_MIN_BYTES = 256 * 1024

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from deckgen import ids
-from deckgen.config import DECK_TOML, parse_deck_toml
 from deckgen.errors import Diagnostic, error, warning
 from deckgen.model import Card, Deck, DeckConfig, SourceLoc
-from deckgen.parse import parse_notes_file
+from deckgen.notes.config import DECK_TOML, parse_deck_toml
+from deckgen.notes.parse import parse_notes_file
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
 # (file, display path, path relative to the notes folder, deck slug) → cards, diagnostics

@@ -17,15 +17,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from deckgen.cache import BuildCache, diagnostic_from_json, diagnostic_to_json
 from deckgen.errors import DeckgenError, Diagnostic, error, fails, has_errors
+from deckgen.incremental.cache import BuildCache, diagnostic_from_json, diagnostic_to_json
 from deckgen.model import Card, CardKind, Deck, SourceLoc
 
 if TYPE_CHECKING:
-    from deckgen.load import LoadResult
-    from deckgen.media import MediaFile
-    from deckgen.plan import Plan
-    from deckgen.render import RenderedNote
+    from deckgen.cards.media import MediaFile
+    from deckgen.cards.render import RenderedNote
+    from deckgen.notes.folder import LoadResult
+    from deckgen.releases.plan import Plan
 
 # (stage, done, total): stage is "files" (parsed and rendered) or "package" (written)
 Progress = Callable[[str, int, int], None]
@@ -67,7 +67,7 @@ def build_time(environ: Mapping[str, str] = os.environ) -> int:
 
 def cloze_numbers(card: Card) -> list[int]:
     """The distinct cloze numbers of a note's text, in order: Anki makes a card of each."""
-    from deckgen.cloze import CLOZE_OPEN
+    from deckgen.notes.cloze import CLOZE_OPEN
 
     return sorted({int(n) for n in CLOZE_OPEN.findall(card.question)})
 
@@ -91,7 +91,7 @@ def output_path(deck: Deck, out_dir: Path) -> Path:
 def load_deck(notes_dir: Path, *, strict: bool = False) -> tuple[Deck, list[Diagnostic]]:
     """Load and validate, raising DeckgenError (with every diagnostic) on any error,
     and with `strict` on any warning too."""
-    from deckgen.load import load_notes
+    from deckgen.notes.folder import load_notes
 
     loaded = load_notes(notes_dir)
     if loaded.deck is None or fails(loaded.diagnostics, strict=strict):
@@ -101,8 +101,8 @@ def load_deck(notes_dir: Path, *, strict: bool = False) -> tuple[Deck, list[Diag
 
 def check_notes(notes_dir: Path) -> LoadResult:
     """Everything `build` would report, without rendering diagrams or writing anything."""
-    from deckgen.load import LoadResult, load_notes
-    from deckgen.render import render_deck
+    from deckgen.cards.render import render_deck
+    from deckgen.notes.folder import LoadResult, load_notes
 
     loaded = load_notes(notes_dir)
     if loaded.partial is None:
@@ -119,8 +119,8 @@ def load_and_render(
     """The deck and its rendered notes, raising DeckgenError (with every diagnostic) on any
     error, and with `strict` on any warning; diagrams missing from the cache are rendered
     when this machine can."""
-    from deckgen.load import load_notes
-    from deckgen.render import render_deck
+    from deckgen.cards.render import render_deck
+    from deckgen.notes.folder import load_notes
 
     # Problems of the notes do not stop rendering the cards that did parse, so one run
     # reports every problem (and --strict every warning) at once.
@@ -146,9 +146,9 @@ def passing_deck(
 
 def write_deck(plan: Plan, out_dir: Path, media: Sequence[MediaFile] = ()) -> Path:
     """The .apkg a plan describes, with its media files, and OUT_DIR/SHA256SUMS for it."""
-    from deckgen.media import stage_media
-    from deckgen.package import atomic_path, make_package, write_package
-    from deckgen.reproducible import CHECKSUMS, checksums_text
+    from deckgen.apkg.package import atomic_path, make_package, write_package
+    from deckgen.apkg.reproducible import CHECKSUMS, checksums_text
+    from deckgen.cards.media import stage_media
 
     path = output_path(plan.deck, out_dir)
     with tempfile.TemporaryDirectory(prefix="deckgen-media-") as media_dir:
@@ -210,10 +210,10 @@ def build(
                 raise DeckgenError(result.diagnostics)
             return result
 
-    from deckgen.incremental import load_and_render_cached
-    from deckgen.lock import read_lock
-    from deckgen.plan import check_time, make_plan
-    from deckgen.render import deck_media
+    from deckgen.cards.render import deck_media
+    from deckgen.incremental.entries import load_and_render_cached
+    from deckgen.releases.lock import read_lock
+    from deckgen.releases.plan import check_time, make_plan
 
     with _few_collections():
         loaded = load_and_render_cached(

@@ -63,7 +63,7 @@ def tool_fingerprint() -> str:
 
     Hashing the source rather than trusting the version number keeps a development
     checkout (whose version never moves) from reusing entries an older build made."""
-    package = Path(__file__).parent
+    package = Path(__file__).parents[1]  # the whole deckgen package
     parts: list[str | bytes] = [_FORMAT, sys.version]
     for path in sorted(package.rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts:

@@ -9,12 +9,12 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from deckgen import ids
-from deckgen.changelog import utc_date
+from deckgen.apkg.notetypes import CLOZE_NAME
 from deckgen.errors import plural
-from deckgen.lock import FIELD_NAMES, Lock
 from deckgen.model import ShippedNote
-from deckgen.notetypes import CLOZE_NAME
-from deckgen.plan import Changes, Plan, subdeck_of
+from deckgen.releases.changelog import utc_date
+from deckgen.releases.lock import FIELD_NAMES, Lock
+from deckgen.releases.plan import Changes, Plan, subdeck_of
 
 _TAG = re.compile(r"<[^>]*>")
 _WHITESPACE = re.compile(r"\s+")

@@ -13,8 +13,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Self
 
-from deckgen.diagrams import THEMES, DiagramCache
-from deckgen.mermaid_render import MermaidRenderer
+from deckgen.diagrams.cache import THEMES, DiagramCache
+from deckgen.diagrams.renderer import MermaidRenderer
 from deckgen.model import SourceLoc
 
 # The cache folder beside the notes; committed, so fresh machines build the same deck.

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from deckgen.apkg.package import atomic_path, remove_stale_temps
+from deckgen.atomic import atomic_path, remove_stale_temps
 from deckgen.errors import DeckgenError
-from deckgen.pipeline import build
+from deckgen.incremental.build import build
 from helpers import NotesFactory
 
 T = 1_790_000_000
@@ -31,7 +31,7 @@ CHILD = textwrap.dedent(
     """
     import sys, time, zipfile
     from pathlib import Path
-    from deckgen.pipeline import build
+    from deckgen.incremental.build import build
 
     stage, flag, notes, out = sys.argv[1:5]
 

@@ -14,7 +14,8 @@ import pytest
 from deckgen.incremental import cache as cache_module
 from deckgen.incremental import workers
 from deckgen.incremental.cache import CACHE_DIR
-from deckgen.pipeline import BuildResult, build
+from deckgen.incremental.build import build
+from deckgen.pipeline import BuildResult
 from helpers import NotesFactory
 
 T1 = 1_790_000_000

@@ -1,7 +1,14 @@
 """The pipeline, end to end: load → render → plan → package. Only the last step touches the disk.
 
-The parser, renderer, planner and genanki are imported where they are used: a deck that
-is up to date is kept without them, in the time it takes to hash the notes folder.
+Each notes file is parsed and rendered on its own (`parse_and_render`), then the checks
+that need the whole folder run and the deck is assembled, planned against the last
+release's lock and packaged. Speed-ups wrap one seam: the pipeline asks a `FileWorkers`
+for the function that parses and renders one file; `in_process` does it here, and the
+incremental build (deckgen.incremental) answers from its cache or its worker processes,
+calling `parse_and_render` for what it does not have. The pipeline never imports it.
+
+The parser, renderer, planner and genanki are imported where they are used, so that
+importing this module (for `BuildResult`, say) costs nothing.
 """
 
 from __future__ import annotations
@@ -13,37 +20,76 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from deckgen.errors import DeckgenError, Diagnostic, error, fails, has_errors
-from deckgen.incremental.cache import BuildCache, diagnostic_from_json, diagnostic_to_json
 from deckgen.model import Card, CardKind, Deck, SourceLoc
 
 if TYPE_CHECKING:
     from deckgen.cards.media import MediaFile
     from deckgen.cards.render import RenderedNote
-    from deckgen.notes.folder import LoadResult
+    from deckgen.diagrams.source import DiagramSource
+    from deckgen.notes.folder import LoadResult, NotesFile, NotesFolder
     from deckgen.releases.plan import Plan
 
 # (stage, done, total): stage is "files" (parsed and rendered) or "package" (written)
 Progress = Callable[[str, int, int], None]
 
 
-@dataclass(frozen=True)
-class BuildResult:
-    path: Path
-    deck: Deck | None  # None when the deck was up to date and kept as it was
-    cards_per_subdeck: dict[str, int]
-    diagnostics: list[Diagnostic]
-    notes: int
-    tombstones: int = 0  # removed notes shipped once more
-    skipped: bool = False
+# --- one file: the seam ------------------------------------------------------------------
 
-    @property
-    def cards(self) -> int:
-        return sum(self.cards_per_subdeck.values())
+
+@dataclass
+class FileResult:
+    """One notes file, parsed and rendered."""
+
+    cards: list[Card]
+    diagnostics: list[Diagnostic]  # from reading and parsing; rendering's are on the notes
+    rendered: list[RenderedNote]
+    # diagrams neither in the diagram cache nor renderable here, shown as code
+    unrendered: list[SourceLoc] = field(default_factory=list)
+
+
+FileWork = Callable[["NotesFile"], FileResult]
+# Given the opened folder and where diagrams come from, a context that yields the function
+# parsing and rendering one file of it (the files are known up front, to start work early).
+FileWorkers = Callable[["NotesFolder", "DiagramSource"], AbstractContextManager[FileWork]]
+
+
+def parse_and_render(file: NotesFile, root: Path, diagrams: DiagramSource) -> FileResult:
+    """Read, parse and render one notes file: the unit of work of every build."""
+    from deckgen.cards.fields import RenderSetup
+    from deckgen.cards.media import MediaFolder
+    from deckgen.cards.render import render_card
+    from deckgen.notes.folder import load_file
+
+    cards, diagnostics = load_file(file)
+    seen = len(diagrams.unrendered)
+    setup = RenderSetup(MediaFolder(root), diagrams)
+    rendered = [render_card(card, setup) for card in cards]
+    return FileResult(cards, diagnostics, rendered, diagrams.unrendered[seen:])
+
+
+@contextlib.contextmanager
+def in_process(folder: NotesFolder, diagrams: DiagramSource) -> Iterator[FileWork]:
+    """The plain FileWorkers: every file parsed and rendered here, when asked for."""
+    yield lambda file: parse_and_render(file, folder.root, diagrams)
+
+
+# --- the deck ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A deck that passed, its rendered notes, and every diagnostic of the way."""
+
+    deck: Deck
+    rendered: list[RenderedNote]
+    diagnostics: list[Diagnostic]
+    machine_independent: bool  # False when a diagram could not be had on this machine
 
 
 def pinned_time(environ: Mapping[str, str] = os.environ) -> int | None:
@@ -65,16 +111,11 @@ def build_time(environ: Mapping[str, str] = os.environ) -> int:
     return int(time.time()) if pinned is None else pinned
 
 
-def cloze_numbers(card: Card) -> list[int]:
-    """The distinct cloze numbers of a note's text, in order: Anki makes a card of each."""
-    from deckgen.notes.cloze import CLOZE_OPEN
-
-    return sorted({int(n) for n in CLOZE_OPEN.findall(card.question)})
-
-
 def cards_of(card: Card) -> int:
     """How many Anki cards a note makes: one per cloze number, one for a basic note."""
-    return 1 if card.kind is CardKind.BASIC else len(cloze_numbers(card))
+    from deckgen.notes.cloze import cloze_numbers
+
+    return 1 if card.kind is CardKind.BASIC else len(cloze_numbers(card.question))
 
 
 def count_cards(deck: Deck) -> dict[str, int]:
@@ -114,23 +155,45 @@ def check_notes(notes_dir: Path) -> LoadResult:
 
 
 def load_and_render(
-    notes_dir: Path, *, strict: bool = False
-) -> tuple[Deck, list[RenderedNote], list[Diagnostic]]:
+    notes_dir: Path,
+    *,
+    strict: bool = False,
+    workers: FileWorkers = in_process,
+    progress: Progress | None = None,
+) -> Loaded:
     """The deck and its rendered notes, raising DeckgenError (with every diagnostic) on any
     error, and with `strict` on any warning; diagrams missing from the cache are rendered
-    when this machine can."""
-    from deckgen.cards.render import render_deck
-    from deckgen.notes.folder import load_notes
+    when this machine can. Each file goes through `workers`."""
+    from deckgen.cards.render import unrendered_warnings
+    from deckgen.diagrams.source import DiagramSource
+    from deckgen.notes.folder import assemble, open_folder
 
+    folder = open_folder(notes_dir)
+    notes: dict[Card, RenderedNote] = {}
+    unrendered: list[SourceLoc] = []
+    done = 0
+    with DiagramSource.beside(notes_dir) as diagrams, workers(folder, diagrams) as work:
+
+        def load(file: NotesFile) -> tuple[list[Card], list[Diagnostic]]:
+            nonlocal done
+            result = work(file)
+            notes.update(zip(result.cards, result.rendered, strict=True))
+            unrendered.extend(result.unrendered)
+            done += 1
+            if progress is not None:
+                progress("files", done, len(folder.files))
+            return result.cards, result.diagnostics
+
+        loaded = assemble(folder, load)
     # Problems of the notes do not stop rendering the cards that did parse, so one run
-    # reports every problem (and --strict every warning) at once.
-    loaded = load_notes(notes_dir)
-    if loaded.partial is None:
-        raise DeckgenError(loaded.diagnostics)
-    ok = loaded.deck is not None
-    rendered, problems = render_deck(loaded.partial, notes_dir, render_diagrams=ok)
+    # reports every problem of both stages (and --strict every warning) at once.
+    parsed = loaded.partial.cards if loaded.partial is not None else ()
+    problems = [p for card in parsed if card in notes for p in notes[card].diagnostics]
+    if loaded.deck is not None:
+        problems += unrendered_warnings(unrendered, notes_dir, render_diagrams=True)
     deck, diagnostics = passing_deck(loaded, problems, strict=strict)
-    return deck, rendered, diagnostics
+    rendered = [notes[card] for card in deck.cards]
+    return Loaded(deck, rendered, diagnostics, machine_independent=not unrendered)
 
 
 def passing_deck(
@@ -146,8 +209,9 @@ def passing_deck(
 
 def write_deck(plan: Plan, out_dir: Path, media: Sequence[MediaFile] = ()) -> Path:
     """The .apkg a plan describes, with its media files, and OUT_DIR/SHA256SUMS for it."""
-    from deckgen.apkg.package import atomic_path, make_package, write_package
+    from deckgen.apkg.package import make_package, write_package
     from deckgen.apkg.reproducible import CHECKSUMS, checksums_text
+    from deckgen.atomic import atomic_path
     from deckgen.cards.media import stage_media
 
     path = output_path(plan.deck, out_dir)
@@ -164,6 +228,25 @@ def write_deck(plan: Plan, out_dir: Path, media: Sequence[MediaFile] = ()) -> Pa
     with atomic_path(out_dir / CHECKSUMS) as temp:
         temp.write_text(checksums_text([path]), encoding="utf-8")
     return path
+
+
+# --- a build -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    path: Path
+    deck: Deck | None  # None when the deck was up to date and kept as it was
+    cards_per_subdeck: dict[str, int]
+    diagnostics: list[Diagnostic]
+    notes: int
+    tombstones: int = 0  # removed notes shipped once more
+    skipped: bool = False
+    machine_independent: bool = True  # False when a diagram could not be had on this machine
+
+    @property
+    def cards(self) -> int:
+        return sum(self.cards_per_subdeck.values())
 
 
 @contextlib.contextmanager
@@ -186,40 +269,20 @@ def build(
     timestamp: int | None = None,
     *,
     strict: bool = False,
-    force: bool = False,
     progress: Progress | None = None,
-    jobs: int | None = None,
+    workers: FileWorkers = in_process,
 ) -> BuildResult:
     """Build the deck; notes unchanged since the lock's release keep their release times.
     `timestamp` None stamps the build with the current time. With `strict` any warning
-    fails the build too.
-
-    When the notes folder, deckgen and the timestamp are those of the last build into
-    `out_dir`, and its deck is still the file that build wrote, the deck is kept as it is
-    (`skipped`); `force` builds anyway. Otherwise files parsed and rendered before come
-    from the cache (incremental.py), and the others are worked by `jobs` processes
-    (default: one per CPU; small builds use one)."""
-    cache = BuildCache.open(notes_dir, out_dir)
-    key = cache.build_key(notes_dir, timestamp)
-    # a kept build's warnings were printed before; --strict must still fail on them
-    kept = None if force else cache.up_to_date(out_dir, key)
-    if kept is not None:
-        with contextlib.suppress(KeyError, TypeError, ValueError):
-            result = _kept(*kept)
-            if fails(result.diagnostics, strict=strict):
-                raise DeckgenError(result.diagnostics)
-            return result
-
+    fails the build too."""
     from deckgen.cards.render import deck_media
-    from deckgen.incremental.entries import load_and_render_cached
     from deckgen.releases.lock import read_lock
     from deckgen.releases.plan import check_time, make_plan
 
     with _few_collections():
-        loaded = load_and_render_cached(
-            notes_dir, cache, strict=strict, force=force, jobs=jobs, progress=progress
-        )
-        deck, diagnostics, reusable = loaded.deck, loaded.diagnostics, loaded.machine_independent
+        loaded = load_and_render(notes_dir, strict=strict, workers=workers, progress=progress)
+        deck, diagnostics = loaded.deck, loaded.diagnostics
+        independent = loaded.machine_independent
         lock = read_lock(notes_dir)
         stamp = int(time.time()) if timestamp is None else timestamp
         plan = make_plan(deck, loaded.rendered, lock, stamp)
@@ -229,26 +292,12 @@ def build(
         if progress is not None:
             progress("package", 0, 1)
         path = write_deck(plan, out_dir, media)
-    result = BuildResult(
-        path, deck, count_cards(deck), diagnostics, len(deck.cards), len(plan.tombstones)
+    return BuildResult(
+        path,
+        deck,
+        count_cards(deck),
+        diagnostics,
+        len(deck.cards),
+        len(plan.tombstones),
+        machine_independent=independent,
     )
-    if reusable:
-        cache.record_build(path, key, _record(result))
-    cache.prune()
-    return result
-
-
-def _record(result: BuildResult) -> dict[str, Any]:
-    return {
-        "notes": result.notes,
-        "tombstones": result.tombstones,
-        "cards_per_subdeck": result.cards_per_subdeck,
-        "diagnostics": [diagnostic_to_json(d) for d in result.diagnostics],
-    }
-
-
-def _kept(path: Path, record: dict[str, Any]) -> BuildResult:
-    counts = {str(name): int(n) for name, n in record["cards_per_subdeck"].items()}
-    diagnostics = [diagnostic_from_json(row) for row in record["diagnostics"]]
-    notes, tombstones = int(record["notes"]), int(record["tombstones"])
-    return BuildResult(path, None, counts, diagnostics, notes, tombstones, skipped=True)

@@ -26,12 +26,13 @@ from deckgen.apkg.notetypes import (
     CLOZE_NAME,
     card_css,
 )
-from deckgen.apkg.package import atomic_path, write_error
+from deckgen.atomic import atomic_path, write_error
 from deckgen.cards.media import stage_media
 from deckgen.cards.render import RenderedNote, deck_media
 from deckgen.errors import Diagnostic
 from deckgen.model import CardKind, Deck
-from deckgen.pipeline import cloze_numbers, load_and_render
+from deckgen.notes.cloze import cloze_numbers
+from deckgen.pipeline import load_and_render
 
 PAGE_NAME = "index.html"
 NIGHT_CLASSES = "nightMode night_mode"  # what Anki puts on the card's <body> in night mode
@@ -145,7 +146,7 @@ def card_sides(deck: Deck, note: RenderedNote) -> Iterator[CardSides]:
         yield CardSides(f"{where}· {BASIC_NAME}", front, back)
         return
     fields = dict(zip(CLOZE_FIELDS, note.fields, strict=True))
-    for ordinal in cloze_numbers(card):
+    for ordinal in cloze_numbers(card.question):
         front = fill_template(CLOZE_FRONT, fields, ordinal=ordinal)
         back = fill_template(CLOZE_BACK, fields, ordinal=ordinal, question=False)
         yield CardSides(f"{where}· {CLOZE_NAME} c{ordinal}", front, back)
@@ -207,7 +208,8 @@ class PreviewResult:
 
 def write_preview(notes_dir: Path, out_dir: Path) -> PreviewResult:
     """Render the deck and write OUT_DIR/index.html with its media beside it."""
-    deck, rendered, diagnostics = load_and_render(notes_dir)
+    loaded = load_and_render(notes_dir)
+    deck, rendered, diagnostics = loaded.deck, loaded.rendered, loaded.diagnostics
     page, cards = preview_page(deck, rendered)
     path = out_dir / PAGE_NAME
     try:

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from deckgen.apkg.package import atomic_path
+from deckgen.atomic import atomic_path
 from deckgen.cards.render import RenderedNote, deck_media
 from deckgen.errors import DeckgenError, Diagnostic, error
 from deckgen.model import Deck, SourceLoc
@@ -56,8 +56,10 @@ class Prepared:
 
 
 def prepare(notes_dir: Path) -> Prepared:
-    deck, rendered, diagnostics = load_and_render(notes_dir)
-    return Prepared(notes_dir, deck, diagnostics, rendered, read_lock(notes_dir))
+    loaded = load_and_render(notes_dir)
+    return Prepared(
+        notes_dir, loaded.deck, loaded.diagnostics, loaded.rendered, read_lock(notes_dir)
+    )
 
 
 def next_version(prepared: Prepared, needed: Bump, requested: Bump | None) -> str:

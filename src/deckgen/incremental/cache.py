@@ -26,10 +26,13 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from deckgen.errors import Diagnostic, Severity
 from deckgen.model import SourceLoc
+
+if TYPE_CHECKING:
+    from deckgen.notes.folder import NotesFile
 
 CACHE_DIR = ".deckgen-cache"
 LOCK_FILE = "deck.lock.json"  # issue 5's lock: it shapes the package, not the cards
@@ -157,6 +160,7 @@ def diagnostic_from_json(row: list[Any]) -> Diagnostic:
 class BuildCache:
     """The cache of one notes folder for builds into one output file."""
 
+    notes_dir: Path
     folder: Path
     inputs: dict[str, str]  # relative path → sha256, from scan_inputs
     used: set[str] = field(default_factory=set)
@@ -166,7 +170,7 @@ class BuildCache:
     def open(cls, notes_dir: Path, out_dir: Path) -> BuildCache:
         root = out_dir.absolute().parent / CACHE_DIR
         folder = root / _digest("notes", str(notes_dir.resolve()))[:16]
-        return cls(folder, scan_inputs(notes_dir))
+        return cls(notes_dir, folder, scan_inputs(notes_dir))
 
     @functools.cached_property
     def _salt(self) -> str:
@@ -181,10 +185,10 @@ class BuildCache:
 
     # --- whole builds -----------------------------------------------------------------
 
-    def build_key(self, notes_dir: Path, pinned_time: int | None) -> str:
+    def build_key(self, pinned_time: int | None) -> str:
         files = [f"{rel}={digest}" for rel, digest in self.inputs.items()]
         pinned = "" if pinned_time is None else str(pinned_time)
-        return _digest("build", tool_fingerprint(), notes_dir.as_posix(), pinned, *files)
+        return _digest("build", tool_fingerprint(), self.notes_dir.as_posix(), pinned, *files)
 
     def _stamp_path(self, out_dir: Path) -> Path:
         return self.folder / f"build-{_digest(str(out_dir.absolute()))[:16]}.json"
@@ -215,13 +219,12 @@ class BuildCache:
 
     # --- files ------------------------------------------------------------------------
 
-    def file_key(self, notes_dir: Path, job: tuple[Path, str, str, str]) -> str:
+    def file_key(self, file: NotesFile) -> str:
         """A notes file's entry: its bytes, where it is shown from, the deck slug, and
         everything else every file depends on (`_salt`)."""
-        path, shown, source, deck_slug = job
-        rel = path.relative_to(notes_dir).as_posix()
-        content = self.inputs.get(rel) or file_sha256(path) or "unreadable"
-        return _digest(self._salt, shown, source, deck_slug, content)
+        rel = file.path.relative_to(self.notes_dir).as_posix()
+        content = self.inputs.get(rel) or file_sha256(file.path) or "unreadable"
+        return _digest(self._salt, file.shown, file.source, file.deck_slug, content)
 
     def has_entry(self, key: str) -> bool:
         return (self.folder / f"{key}.json").is_file()

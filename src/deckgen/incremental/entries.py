@@ -1,38 +1,17 @@
-"""Load and render a notes folder, reusing what earlier builds did for unchanged files.
-
-Each notes file is a unit: its cards, the diagnostics of reading and parsing it, and each
-card's rendered note (fields, media files, problems) are stored under a key of the file's
-bytes and everything else it depends on (cache.py). Files that miss are worked in worker
-processes when there are enough of them (workers.py). The folder-wide steps (unique ids
-and questions, the deck-wide diagram warning) run on every build, from the same inputs a
-build without the cache would give them, so the result is the same deck.
-
-A file whose diagrams could be neither found in the diagram cache nor rendered is not
-stored: it depends on this machine, and the next build should try again.
+"""A notes file's cache entry as plain JSON: its cards, the diagnostics of reading and
+parsing it, and each card's rendered note (fields, the names of its media files, problems).
+Media bytes are stored beside the entries, under their content-hashed names (cache.py).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, TypeVar, cast
 
 from deckgen.cards.media import MediaFile
-from deckgen.cards.render import RenderedNote, unrendered_warnings
-from deckgen.diagrams.source import DiagramSource
-from deckgen.errors import Diagnostic
+from deckgen.cards.render import RenderedNote
 from deckgen.incremental.cache import BuildCache, diagnostic_from_json, diagnostic_to_json
-from deckgen.incremental.workers import FileJob, FileResult, FileWork, file_work
-from deckgen.model import Card, CardKind, Deck, SourceLoc
-from deckgen.notes.folder import (
-    display_path,
-    load_config,
-    load_notes,
-    notes_files,
-    printable,
-    resolves_outside,
-)
-from deckgen.pipeline import Progress, passing_deck
+from deckgen.model import Card, CardKind, SourceLoc
+from deckgen.pipeline import FileResult
 
 _T = TypeVar("_T")
 
@@ -41,89 +20,6 @@ CARD_FIELDS = (
     "kind", "question", "answer", "deck", "topic", "tags", "source", "loc", "explicit_id",
     "answer_line",
 )  # fmt: skip
-
-
-@dataclass(frozen=True)
-class Loaded:
-    deck: Deck
-    rendered: list[RenderedNote]
-    diagnostics: list[Diagnostic]
-    machine_independent: bool  # False when a diagram could not be had on this machine
-
-
-def load_and_render_cached(
-    notes_dir: Path,
-    cache: BuildCache,
-    *,
-    strict: bool = False,
-    force: bool = False,
-    jobs: int | None = None,
-    progress: Progress | None = None,
-) -> Loaded:
-    """What build.load_and_render gives, raising DeckgenError the same way."""
-    config, _ = load_config(notes_dir)
-    deck_slug = config.slug if config else "deck"
-    files = notes_files(notes_dir) if notes_dir.is_dir() else []
-    # as load_notes will ask for them; files outside the folder are never read
-    all_jobs: list[FileJob] = [
-        (
-            file,
-            display_path(notes_dir, file),
-            printable(file.relative_to(notes_dir).as_posix()),
-            deck_slug,
-        )
-        for file in files
-        if not resolves_outside(notes_dir, file)
-    ]
-    todo = (
-        all_jobs
-        if force
-        else [j for j in all_jobs if not cache.has_entry(cache.file_key(notes_dir, j))]
-    )
-    notes: dict[Card, RenderedNote] = {}
-    unrendered: list[SourceLoc] = []
-    done = 0
-    with (
-        DiagramSource.beside(notes_dir) as diagrams,
-        file_work(notes_dir, todo, diagrams, jobs) as work,
-    ):
-
-        def load(
-            path: Path, shown: str, source: str, slug: str
-        ) -> tuple[list[Card], list[Diagnostic]]:
-            nonlocal done
-            result = _load_file(
-                cache, notes_dir, (path, shown, source, slug), work, reuse=not force
-            )
-            notes.update(zip(result.cards, result.rendered, strict=True))
-            unrendered.extend(result.unrendered)
-            done += 1
-            if progress is not None:
-                progress("files", done, len(files))
-            return result.cards, result.diagnostics
-
-        loaded = load_notes(notes_dir, load)
-    # Every parsed card was rendered, so one run reports the problems of both stages.
-    parsed = loaded.partial.cards if loaded.partial is not None else ()
-    problems = [p for card in parsed if card in notes for p in notes[card].diagnostics]
-    if loaded.deck is not None:
-        problems += unrendered_warnings(unrendered, notes_dir, render_diagrams=True)
-    deck, diagnostics = passing_deck(loaded, problems, strict=strict)
-    rendered = [notes[card] for card in deck.cards]
-    return Loaded(deck, rendered, diagnostics, machine_independent=not unrendered)
-
-
-def _load_file(
-    cache: BuildCache, notes_dir: Path, job: FileJob, work: FileWork, *, reuse: bool
-) -> FileResult:
-    key = cache.file_key(notes_dir, job)
-    stored = _from_json(cache, cache.read_entry(key)) if reuse else None
-    if stored is not None:
-        return stored
-    result = work(job)
-    if not result.unrendered:
-        cache.write_entry(key, _to_json(cache, result))
-    return result
 
 
 # --- entries as plain JSON ---------------------------------------------------------------
@@ -161,7 +57,7 @@ def card_from_json(data: dict[str, Any], shared: dict[Any, Any] | None = None) -
     return Card(**values)
 
 
-def _to_json(cache: BuildCache, result: FileResult) -> dict[str, Any]:
+def to_json(cache: BuildCache, result: FileResult) -> dict[str, Any]:
     notes = []
     for note in result.rendered:
         for file in note.media:
@@ -177,7 +73,7 @@ def _to_json(cache: BuildCache, result: FileResult) -> dict[str, Any]:
     return {"notes": notes, "diagnostics": [diagnostic_to_json(d) for d in result.diagnostics]}
 
 
-def _from_json(cache: BuildCache, data: Any) -> FileResult | None:
+def from_json(cache: BuildCache, data: Any) -> FileResult | None:
     """The stored file, or None when the entry is missing, damaged or names lost media."""
     shared: dict[Any, Any] = {}
     try:

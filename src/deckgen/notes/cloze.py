@@ -42,3 +42,8 @@ def check_cloze(text: str, path: str, first_line: int) -> list[Diagnostic]:
             error(SourceLoc(path, first_line), "DG122", f"cloze numbers skip: found {found}")
         )
     return problems
+
+
+def cloze_numbers(text: str) -> list[int]:
+    """The distinct cloze numbers of a note's text, in order: Anki makes a card of each."""
+    return sorted({int(n) for n in CLOZE_OPEN.findall(text)})

@@ -17,8 +17,6 @@ from deckgen.notes.config import DECK_TOML, parse_deck_toml
 from deckgen.notes.parse import parse_notes_file
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
-# (file, display path, path relative to the notes folder, deck slug) → cards, diagnostics
-LoadFile = Callable[[Path, str, str, str], tuple[list[Card], list[Diagnostic]]]
 _BOM = b"\xef\xbb\xbf"
 
 
@@ -109,47 +107,77 @@ def load_config(notes_dir: Path) -> tuple[DeckConfig | None, list[Diagnostic]]:
     return config, problems + more
 
 
-def load_file(
-    path: Path, shown: str, source: str, deck_slug: str
-) -> tuple[list[Card], list[Diagnostic]]:
-    """One service file → its cards and diagnostics."""
-    text, problems = read_text(path, shown)
-    if text is None:
-        return [], problems
-    parsed = parse_notes_file(text, shown, source, deck_slug)
-    return parsed.cards, problems + parsed.diagnostics
+@dataclass(frozen=True)
+class NotesFile:
+    """One notes file of the folder, as the pipeline asks for it to be parsed."""
+
+    path: Path  # on disk
+    shown: str  # display path for diagnostics, e.g. notes/ec2.md
+    source: str  # path relative to the notes folder, POSIX style
+    deck_slug: str  # the root deck's slug, the first part of every tag
 
 
-def load_notes(notes_dir: Path, load: LoadFile = load_file) -> LoadResult:
-    """`load` reads one file; a build passes one that caches (see cache.py)."""
+@dataclass(frozen=True)
+class NotesFolder:
+    """A notes folder opened: deck.toml, the notes files to read, and what was wrong so far."""
+
+    root: Path
+    config: DeckConfig | None
+    files: tuple[NotesFile, ...]  # every notes file that may be read, in order
+    diagnostics: tuple[Diagnostic, ...]  # deck.toml, no notes files, files linking outside
+
+
+# One notes file → its cards and the diagnostics of reading and parsing it.
+LoadFile = Callable[[NotesFile], tuple[list[Card], list[Diagnostic]]]
+
+
+def open_folder(notes_dir: Path) -> NotesFolder:
     config, diagnostics = load_config(notes_dir)
-    files = notes_files(notes_dir) if notes_dir.is_dir() else []
-    if not files:
+    candidates = notes_files(notes_dir) if notes_dir.is_dir() else []
+    if not candidates:
         where = SourceLoc(notes_dir.as_posix(), 1)
-        diagnostics.append(
-            error(where, "DG040", f"no Markdown notes files (*.md) in {notes_dir.as_posix()}")
-        )
+        message = f"no Markdown notes files (*.md) in {notes_dir.as_posix()}"
+        diagnostics.append(error(where, "DG040", message))
     deck_slug = config.slug if config else "deck"
-    cards: list[Card] = []
-    for file in files:
+    files: list[NotesFile] = []
+    for file in candidates:
         shown = display_path(notes_dir, file)
         if resolves_outside(notes_dir, file):
             diagnostics.append(outside_error(shown))
             continue
         source = printable(file.relative_to(notes_dir).as_posix())
-        file_cards, problems = load(file, shown, source, deck_slug)
+        files.append(NotesFile(file, shown, source, deck_slug))
+    return NotesFolder(notes_dir, config, tuple(files), tuple(diagnostics))
+
+
+def load_file(file: NotesFile) -> tuple[list[Card], list[Diagnostic]]:
+    """One notes file → its cards and diagnostics."""
+    text, problems = read_text(file.path, file.shown)
+    if text is None:
+        return [], problems
+    parsed = parse_notes_file(text, file.shown, file.source, file.deck_slug)
+    return parsed.cards, problems + parsed.diagnostics
+
+
+def load_notes(notes_dir: Path, load: LoadFile = load_file) -> LoadResult:
+    return assemble(open_folder(notes_dir), load)
+
+
+def assemble(folder: NotesFolder, load: LoadFile = load_file) -> LoadResult:
+    """Every file loaded with `load` (the pipeline passes one that also renders), then the
+    checks that need the whole folder at once."""
+    diagnostics = list(folder.diagnostics)
+    cards: list[Card] = []
+    for file in folder.files:
+        file_cards, problems = load(file)
         diagnostics.extend(problems)
         cards.extend(file_cards)
     diagnostics.extend(check_unique(cards))
-    if files and not cards and not any(d.is_error for d in diagnostics):
-        where = SourceLoc(notes_dir.as_posix(), 1)
-        diagnostics.append(
-            error(
-                where,
-                "DG041",
-                "the notes hold no cards: add an H3 question, a Q:/A: pair or a cloze",
-            )
-        )
+    if folder.files and not cards and not any(d.is_error for d in diagnostics):
+        where = SourceLoc(folder.root.as_posix(), 1)
+        message = "the notes hold no cards: add an H3 question, a Q:/A: pair or a cloze"
+        diagnostics.append(error(where, "DG041", message))
+    config = folder.config
     partial = Deck(config, tuple(cards)) if config is not None else None
     if partial is None or any(d.is_error for d in diagnostics):
         return LoadResult(None, diagnostics, partial)

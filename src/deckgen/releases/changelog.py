@@ -7,7 +7,7 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
-from deckgen.apkg.package import atomic_path
+from deckgen.atomic import atomic_path
 from deckgen.errors import plural
 from deckgen.model import ShippedNote
 from deckgen.releases.plan import Changes, Plan, subdeck_of

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from deckgen.apkg.notetypes import BASIC_FIELDS, BASIC_NAME, CLOZE_FIELDS, CLOZE_NAME
-from deckgen.apkg.package import atomic_path
+from deckgen.atomic import atomic_path
 from deckgen.errors import DeckgenError, error
 from deckgen.model import DeckConfig, ShippedNote, SourceLoc
 

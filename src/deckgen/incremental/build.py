@@ -1,0 +1,108 @@
+"""The incremental build: the pipeline's build, wrapped at its one seam.
+
+Before anything is parsed, a build whose inputs are those of the last build into the same
+output folder keeps the deck that build wrote (`Up to date`). Otherwise the pipeline runs
+with `cached_workers` as its FileWorkers: a notes file parsed and rendered before is
+answered from the cache, the others by worker processes or the pipeline itself, and
+stored for next time. The folder-wide steps (unique ids and questions, the deck-wide
+diagram warning, the plan) always run in the pipeline, from the same inputs a build
+without the cache gives them, so the result is the same deck.
+
+A file whose diagrams could be neither found in the diagram cache nor rendered is not
+stored: it depends on this machine, and the next build should try again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from deckgen.errors import DeckgenError, fails
+from deckgen.incremental.cache import BuildCache, diagnostic_from_json, diagnostic_to_json
+from deckgen.pipeline import BuildResult, FileResult, FileWork, FileWorkers, Progress
+from deckgen.pipeline import build as build_deck
+
+if TYPE_CHECKING:
+    from deckgen.diagrams.source import DiagramSource
+    from deckgen.notes.folder import NotesFile, NotesFolder
+
+
+def build(
+    notes_dir: Path,
+    out_dir: Path,
+    timestamp: int | None = None,
+    *,
+    strict: bool = False,
+    force: bool = False,
+    progress: Progress | None = None,
+    jobs: int | None = None,
+) -> BuildResult:
+    """deckgen.pipeline.build, made fast by what earlier builds into `out_dir` did.
+
+    When the notes folder, deckgen and the timestamp are those of the last build into
+    `out_dir`, and its deck is still the file that build wrote, the deck is kept as it is
+    (`skipped`); `force` builds anyway and ignores the cache. Files that miss the cache
+    are worked by `jobs` processes (default: one per CPU; small builds use one)."""
+    cache = BuildCache.open(notes_dir, out_dir)
+    key = cache.build_key(timestamp)
+    # a kept build's warnings were printed before; --strict must still fail on them
+    kept = None if force else cache.up_to_date(out_dir, key)
+    if kept is not None:
+        with contextlib.suppress(KeyError, TypeError, ValueError):
+            result = _kept(*kept)
+            if fails(result.diagnostics, strict=strict):
+                raise DeckgenError(result.diagnostics)
+            return result
+
+    workers = cached_workers(cache, reuse=not force, jobs=jobs)
+    result = build_deck(
+        notes_dir, out_dir, timestamp, strict=strict, progress=progress, workers=workers
+    )
+    if result.machine_independent:
+        cache.record_build(result.path, key, _record(result))
+    cache.prune()
+    return result
+
+
+def cached_workers(cache: BuildCache, *, reuse: bool, jobs: int | None) -> FileWorkers:
+    """The pipeline's FileWorkers answered from `cache` (unless not `reuse`), else by worker
+    processes, and stored for the next build."""
+    from deckgen.incremental.entries import from_json, to_json
+    from deckgen.incremental.workers import pool_work
+
+    @contextlib.contextmanager
+    def workers(folder: NotesFolder, diagrams: DiagramSource) -> Iterator[FileWork]:
+        todo = [f for f in folder.files if not (reuse and cache.has_entry(cache.file_key(f)))]
+        with pool_work(folder.root, todo, diagrams, jobs) as work:
+
+            def answer(file: NotesFile) -> FileResult:
+                key = cache.file_key(file)
+                stored = from_json(cache, cache.read_entry(key)) if reuse else None
+                if stored is not None:
+                    return stored
+                result = work(file)
+                if not result.unrendered:
+                    cache.write_entry(key, to_json(cache, result))
+                return result
+
+            yield answer
+
+    return workers
+
+
+def _record(result: BuildResult) -> dict[str, Any]:
+    return {
+        "notes": result.notes,
+        "tombstones": result.tombstones,
+        "cards_per_subdeck": result.cards_per_subdeck,
+        "diagnostics": [diagnostic_to_json(d) for d in result.diagnostics],
+    }
+
+
+def _kept(path: Path, record: dict[str, Any]) -> BuildResult:
+    counts = {str(name): int(n) for name, n in record["cards_per_subdeck"].items()}
+    diagnostics = [diagnostic_from_json(row) for row in record["diagnostics"]]
+    notes, tombstones = int(record["notes"]), int(record["tombstones"])
+    return BuildResult(path, None, counts, diagnostics, notes, tombstones, skipped=True)

@@ -23,10 +23,11 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 decks: $(VENV)/.installed-base  ## build the deck from notes/ into decks/
 	$(BIN)/deckgen build notes -o decks
 
-lint: $(VENV)/.installed-test  ## ruff and mypy
+lint: $(VENV)/.installed-test  ## ruff, mypy and the import layers (import-linter)
 	$(BIN)/ruff check $(LINT_PATHS)
 	$(BIN)/ruff format --check $(LINT_PATHS)
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 test: $(VENV)/.installed-test lint  ## every test, real Anki imports included
 	$(BIN)/python -m pytest

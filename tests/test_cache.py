@@ -13,8 +13,8 @@ import pytest
 
 from deckgen.incremental import cache as cache_module
 from deckgen.incremental import workers
-from deckgen.incremental.cache import CACHE_DIR
 from deckgen.incremental.build import build
+from deckgen.incremental.cache import CACHE_DIR
 from deckgen.pipeline import BuildResult
 from helpers import NotesFactory
 

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from deckgen.diagrams.renderer import MermaidRenderer
+from deckgen.incremental.build import build
 from deckgen.incremental.cache import CACHE_DIR
 from deckgen.incremental.entries import CARD_FIELDS, card_from_json, card_to_json
 from deckgen.model import Card, CardKind, SourceLoc
-from deckgen.incremental.build import build
 from helpers import NotesFactory
 
 FIXTURE = Path(__file__).parent / "fixtures" / "notes_media"

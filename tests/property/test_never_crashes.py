@@ -22,8 +22,8 @@ from notes_strategies import (
 
 from deckgen.cards.render import render_card
 from deckgen.errors import DeckgenError, Diagnostic
-from deckgen.notes.parse import parse_notes_file
 from deckgen.incremental.build import build
+from deckgen.notes.parse import parse_notes_file
 from helpers import examples
 
 T = 1_790_000_000

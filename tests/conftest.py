@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
-from helpers import NotesFactory
+from helpers import DECK_TOML, NotesFactory
 
 # Property tests: "default" is quick and deterministic (same examples every run, no example
 # database), for `make test` and CI; "nightly" tries ten times as many, freshly random.
@@ -32,12 +32,14 @@ settings.register_profile(
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
-DECK_TOML = """\
-name = "Learn AWS"
-slug = "learn-aws"
-version = "1.0.0"
-description = "Cards on AWS."
-"""
+
+
+@pytest.fixture(autouse=True)
+def build_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test builds with a cache folder of its own (subprocesses inherit it)."""
+    folder = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("DECKGEN_CACHE_DIR", str(folder))
+    return folder
 
 
 @pytest.fixture

@@ -7,6 +7,13 @@ from pathlib import Path
 
 NotesFactory = Callable[..., Path]
 
+DECK_TOML = """\
+name = "Learn AWS"
+slug = "learn-aws"
+version = "1.0.0"
+description = "Cards on AWS."
+"""
+
 
 def examples(share: float) -> int:
     """A property test's number of examples: its share of the loaded profile's budget."""
@@ -21,3 +28,10 @@ def build_time_for(notes: Path, fallback: int = 1_790_000_000) -> int:
 
     lock = read_lock(notes)
     return max(fallback, lock.released + 60) if lock is not None else fallback
+
+
+def cache_folder() -> Path:
+    """The build cache of the running test (conftest gives each test its own)."""
+    import os
+
+    return Path(os.environ["DECKGEN_CACHE_DIR"])

@@ -14,9 +14,8 @@ import pytest
 from deckgen.incremental import cache as cache_module
 from deckgen.incremental import workers
 from deckgen.incremental.build import build
-from deckgen.incremental.cache import CACHE_DIR
 from deckgen.pipeline import BuildResult
-from helpers import NotesFactory
+from helpers import NotesFactory, cache_folder
 
 T1 = 1_790_000_000
 FILES = {
@@ -54,7 +53,7 @@ def notes_rows(apkg: Path, tmp_path: Path) -> list[tuple[str, str, str, int]]:
 
 
 def cache_entries(tmp_path: Path) -> list[Path]:
-    return sorted((tmp_path / CACHE_DIR).glob("*/*.json"))
+    return sorted(cache_folder().glob("*/*.json"))
 
 
 @pytest.fixture
@@ -97,7 +96,7 @@ def test_a_build_from_the_cache_equals_one_from_scratch(notes: Path, tmp_path: P
     build(notes, tmp_path / "warm", T1)
     (notes / "s3.md").write_text(textwrap.dedent(FILES["s3.md"]).replace("Object", "Blob"))
     warm = build(notes, tmp_path / "warm", T1)
-    shutil.rmtree(tmp_path / CACHE_DIR)
+    shutil.rmtree(cache_folder())
     cold = build(notes, tmp_path / "cold", T1)
     assert notes_rows(warm.path, tmp_path) == notes_rows(cold.path, tmp_path)
     assert "Blob storage" in str(notes_rows(cold.path, tmp_path))
@@ -106,7 +105,7 @@ def test_a_build_from_the_cache_equals_one_from_scratch(notes: Path, tmp_path: P
 def test_deleting_the_cache_is_safe(notes: Path, tmp_path: Path) -> None:
     out = tmp_path / "decks"
     before = notes_rows(build(notes, out, T1).path, tmp_path)
-    shutil.rmtree(tmp_path / CACHE_DIR)
+    shutil.rmtree(cache_folder())
     result = build(notes, out, T1)
     assert not result.skipped
     assert notes_rows(result.path, tmp_path) == before
@@ -207,7 +206,8 @@ def test_old_file_versions_are_pruned(notes: Path, tmp_path: Path) -> None:
 
 
 def test_a_cache_that_cannot_be_written_only_slows_the_build(notes: Path, tmp_path: Path) -> None:
-    (tmp_path / CACHE_DIR).write_text("a file where the cache folder would go")
+    cache_folder().rmdir()
+    cache_folder().write_text("a file where the cache folder would go")
     out = tmp_path / "decks"
     assert not build(notes, out, T1).skipped
     result = build(notes, out, T1)
@@ -228,7 +228,7 @@ def test_worker_processes_build_the_same_deck(
     monkeypatch.setattr(workers, "ProcessPoolExecutor", pool)
     parallel = build(notes, tmp_path / "parallel", T1, jobs=2)
     assert spawned == [2]
-    shutil.rmtree(tmp_path / CACHE_DIR)
+    shutil.rmtree(cache_folder())
     single = build(notes, tmp_path / "single", T1, jobs=1)
     assert spawned == [2]
     assert notes_rows(parallel.path, tmp_path) == notes_rows(single.path, tmp_path)

@@ -12,10 +12,9 @@ import pytest
 
 from deckgen.diagrams.renderer import MermaidRenderer
 from deckgen.incremental.build import build
-from deckgen.incremental.cache import CACHE_DIR
 from deckgen.incremental.entries import CARD_FIELDS, card_from_json, card_to_json
 from deckgen.model import Card, CardKind, SourceLoc
-from helpers import NotesFactory
+from helpers import NotesFactory, cache_folder
 
 FIXTURE = Path(__file__).parent / "fixtures" / "notes_media"
 T1 = 1_790_000_000
@@ -48,7 +47,7 @@ def test_media_of_cached_files_is_packaged(notes: Path, tmp_path: Path) -> None:
 
 def test_lost_cached_media_is_a_miss(notes: Path, tmp_path: Path) -> None:
     media = packaged(build(notes, tmp_path / "a", T1).path)
-    for file in (tmp_path / CACHE_DIR).glob("*/media/*"):
+    for file in cache_folder().glob("*/media/*"):
         file.unlink()
     result = build(notes, tmp_path / "b", T1)
     assert packaged(result.path) == media
@@ -73,7 +72,7 @@ def test_a_diagram_this_machine_cannot_render_is_retried(
     second = build(notes, tmp_path / "decks", T1)
     assert not second.skipped  # a machine with a renderer would build another deck
     assert [d.code for d in second.diagnostics if d.code.startswith("DG3")] == ["DG301"]
-    entries = list((tmp_path / CACHE_DIR).glob("*/*.json"))
+    entries = list(cache_folder().glob("*/*.json"))
     assert len(entries) == 1  # plain.md only: cloud.md depends on the machine
 
 

@@ -80,7 +80,8 @@ def test_build_rejects_a_bad_source_date_epoch(
     )
     assert result.exit_code == 1
     assert result.output == (
-        "SOURCE_DATE_EPOCH:1: error DG050 SOURCE_DATE_EPOCH must be whole seconds, not 'yesterday'\n"
+        "SOURCE_DATE_EPOCH:1: error DG050 SOURCE_DATE_EPOCH must be whole seconds since 1970,"
+        " not 'yesterday'\n"
         "Error: 1 error, 0 warnings\n"
     )
 

@@ -154,9 +154,9 @@ def test_time_going_backwards_is_refused(notes: Path, out: Path, command: str) -
     result = run([command, str(notes), "-o", str(out)], T1 - 1)
     assert result.exit_code == 1
     assert result.output == (
-        "SOURCE_DATE_EPOCH:1: error DG061 build time 1789999999 is before the release of 1.0.0"
-        " (1790000000): times only go up, or Anki ignores the changes; set SOURCE_DATE_EPOCH"
-        " later or unset it\n"
+        "SOURCE_DATE_EPOCH:1: error DG061 SOURCE_DATE_EPOCH=1789999999 is before the release"
+        " of 1.0.0 (2026-09-21 14:13 UTC): times only go up, or Anki ignores the changes;"
+        " set it later or unset it\n"
         "Error: 1 error, 0 warnings\n"
     )
 

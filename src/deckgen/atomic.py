@@ -10,41 +10,109 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from deckgen.errors import DeckgenError, error
+
+try:
+    import fcntl
+except ImportError:  # Windows: no flock
+    fcntl = None  # type: ignore[assignment]
 from deckgen.model import SourceLoc
 
 
 @contextlib.contextmanager
 def atomic_path(destination: Path) -> Iterator[Path]:
     """Yield a temporary path beside `destination`; rename it into place on success only.
+    Any OSError (a folder that cannot be made, a full disk) becomes a DG051 diagnostic."""
+    with transaction() as files:
+        yield files.stage(destination)
 
-    The temporary file is hidden and named `.<name>.<pid>.<random>.tmp`, so a build killed
-    mid-write leaves nothing that looks like a deck, and the next write to the same
-    destination removes such leftovers once their process is gone. Any OSError (a folder
-    that cannot be made, a full disk) becomes a DG051 diagnostic instead of a traceback.
-    """
+
+@contextlib.contextmanager
+def transaction() -> Iterator[Transaction]:
+    """Files written together or not at all (see Transaction); committed when the block
+    ends without an exception, else every staged file is discarded."""
+    files = Transaction()
     try:
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        remove_stale_temps(destination)
-        temp = temp_beside(destination)
-    except OSError as exc:
-        raise write_error(destination, exc) from exc
-    try:
-        yield temp
-        # mkstemp makes the file private; a deck is meant to be shared.
-        temp.chmod(0o644)
-        _fsync(temp)
-        temp.replace(destination)
-        _fsync(destination.parent)
-    except OSError as exc:
-        raise write_error(destination, exc) from exc
+        yield files
+        files.commit()
     finally:
-        with contextlib.suppress(OSError):
-            temp.unlink(missing_ok=True)
+        files.discard()
+
+
+class Transaction:
+    """Several files replaced together. Each is written to a temporary file beside its
+    destination (`stage`); `commit` renames them into place in the order staged, and if a
+    rename fails, puts back the files it already replaced, so the tree is as it was."""
+
+    def __init__(self) -> None:
+        self._staged: list[tuple[Path, Path]] = []  # (temporary file, destination)
+        self._leftovers: list[Path] = []
+
+    def stage(self, destination: Path) -> Path:
+        """A new temporary file to write `destination`'s new content into."""
+        try:
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            remove_stale_temps(destination)
+            temp = temp_beside(destination)
+        except OSError as exc:
+            raise write_error(destination, exc) from exc
+        self._staged.append((temp, destination))
+        self._leftovers.append(temp)
+        return temp
+
+    def scratch(self, destination: Path) -> Path:
+        """A temporary file beside `destination` for work on the way (never renamed into
+        place); removed with the others, or swept later like them if the process is killed."""
+        temp = temp_beside(destination)
+        self._leftovers.append(temp)
+        return temp
+
+    def commit(self) -> None:
+        replaced: list[tuple[Path, Path | None]] = []  # (destination, its old content's copy)
+        last = len(self._staged) - 1
+        for index, (temp, destination) in enumerate(self._staged):
+            try:
+                temp.chmod(0o644)  # mkstemp makes the file private; decks are shared
+                _fsync(temp)
+                # only a file that a later failure may have to put back needs its old copy
+                backup = self._keep_old(destination) if index < last else None
+                temp.replace(destination)
+                replaced.append((destination, backup))
+                _fsync(destination.parent)
+            except OSError as exc:
+                self._roll_back(replaced)
+                raise write_error(destination, exc) from exc
+
+    def _keep_old(self, destination: Path) -> Path | None:
+        if not destination.exists():
+            return None
+        backup = temp_beside(destination)
+        self._leftovers.append(backup)
+        try:
+            backup.unlink()
+            os.link(destination, backup)  # the old file under a second name, no copy
+        except OSError:
+            shutil.copy2(destination, backup)
+        return backup
+
+    @staticmethod
+    def _roll_back(replaced: list[tuple[Path, Path | None]]) -> None:
+        for destination, backup in reversed(replaced):
+            with contextlib.suppress(OSError):
+                if backup is None:
+                    destination.unlink()
+                else:
+                    backup.replace(destination)
+
+    def discard(self) -> None:
+        for path in self._leftovers:
+            with contextlib.suppress(OSError):
+                path.unlink(missing_ok=True)
 
 
 def temp_beside(destination: Path) -> Path:
@@ -97,3 +165,35 @@ def _process_alive(pid: int) -> bool:
     except OSError:  # PermissionError: alive, but someone else's
         return True
     return True
+
+
+@contextlib.contextmanager
+def exclusive(
+    folders: Iterable[Path], on_wait: Callable[[Path], None] | None = None
+) -> Iterator[None]:
+    """Hold an exclusive lock on each folder (or, for one not made yet, its nearest existing
+    parent) while a command writes, so two deckgen commands never write into the same notes
+    or output folder at once: the second waits, calling `on_wait` first. POSIX `flock` on
+    the folder itself, so no lock file is left behind; elsewhere it locks nothing."""
+    if fcntl is None:
+        yield
+        return
+    targets = sorted({_existing(folder) for folder in folders})  # one order: no deadlock
+    with contextlib.ExitStack() as held:
+        for folder in targets:
+            fd = os.open(folder, os.O_RDONLY)
+            held.callback(os.close, fd)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                if on_wait is not None:
+                    on_wait(folder)
+                fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+
+
+def _existing(folder: Path) -> Path:
+    path = folder.absolute()
+    while not path.is_dir() and path != path.parent:
+        path = path.parent
+    return path.resolve()

@@ -54,6 +54,8 @@ class DeckConfig:
     version: str
     description: str = ""
     keep_removed: int = 2  # releases a removed note ships for as a tombstone
+    id: str | None = None  # which deck this is, whatever its name: a lock of another is refused
+    docs: tuple[str, ...] = ("README.md",)  # Markdown files that document the notes: not read
 
 
 @dataclass(frozen=True)

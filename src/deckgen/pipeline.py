@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import hashlib
 import os
+import re
 import tempfile
 import time
 from collections import Counter
@@ -25,10 +27,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from deckgen import times
 from deckgen.errors import DeckgenError, Diagnostic, error, fails, has_errors
 from deckgen.model import Card, CardKind, Deck, SourceLoc
 
 if TYPE_CHECKING:
+    from deckgen.atomic import Transaction
     from deckgen.cards.media import MediaFile
     from deckgen.cards.render import RenderedNote
     from deckgen.diagrams.source import DiagramSource
@@ -51,6 +55,7 @@ class FileResult:
     rendered: list[RenderedNote]
     # diagrams neither in the diagram cache nor renderable here, shown as code
     unrendered: list[SourceLoc] = field(default_factory=list)
+    sha256: str | None = None  # of the bytes parsed; None when the file could not be read
 
 
 FileWork = Callable[["NotesFile"], FileResult]
@@ -64,13 +69,17 @@ def parse_and_render(file: NotesFile, root: Path, diagrams: DiagramSource) -> Fi
     from deckgen.cards.fields import RenderSetup
     from deckgen.cards.media import MediaFolder
     from deckgen.cards.render import render_card
-    from deckgen.notes.folder import load_file
+    from deckgen.notes.folder import parse_bytes, read_bytes
 
-    cards, diagnostics = load_file(file)
+    data, diagnostics = read_bytes(file.path, file.shown)
+    cards: list[Card] = []
+    if data is not None:  # the very bytes parsed are the ones fingerprinted
+        cards, diagnostics = parse_bytes(file, data)
     seen = len(diagrams.unrendered)
     setup = RenderSetup(MediaFolder(root), diagrams)
     rendered = [render_card(card, setup) for card in cards]
-    return FileResult(cards, diagnostics, rendered, diagrams.unrendered[seen:])
+    digest = hashlib.sha256(data).hexdigest() if data is not None else None
+    return FileResult(cards, diagnostics, rendered, diagrams.unrendered[seen:], digest)
 
 
 @contextlib.contextmanager
@@ -92,23 +101,42 @@ class Loaded:
     machine_independent: bool  # False when a diagram could not be had on this machine
 
 
-def pinned_time(environ: Mapping[str, str] = os.environ) -> int | None:
-    """SOURCE_DATE_EPOCH when set (reproducible builds), else None."""
+_SECONDS = re.compile(r"[0-9]{1,12}")
+
+
+def pinned_time(
+    environ: Mapping[str, str] = os.environ, now: Callable[[], float] = time.time
+) -> int | None:
+    """SOURCE_DATE_EPOCH when set (reproducible builds), else None. Refused unless it is
+    whole seconds between 2000 and now (deckgen.times)."""
     value = environ.get("SOURCE_DATE_EPOCH")
     if value is None or value == "":
         return None
-    if not value.isdigit():
-        loc = SourceLoc("SOURCE_DATE_EPOCH", 1)
-        raise DeckgenError(
-            [error(loc, "DG050", f"SOURCE_DATE_EPOCH must be whole seconds, not {value!r}")]
+    if not _SECONDS.fullmatch(value):
+        message = f"SOURCE_DATE_EPOCH must be whole seconds since 1970, not {value!r}"
+    elif int(value) < times.EARLIEST:
+        message = (
+            f"SOURCE_DATE_EPOCH={value} is {times.utc_time(int(value))}, before 2000:"
+            " not a build time; unset it or use the commit's (git log -1 --format=%ct)"
         )
-    return int(value)
+    elif int(value) > times.latest(now()):
+        message = (
+            f"SOURCE_DATE_EPOCH={value} is {times.utc_time(int(value))}, in the future:"
+            " Anki 2.1.50–2.1.60 refuse a whole deck with a future time, and learners"
+            " could never receive a later fix; unset it or use the commit's time"
+            " (git log -1 --format=%ct)"
+        )
+    else:
+        return int(value)
+    raise DeckgenError([error(SourceLoc("SOURCE_DATE_EPOCH", 1), "DG050", message)])
 
 
-def build_time(environ: Mapping[str, str] = os.environ) -> int:
+def build_time(
+    environ: Mapping[str, str] = os.environ, now: Callable[[], float] = time.time
+) -> int:
     """SOURCE_DATE_EPOCH when set (reproducible builds), else now."""
-    pinned = pinned_time(environ)
-    return int(time.time()) if pinned is None else pinned
+    pinned = pinned_time(environ, now)
+    return int(now()) if pinned is None else pinned
 
 
 def cards_of(card: Card) -> int:
@@ -129,6 +157,18 @@ def output_path(deck: Deck, out_dir: Path) -> Path:
     return out_dir / f"{deck.config.slug}-{deck.config.version}.apkg"
 
 
+def check_output(notes_dir: Path, out_dir: Path) -> None:
+    """An output folder inside the notes folder would become part of the notes (and make
+    every build stale): refused."""
+    notes, out = notes_dir.resolve(), out_dir.resolve()
+    if out == notes or out.is_relative_to(notes):
+        message = (
+            f"the output folder {out_dir.as_posix()} is inside the notes folder: what a build"
+            " writes would become part of the notes; choose another (e.g. -o decks)"
+        )
+        raise DeckgenError([error(SourceLoc(out_dir.as_posix(), 1), "DG052", message)])
+
+
 def load_deck(notes_dir: Path, *, strict: bool = False) -> tuple[Deck, list[Diagnostic]]:
     """Load and validate, raising DeckgenError (with every diagnostic) on any error,
     and with `strict` on any warning too."""
@@ -144,12 +184,17 @@ def check_notes(notes_dir: Path) -> LoadResult:
     """Everything `build` would report, without rendering diagrams or writing anything."""
     from deckgen.cards.render import render_deck
     from deckgen.notes.folder import LoadResult, load_notes
+    from deckgen.releases.published import base_lock
 
     loaded = load_notes(notes_dir)
     if loaded.partial is None:
         return loaded
     complete = loaded.deck is not None
     _, problems = render_deck(loaded.partial, notes_dir, render_diagrams=False, list_stale=complete)
+    try:  # a lock a build would refuse (a merge conflict, another deck's) fails the check too
+        base_lock(notes_dir, loaded.partial.config, time.time())
+    except DeckgenError as exc:
+        problems += exc.diagnostics
     deck = None if has_errors(problems) else loaded.deck
     return LoadResult(deck, [*loaded.diagnostics, *problems], loaded.partial)
 
@@ -207,14 +252,21 @@ def passing_deck(
     return loaded.deck, diagnostics
 
 
-def write_deck(plan: Plan, out_dir: Path, media: Sequence[MediaFile] = ()) -> Path:
-    """The .apkg a plan describes, with its media files, and OUT_DIR/SHA256SUMS for it."""
+def write_deck(
+    plan: Plan, out_dir: Path, media: Sequence[MediaFile] = (), files: Transaction | None = None
+) -> Path:
+    """The .apkg a plan describes, with its media files, and its line in OUT_DIR/SHA256SUMS,
+    written together: into `files` (a release's transaction) or a transaction of their own."""
     from deckgen.apkg.package import make_package, write_package
-    from deckgen.apkg.reproducible import CHECKSUMS, checksums_text
-    from deckgen.atomic import atomic_path
+    from deckgen.apkg.reproducible import CHECKSUMS, checksums_text, sha256_of
+    from deckgen.atomic import transaction
     from deckgen.cards.media import stage_media
 
+    if files is None:
+        with transaction() as own:
+            return write_deck(plan, out_dir, media, own)
     path = output_path(plan.deck, out_dir)
+    staged = files.stage(path)
     with tempfile.TemporaryDirectory(prefix="deckgen-media-") as media_dir:
         # genanki packages media from disk, each under its file name.
         package = make_package(
@@ -224,9 +276,11 @@ def write_deck(plan: Plan, out_dir: Path, media: Sequence[MediaFile] = ()) -> Pa
             plan.removed_deck_description(),
             stage_media(media, Path(media_dir)),
         )
-        write_package(package, path, plan.timestamp)
-    with atomic_path(out_dir / CHECKSUMS) as temp:
-        temp.write_text(checksums_text([path]), encoding="utf-8")
+        write_package(package, staged, plan.timestamp, files.scratch(path))
+    sums = out_dir / CHECKSUMS
+    existing = sums.read_text(encoding="utf-8", errors="replace") if sums.is_file() else ""
+    text = checksums_text(existing, out_dir, {path.name: sha256_of(staged)})
+    files.stage(sums).write_text(text, encoding="utf-8")
     return path
 
 
@@ -276,17 +330,19 @@ def build(
     `timestamp` None stamps the build with the current time. With `strict` any warning
     fails the build too."""
     from deckgen.cards.render import deck_media
-    from deckgen.releases.lock import read_lock
     from deckgen.releases.plan import check_time, make_plan
+    from deckgen.releases.published import base_lock
 
+    check_output(notes_dir, out_dir)
     with _few_collections():
         loaded = load_and_render(notes_dir, strict=strict, workers=workers, progress=progress)
         deck, diagnostics = loaded.deck, loaded.diagnostics
         independent = loaded.machine_independent
-        lock = read_lock(notes_dir)
-        stamp = int(time.time()) if timestamp is None else timestamp
+        now = time.time()
+        lock = base_lock(notes_dir, deck.config, now).lock
+        stamp = int(now) if timestamp is None else timestamp
         plan = make_plan(deck, loaded.rendered, lock, stamp)
-        check_time(plan, lock, stamp)
+        check_time(plan, lock, stamp, pinned=timestamp is not None)
         media = deck_media(loaded.rendered)
         del loaded  # the plan holds what the package needs; a big deck needs the memory
         if progress is not None:

@@ -1,26 +1,32 @@
 """Cutting a release, and checking that a tagged tree is one.
 
-`release` compares the notes with the lock, picks the version (the bump the changes
-need, or more if asked), then writes the .apkg and SHA256SUMS, deck.toml's version,
-the lock and a new CHANGELOG.md section. Everything is computed before the first write.
+`release` compares the notes with the last release learners hold (deck.lock.json, or the
+highest published tag's lock: releases/published.py), picks the version (the bump the
+changes need, or more if asked), then writes the .apkg and its SHA256SUMS line, a
+CHANGELOG.md section, deck.toml's version and the lock. Everything is computed and read
+before the first write, and the files are replaced together (deckgen.atomic): a release
+that fails leaves the tree as it was; one killed half-way is finished by running it again.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import re
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from deckgen.atomic import atomic_path
+from deckgen.atomic import exclusive, transaction
 from deckgen.cards.render import RenderedNote, deck_media
 from deckgen.errors import DeckgenError, Diagnostic, error
 from deckgen.model import Deck, SourceLoc
 from deckgen.notes.config import DECK_TOML
-from deckgen.pipeline import load_and_render, write_deck
+from deckgen.pipeline import check_output, load_and_render, write_deck
 from deckgen.releases import changelog
-from deckgen.releases.lock import Lock, lock_path, read_lock, write_lock
+from deckgen.releases.lock import Lock, lock_json, lock_path
 from deckgen.releases.plan import Changes, Plan, check_time, make_plan
+from deckgen.releases.published import base_lock
 from deckgen.releases.versions import Bump, bump, is_newer
 
 _VERSION_LINE = re.compile(r"""^(\s*["']?version["']?\s*=\s*)(["'])[^"'\n]*\2""", re.MULTILINE)
@@ -34,7 +40,8 @@ class Prepared:
     deck: Deck
     diagnostics: list[Diagnostic]
     rendered: list[RenderedNote]
-    lock: Lock | None
+    lock: Lock | None  # the last release learners hold
+    note: str | None = None  # why that is not deck.lock.json, when it is not
 
     def plan(self, timestamp: int, version: str | None = None) -> Plan:
         deck = self.deck
@@ -55,10 +62,12 @@ class Prepared:
         return SourceLoc(lock_path(self.notes_dir).as_posix(), 1)
 
 
-def prepare(notes_dir: Path) -> Prepared:
+def prepare(notes_dir: Path, now: float | None = None) -> Prepared:
     loaded = load_and_render(notes_dir)
+    clock = time.time() if now is None else now
+    base = base_lock(notes_dir, loaded.deck.config, clock)
     return Prepared(
-        notes_dir, loaded.deck, loaded.diagnostics, loaded.rendered, read_lock(notes_dir)
+        notes_dir, loaded.deck, loaded.diagnostics, loaded.rendered, base.lock, base.note
     )
 
 
@@ -92,6 +101,7 @@ class Release:
     changelog: Path
     lock: Path
     diagnostics: list[Diagnostic]
+    note: str | None = None  # why the release followed a published tag, not deck.lock.json
 
 
 def set_version(text: str, version: str) -> str:
@@ -106,27 +116,59 @@ def _refuse_unchanged(prepared: Prepared, changes: Changes) -> None:
         raise DeckgenError([error(prepared.lock_loc(), "DG062", message)])
 
 
-def release(notes_dir: Path, out_dir: Path, timestamp: int, requested: Bump | None) -> Release:
-    prepared = prepare(notes_dir)
-    draft = prepared.plan(timestamp)
-    _refuse_unchanged(prepared, draft.changes)
-    check_time(draft, prepared.lock, timestamp)
-    needed = draft.changes.needed_bump()
-    version = next_version(prepared, needed, requested)
-    plan = prepared.plan(timestamp, version)
-    section = changelog.section(version, timestamp, plan)
-    toml_path = notes_dir / DECK_TOML
-    toml_text = set_version(toml_path.read_text(encoding="utf-8"), version)
-
-    path = write_deck(plan, out_dir, deck_media(prepared.rendered))
-    with atomic_path(toml_path) as temp:
-        temp.write_text(toml_text, encoding="utf-8")
-    lock_file = write_lock(plan.to_lock(version, timestamp), notes_dir)
-    changelog_file = changelog.write_section(out_dir, section)
+def release(
+    notes_dir: Path,
+    out_dir: Path,
+    timestamp: int | None,
+    requested: Bump | None,
+    on_wait: Callable[[Path], None] | None = None,
+) -> Release:
+    """Cut a release; `timestamp` None stamps it with the current time."""
+    with exclusive([notes_dir, out_dir], on_wait):
+        check_output(notes_dir, out_dir)
+        now = time.time()
+        prepared = prepare(notes_dir, now)
+        stamp = int(now) if timestamp is None else timestamp
+        draft = prepared.plan(stamp)
+        _refuse_unchanged(prepared, draft.changes)
+        check_time(draft, prepared.lock, stamp, pinned=timestamp is not None)
+        needed = draft.changes.needed_bump()
+        version = next_version(prepared, needed, requested)
+        plan = prepared.plan(stamp, version)
+        # Everything is read before the first write: a file that cannot be read stops here.
+        section = changelog.section(version, stamp, plan)
+        changes = changelog.with_section(changelog.read_changelog(out_dir), version, section)
+        toml_path = notes_dir / DECK_TOML
+        toml_text = set_version(read_deck_toml(toml_path), version)
+        lock_text = lock_json(plan.to_lock(version, stamp))
+        with transaction() as files:
+            # The lock goes last: until it is written, running the release again redoes it.
+            path = write_deck(plan, out_dir, deck_media(prepared.rendered), files)
+            changelog_file = changelog.changelog_path(out_dir)
+            files.stage(changelog_file).write_text(changes, encoding="utf-8")
+            files.stage(toml_path).write_text(toml_text, encoding="utf-8")
+            lock_file = lock_path(notes_dir)
+            files.stage(lock_file).write_text(lock_text, encoding="utf-8")
     previous = prepared.lock.version if prepared.lock else None
     return Release(
-        version, previous, needed, plan, path, changelog_file, lock_file, prepared.diagnostics
+        version,
+        previous,
+        needed,
+        plan,
+        path,
+        changelog_file,
+        lock_file,
+        prepared.diagnostics,
+        prepared.note,
     )
+
+
+def read_deck_toml(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        message = f"cannot read {DECK_TOML}: {exc}"
+        raise DeckgenError([error(SourceLoc(path.as_posix(), 1), "DG011", message)]) from None
 
 
 def check_release(notes_dir: Path, out_dir: Path, tag: str | None) -> list[Diagnostic]:
@@ -149,7 +191,10 @@ def check_release(notes_dir: Path, out_dir: Path, tag: str | None) -> list[Diagn
         message = f"version {version} is not the released {lock.version} of deck.lock.json"
         problems.append(error(prepared.version_loc(), "DG067", message))
     changes_file = changelog.changelog_path(out_dir)
-    text = changes_file.read_text(encoding="utf-8") if changes_file.is_file() else ""
+    try:
+        text = changelog.read_changelog(out_dir)
+    except DeckgenError as exc:
+        return [*problems, *exc.diagnostics]
     if changelog.find_section(text, lock.version) is None:
         message = f"no section for {lock.version}: `deckgen release` writes it"
         problems.append(error(SourceLoc(changes_file.as_posix(), 1), "DG068", message))

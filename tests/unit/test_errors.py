@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from deckgen.notes.folder import load_notes
-from helpers import NotesFactory
+from helpers import DECK_TOML, NotesFactory
 
 
 def messages(notes: Path, *, include_info: bool = False) -> list[str]:
@@ -212,10 +212,24 @@ def test_prose_is_reported_as_info(make_notes: NotesFactory) -> None:
     ]
 
 
-def test_documents_in_capitals_are_not_notes(make_notes: NotesFactory) -> None:
-    notes = make_notes({"ec2.md": "# EC2\n## T\n### Q?\nA.\n", "COVERAGE.md": "prose, no H1"})
+def test_documents_are_named_in_deck_toml_not_guessed(make_notes: NotesFactory) -> None:
+    files = {
+        "ec2.md": "# EC2\n## T\n### Q?\nA.\n",
+        "S3.md": "# S3\n## T\n### What is S3?\nObject storage.\n",
+        "README.md": "prose, no H1",
+        "COVERAGE.md": "prose, no H1",
+    }
+    notes = make_notes(files, deck_toml=DECK_TOML + 'docs = ["README.md", "COVERAGE.md"]\n')
     result = load_notes(notes)
-    assert result.deck is not None and len(result.deck.cards) == 1
+    assert result.deck is not None
+    assert sorted(card.deck for card in result.deck.cards) == ["EC2", "S3"]
+
+
+def test_readme_is_the_only_default_document(make_notes: NotesFactory) -> None:
+    notes = make_notes({"ec2.md": "# EC2\n## T\n### Q?\nA.\n", "README.md": "about", "COVERAGE.md": "x"})
+    assert messages(notes) == [
+        "notes/COVERAGE.md:1: error DG030 no H1 and no 'deck' in the front matter: name the sub-deck"
+    ]
 
 
 def test_invalid_id_on_a_cloze_list_item(make_notes: NotesFactory) -> None:

@@ -19,7 +19,7 @@ import genanki
 from deckgen import ids
 from deckgen.apkg.notetypes import basic_model, cloze_model
 from deckgen.apkg.reproducible import normalise_zip
-from deckgen.atomic import atomic_path, temp_beside
+from deckgen.atomic import temp_beside
 from deckgen.model import Deck, ShippedNote
 
 
@@ -115,11 +115,14 @@ def make_package(
     return package
 
 
-def write_package(package: genanki.Package, destination: Path, timestamp: float) -> None:
-    with atomic_path(destination) as temp:
-        package.write_to_file(str(temp), timestamp=timestamp)
-        scratch = temp_beside(destination)  # a kill mid-rewrite leaves it to the sweep too
-        try:
-            normalise_zip(temp, scratch)
-        finally:
-            scratch.unlink(missing_ok=True)
+def write_package(
+    package: genanki.Package, path: Path, timestamp: float, scratch: Path | None = None
+) -> None:
+    """genanki's .apkg at `path`, its zip normalised so that the same notes give the same
+    bytes, by way of the file `scratch` (default: a temporary file beside `path`)."""
+    package.write_to_file(str(path), timestamp=timestamp)
+    work = temp_beside(path) if scratch is None else scratch
+    try:
+        normalise_zip(path, work)
+    finally:
+        work.unlink(missing_ok=True)

@@ -12,7 +12,6 @@ import hashlib
 import os
 import shutil
 import zipfile
-from collections.abc import Iterable
 from pathlib import Path
 
 CHECKSUMS = "SHA256SUMS"
@@ -48,6 +47,14 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def checksums_text(paths: Iterable[Path]) -> str:
-    """SHA256SUMS for the files a build wrote, in `sha256sum -c` format."""
-    return "".join(sorted(f"{sha256_of(path)}  {path.name}\n" for path in paths))
+def checksums_text(existing: str, out_dir: Path, written: dict[str, str]) -> str:
+    """SHA256SUMS in `sha256sum -c` format: the files just `written` (name → sha256), and
+    the lines of the `existing` file for other files still in `out_dir` (a release stays
+    listed beside a later build), sorted by name."""
+    sums = dict(written)
+    for line in existing.splitlines():
+        digest, _, name = line.partition("  ")
+        listed = len(digest) == 64 and name and "/" not in name and name not in sums
+        if listed and (out_dir / name).is_file():
+            sums[name] = digest
+    return "".join(f"{digest}  {name}\n" for name, digest in sorted(sums.items()))

@@ -6,13 +6,28 @@ authoring.py (build, check, list, preview) and releasing.py (diff, release, chan
 
 from __future__ import annotations
 
+import os
+import sys
+from typing import Any
+
 import click
 
 from deckgen import __version__
 from deckgen.cli import authoring, releasing
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Deckgen(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            # The reader stopped reading (`deckgen list | head -1`): it had what it wanted.
+            # stdout now points nowhere, so the flush at exit cannot fail again.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(0)
+
+
+@click.group(cls=_Deckgen, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="deckgen")
 def cli() -> None:
     """deckgen turns structured Markdown notes into versioned Anki decks.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import click
@@ -17,6 +18,7 @@ from deckgen.cli.output import (
     out_option,
     print_diagnostics,
     summary_line,
+    waiting,
 )
 from deckgen.errors import DeckgenError, Diagnostic, Severity, fails, plural, sorted_diagnostics
 
@@ -60,6 +62,7 @@ def build(
                 force=force,
                 progress=progress,
                 jobs=jobs,
+                on_wait=waiting,
             )
     except DeckgenError as exc:
         fail(exc)
@@ -210,13 +213,13 @@ def check_report(
 def list_cards(notes_dir: Path, as_json: bool) -> None:
     """List the cards of NOTES_DIR: sub-deck, tags and question."""
     from deckgen.pipeline import load_deck
-    from deckgen.releases.lock import read_lock
     from deckgen.releases.plan import resolve_guids
+    from deckgen.releases.published import base_lock
 
     try:
         deck, _ = load_deck(notes_dir)
         # the GUIDs a build ships: the lock keeps those of reworded and claimed notes
-        guids = resolve_guids(deck.cards, read_lock(notes_dir))
+        guids = resolve_guids(deck.cards, base_lock(notes_dir, deck.config, time.time()).lock)
     except DeckgenError as exc:
         fail(exc)
         return

@@ -71,3 +71,8 @@ def out_option(default: str, help_text: str) -> Callable[[F], F]:
 
 
 OUT_DIR = out_option("decks", "Folder of the .apkg, SHA256SUMS and CHANGELOG.md.")
+
+
+def waiting(folder: Path) -> None:
+    """Told when another deckgen command is writing a folder this one writes."""
+    click.echo(f"Waiting for another deckgen command writing {folder.as_posix()} …", err=True)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from deckgen.cli.output import NOTES_DIR, OUT_DIR, fail, print_diagnostics
+from deckgen.cli.output import NOTES_DIR, OUT_DIR, fail, print_diagnostics, waiting
 from deckgen.errors import DeckgenError
 
 
@@ -31,6 +31,8 @@ def diff(notes_dir: Path) -> None:
         fail(exc)
         return
     print_diagnostics(prepared.diagnostics)
+    if prepared.note:
+        click.echo(f"Note: {prepared.note}.")
     click.echo(report(plan, prepared.lock, version), nl=False)
 
 
@@ -52,18 +54,20 @@ def release(notes_dir: Path, out_dir: Path, bump_level: str | None) -> None:
     OUT/CHANGELOG.md, OUT/<slug>-<version>.apkg and OUT/SHA256SUMS. Refuses when the
     notes have errors, when nothing changed, or when time would go backwards.
     """
-    from deckgen.pipeline import build_time
+    from deckgen.pipeline import pinned_time
     from deckgen.publish import release as run_release
     from deckgen.releases.changelog import counts_line
     from deckgen.releases.versions import parse_bump
 
     requested = parse_bump(bump_level) if bump_level else None
     try:
-        result = run_release(notes_dir, out_dir, build_time(), requested)
+        result = run_release(notes_dir, out_dir, pinned_time(), requested, waiting)
     except DeckgenError as exc:
         fail(exc)
         return
     print_diagnostics(result.diagnostics)
+    if result.note:
+        click.echo(f"Note: {result.note}.")
     counts = counts_line(result.plan.changes, result.plan)
     if result.previous is None:
         click.echo(f"Released {result.version}, the first release: {counts}")
@@ -86,7 +90,7 @@ def changelog(notes_dir: Path, out_dir: Path, version: str | None) -> None:
     from deckgen.errors import error
     from deckgen.model import SourceLoc
     from deckgen.notes.folder import load_config
-    from deckgen.releases.changelog import changelog_path, find_section
+    from deckgen.releases.changelog import changelog_path, find_section, read_changelog
 
     if version is None:
         config, problems = load_config(notes_dir)
@@ -95,7 +99,11 @@ def changelog(notes_dir: Path, out_dir: Path, version: str | None) -> None:
             return
         version = config.version
     path = changelog_path(out_dir)
-    text = path.read_text(encoding="utf-8") if path.is_file() else ""
+    try:
+        text = read_changelog(out_dir)
+    except DeckgenError as exc:
+        fail(exc)
+        return
     section = find_section(text, version)
     if section is None:
         loc = SourceLoc(path.as_posix(), 1)

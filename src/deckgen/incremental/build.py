@@ -15,13 +15,14 @@ stored: it depends on this machine, and the next build should try again.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from deckgen.atomic import exclusive
 from deckgen.errors import DeckgenError, fails
 from deckgen.incremental.cache import BuildCache, diagnostic_from_json, diagnostic_to_json
-from deckgen.pipeline import BuildResult, FileResult, FileWork, FileWorkers, Progress
+from deckgen.pipeline import BuildResult, FileResult, FileWork, FileWorkers, Progress, check_output
 from deckgen.pipeline import build as build_deck
 
 if TYPE_CHECKING:
@@ -38,14 +39,30 @@ def build(
     force: bool = False,
     progress: Progress | None = None,
     jobs: int | None = None,
+    on_wait: Callable[[Path], None] | None = None,
 ) -> BuildResult:
     """deckgen.pipeline.build, made fast by what earlier builds into `out_dir` did.
 
     When the notes folder, deckgen and the timestamp are those of the last build into
     `out_dir`, and its deck is still the file that build wrote, the deck is kept as it is
     (`skipped`); `force` builds anyway and ignores the cache. Files that miss the cache
-    are worked by `jobs` processes (default: one per CPU; small builds use one)."""
-    cache = BuildCache.open(notes_dir, out_dir)
+    are worked by `jobs` processes (default and most: one per CPU; small builds use one).
+    Another deckgen command writing the same folders is waited for (`on_wait` is told)."""
+    with exclusive([notes_dir, out_dir], on_wait):
+        return _build(notes_dir, out_dir, timestamp, strict, force, progress, jobs)
+
+
+def _build(
+    notes_dir: Path,
+    out_dir: Path,
+    timestamp: int | None,
+    strict: bool,
+    force: bool,
+    progress: Progress | None,
+    jobs: int | None,
+) -> BuildResult:
+    check_output(notes_dir, out_dir)
+    cache = BuildCache.open(notes_dir, rewrite=force)
     key = cache.build_key(timestamp)
     # a kept build's warnings were printed before; --strict must still fail on them
     kept = None if force else cache.up_to_date(out_dir, key)
@@ -56,7 +73,7 @@ def build(
                 raise DeckgenError(result.diagnostics)
             return result
 
-    workers = cached_workers(cache, reuse=not force, jobs=jobs)
+    workers = cached_workers(cache, jobs=jobs)
     result = build_deck(
         notes_dir, out_dir, timestamp, strict=strict, progress=progress, workers=workers
     )
@@ -66,25 +83,25 @@ def build(
     return result
 
 
-def cached_workers(cache: BuildCache, *, reuse: bool, jobs: int | None) -> FileWorkers:
-    """The pipeline's FileWorkers answered from `cache` (unless not `reuse`), else by worker
-    processes, and stored for the next build."""
+def cached_workers(cache: BuildCache, *, jobs: int | None) -> FileWorkers:
+    """The pipeline's FileWorkers answered from `cache`, else by worker processes, and
+    stored for the next build under the fingerprint of the bytes that were parsed."""
     from deckgen.incremental.entries import from_json, to_json
     from deckgen.incremental.workers import pool_work
 
     @contextlib.contextmanager
     def workers(folder: NotesFolder, diagrams: DiagramSource) -> Iterator[FileWork]:
-        todo = [f for f in folder.files if not (reuse and cache.has_entry(cache.file_key(f)))]
+        todo = [f for f in folder.files if not cache.has_entry(cache.file_key(f))]
         with pool_work(folder.root, todo, diagrams, jobs) as work:
 
             def answer(file: NotesFile) -> FileResult:
-                key = cache.file_key(file)
-                stored = from_json(cache, cache.read_entry(key)) if reuse else None
+                stored = from_json(cache, cache.read_entry(cache.file_key(file)))
                 if stored is not None:
                     return stored
                 result = work(file)
-                if not result.unrendered:
-                    cache.write_entry(key, to_json(cache, result))
+                cache.note_parsed(file, result.sha256)
+                if not result.unrendered and result.sha256 is not None:
+                    cache.write_entry(cache.file_key(file, result.sha256), to_json(cache, result))
                 return result
 
             yield answer

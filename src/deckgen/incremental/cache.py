@@ -1,16 +1,24 @@
 """Build caches: keep a deck whose inputs did not change, and reuse parsed, rendered files.
 
 This module holds the keys and the storage, and imports nothing heavy, so that a build
-that changes nothing is decided in milliseconds; incremental.py knows what an entry holds.
+that changes nothing is decided in milliseconds; entries.py knows what an entry holds.
 
-Both live in `.deckgen-cache/` beside the output folder (`decks/` → `./.deckgen-cache/`),
-one subfolder per notes folder. Deleting it is always safe: the next build is a full one.
+A cache may make a build faster, never different: a build after any sequence of edits,
+kills and tampering equals a build with the cache deleted. So:
 
-A cache must never make a build wrong, so every key holds everything the output depends
-on: `tool_fingerprint()` (deckgen's own files and the versions of the libraries that shape
-the HTML and the package), the notes folder's files byte for byte, the paths, and the
-pinned timestamp. Entries are plain JSON written atomically; one that cannot be read is a
-miss, never an error.
+- It lives where only the user writes: the user's cache folder (`~/.cache/deckgen` on
+  Linux, by platformdirs; DECKGEN_CACHE_DIR overrides it), one subfolder per notes folder,
+  made private (0700). A cache folder that is not the user's, or that others may write,
+  is refused (DG080): what another user plants there must never reach a deck.
+- Every key holds everything the output depends on: `tool_fingerprint()` (deckgen's own
+  files and the versions of the libraries that shape the HTML and the package), the bytes
+  of the notes file that were parsed (not those seen before, which an editor may have
+  saved over since), the folder's other files, the paths, and the pinned timestamp.
+- Every entry is checked when read: it names its own key and carries the sha256 of its
+  content, and a media file's name carries the hash of its bytes. Anything that does not
+  check out is a miss, never an error, and `--force` writes every entry anew.
+- A build is recorded as up to date only when the notes folder is, after the build, what
+  it was before it, and every file parsed was the version fingerprinted.
 """
 
 from __future__ import annotations
@@ -20,113 +28,71 @@ import functools
 import hashlib
 import json
 import os
-import sys
+import re
+import stat
 import tempfile
 from dataclasses import dataclass, field
-from functools import cache
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from deckgen.errors import Diagnostic, Severity
+from deckgen.errors import DeckgenError, Diagnostic, Severity, error
+from deckgen.incremental.inputs import digest, file_sha256, scan_inputs, tool_fingerprint
 from deckgen.model import SourceLoc
 
 if TYPE_CHECKING:
     from deckgen.notes.folder import NotesFile
 
-CACHE_DIR = ".deckgen-cache"
-LOCK_FILE = "deck.lock.json"  # issue 5's lock: it shapes the package, not the cards
-_FORMAT = "deckgen-cache-1"
-# Libraries whose version can change the bytes of a deck.
-_LIBRARIES = (
-    "markdown-it-py",
-    "mdit-py-plugins",
-    "Pygments",
-    "genanki",
-    "python-slugify",
-    "PyYAML",
-)
-_NOT_INPUTS = frozenset({CACHE_DIR, ".git", ".hg", ".svn", "__pycache__"})
+CACHE_ENV = "DECKGEN_CACHE_DIR"
+LOCK_FILE = "deck.lock.json"  # the lock shapes the package, not the cards
+CACHE_UNSAFE = "DG080"
+_MARKDOWN = (".md", ".markdown")
 _CACHEDIR_TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# deckgen's build cache.\n"
+_HASHED_MEDIA = re.compile(r"-([0-9a-f]{16})(?:\.[^./]*)?$")
 
 
-def _digest(*parts: str | bytes) -> str:
-    h = hashlib.sha256()
-    for part in parts:
-        # surrogateescape: file names that are not UTF-8 reach here as lone surrogates
-        data = part.encode("utf-8", "surrogateescape") if isinstance(part, str) else part
-        h.update(len(data).to_bytes(8, "big"))
-        h.update(data)
-    return h.hexdigest()
+# --- where the cache lives, and whether it may be trusted ------------------------------
 
 
-@cache
-def tool_fingerprint() -> str:
-    """deckgen's own files byte for byte, plus Python's and the libraries' versions.
+def cache_root(environ: dict[str, str] | os._Environ[str] = os.environ) -> Path:
+    override = environ.get(CACHE_ENV)
+    if override:
+        return Path(override)
+    from platformdirs import user_cache_dir
 
-    Hashing the source rather than trusting the version number keeps a development
-    checkout (whose version never moves) from reusing entries an older build made."""
-    package = Path(__file__).parents[1]  # the whole deckgen package
-    parts: list[str | bytes] = [_FORMAT, sys.version]
-    for path in sorted(package.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts:
-            parts += [path.relative_to(package).as_posix(), path.read_bytes()]
-    for name in _LIBRARIES:
-        try:
-            parts += [name, version(name)]
-        except PackageNotFoundError:
-            parts += [name, "-"]
-    return _digest(*parts)
+    return Path(user_cache_dir("deckgen", appauthor=False))
 
 
-def scan_inputs(notes_dir: Path) -> dict[str, str]:
-    """Every file of the notes folder → the sha256 of its bytes. Hidden files count too
-    (the diagram cache is `.diagrams/`); only a build cache and version control do not."""
-    digests: dict[str, str] = {}
-    for root, dirs, files in os.walk(notes_dir):
-        dirs[:] = sorted(d for d in dirs if d not in _NOT_INPUTS)
-        for name in sorted(files):
-            path = Path(root, name)
-            digests[path.relative_to(notes_dir).as_posix()] = _input_digest(notes_dir, path)
-    return digests
-
-
-def _input_digest(notes_dir: Path, path: Path) -> str:
-    """A regular file's content hash; a link or a special file (a FIFO would block a read)
-    is named by what it is, and is only read when it is a file inside the folder."""
-    try:
-        if path.is_symlink():
-            target = path.resolve()
-            if not (target.is_relative_to(notes_dir.resolve()) and target.is_file()):
-                return f"link:{path.readlink()}"
-        elif not path.is_file():
-            return "special"
-        with path.open("rb") as f:
-            return hashlib.file_digest(f, "sha256").hexdigest()
-    except OSError as exc:  # the load reports it; the key must still change
-        return f"unreadable:{exc.errno}"
-
-
-def file_sha256(path: Path) -> str | None:
-    try:
-        with path.open("rb") as f:
-            return hashlib.file_digest(f, "sha256").hexdigest()
-    except OSError:
+def unsafe_reason(folder: Path) -> str | None:
+    """Why a cache folder must not be trusted (not the user's, writable by others), or None.
+    Where there are no owners to check (Windows), the user's own profile is trusted."""
+    if not hasattr(os, "getuid"):
         return None
+    try:
+        info = folder.stat()  # through links: the folder written to is what counts
+    except OSError:
+        return None  # not there: nothing to trust, and writes will fail (only slower)
+    if not stat.S_ISDIR(info.st_mode):
+        return None  # a file in the way: unusable, every build a full one
+    if info.st_uid != os.getuid():
+        return "belongs to another user"
+    if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        return "may be written by other users"
+    return None
 
 
-def _write_json(path: Path, data: object) -> None:
+# --- entries on disk -------------------------------------------------------------------
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
     """Write atomically; a cache that cannot be written (read-only, full) is only slower."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError:
         return
     try:
-        # dumps, not dump: only the one-shot encoder is the C one, several times faster
-        text = json.dumps(data, separators=(",", ":"))  # ASCII: lone surrogates too
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
         os.replace(temp, path)  # noqa: PTH105 (Path.replace is the deck's own rename: tests pause there)
     except OSError:
         pass
@@ -134,14 +100,44 @@ def _write_json(path: Path, data: object) -> None:
         Path(temp).unlink(missing_ok=True)
 
 
-def _read_json(path: Path) -> Any:
+def _sealed(key: str, data: object) -> bytes:
+    """An entry as stored: a header naming its key and the sha256 of the JSON after it."""
+    # dumps, not dump: only the one-shot encoder is the C one, several times faster
+    body = json.dumps(data, separators=(",", ":")).encode()  # ASCII: lone surrogates too
+    header = json.dumps({"key": key, "sha256": hashlib.sha256(body).hexdigest()})
+    return header.encode() + b"\n" + body
+
+
+def _unsealed(key: str, raw: bytes | None) -> Any:
+    """The entry's JSON, or None unless it is whole and is the entry of `key`."""
+    if raw is None:
+        return None
+    head, newline, body = raw.partition(b"\n")
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        header = json.loads(head)
+        if not newline or not isinstance(header, dict) or header.get("key") != key:
+            return None
+        if header.get("sha256") != hashlib.sha256(body).hexdigest():
+            return None
+        return json.loads(body)
+    except (ValueError, RecursionError):
         return None
 
 
-# --- plain JSON for cards and diagnostics --------------------------------------------
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def media_intact(name: str, data: bytes) -> bool:
+    """A media file's name ends in 16 hex digits of its bytes' sha256 (cards/media.py)."""
+    found = _HASHED_MEDIA.search(name)
+    return found is not None and hashlib.sha256(data).hexdigest()[:16] == found.group(1)
+
+
+# --- plain JSON for diagnostics ---------------------------------------------------------
 
 
 def diagnostic_to_json(d: Diagnostic) -> list[Any]:
@@ -163,42 +159,60 @@ class BuildCache:
     notes_dir: Path
     folder: Path
     inputs: dict[str, str]  # relative path → sha256, from scan_inputs
+    rewrite: bool = False  # --force: read nothing, write every entry and media file anew
     used: set[str] = field(default_factory=set)
     used_media: set[str] = field(default_factory=set)
+    parsed_as_scanned: bool = True  # every file parsed was the version in `inputs`
 
     @classmethod
-    def open(cls, notes_dir: Path, out_dir: Path) -> BuildCache:
-        root = out_dir.absolute().parent / CACHE_DIR
-        folder = root / _digest("notes", str(notes_dir.resolve()))[:16]
-        return cls(notes_dir, folder, scan_inputs(notes_dir))
+    def open(
+        cls, notes_dir: Path, *, rewrite: bool = False, root: Path | None = None
+    ) -> BuildCache:
+        """The cache of `notes_dir`, its folders made private if new; DeckgenError (DG080)
+        when one of them is not the user's or others may write it."""
+        base = cache_root() if root is None else root
+        folder = base / digest("notes", str(notes_dir.resolve()))[:16]
+        for candidate in (base, folder):
+            with contextlib.suppress(OSError):  # unwritable: the build is only slower
+                candidate.mkdir(mode=0o700, parents=True, exist_ok=True)
+            reason = unsafe_reason(candidate)
+            if reason is not None:
+                message = (
+                    f"the build cache {candidate.as_posix()} {reason}, so what others put there"
+                    f" could reach the deck: delete it, or set {CACHE_ENV} to a folder of your own"
+                )
+                raise DeckgenError(
+                    [error(SourceLoc(candidate.as_posix(), 1), CACHE_UNSAFE, message)]
+                )
+        return cls(notes_dir, folder, scan_inputs(notes_dir), rewrite=rewrite)
 
     @functools.cached_property
     def _salt(self) -> str:
         """What every file's cards depend on besides the file: the tool and the folder's
-        other files (deck.toml, media). The lock only shapes the package."""
+        other files (deck.toml, media, diagrams). The lock only shapes the package."""
         others = [
             f"{rel}={digest}"
             for rel, digest in self.inputs.items()
-            if rel != LOCK_FILE and not (rel.endswith(".md") and "/" not in rel)
+            if rel != LOCK_FILE and not ("/" not in rel and rel.lower().endswith(_MARKDOWN))
         ]
-        return _digest(tool_fingerprint(), *others)
+        return digest(tool_fingerprint(), *others)
 
     # --- whole builds -----------------------------------------------------------------
 
     def build_key(self, pinned_time: int | None) -> str:
         files = [f"{rel}={digest}" for rel, digest in self.inputs.items()]
         pinned = "" if pinned_time is None else str(pinned_time)
-        return _digest("build", tool_fingerprint(), self.notes_dir.as_posix(), pinned, *files)
+        return digest("build", tool_fingerprint(), self.notes_dir.as_posix(), pinned, *files)
 
     def _stamp_path(self, out_dir: Path) -> Path:
-        return self.folder / f"build-{_digest(str(out_dir.absolute()))[:16]}.json"
+        return self.folder / f"build-{digest(str(out_dir.absolute()))[:16]}.json"
 
     def up_to_date(self, out_dir: Path, key: str) -> tuple[Path, dict[str, Any]] | None:
         """The deck the last build into `out_dir` wrote and that build's summary, if it
         had this key (so deck.toml, and with it the file name, is unchanged) and the file
         is still exactly what it wrote; else None. Needs no parsing at all."""
-        record = _read_json(self._stamp_path(out_dir))
-        if not isinstance(record, dict) or record.get("key") != key:
+        record = _unsealed(key, _read(self._stamp_path(out_dir)))
+        if not isinstance(record, dict):
             return None
         name, result = record.get("output"), record.get("result")
         if not isinstance(name, str) or "/" in name or not isinstance(result, dict):
@@ -213,52 +227,69 @@ class BuildCache:
         return output, result
 
     def record_build(self, output: Path, key: str, result: dict[str, Any]) -> None:
-        stamp = {"key": key, "output": output.name, "size": output.stat().st_size}
-        record = {**stamp, "sha256": file_sha256(output), "result": result}
-        _write_json(self._stamp_path(output.parent), record)
+        """Remember the build as up to date, only if the notes it read are the notes as
+        they are now: a file saved during the build makes the next build a real one."""
+        if not self.parsed_as_scanned:
+            return
+        if scan_inputs(self.notes_dir) != self.inputs:
+            return
+        record = {
+            "output": output.name,
+            "size": output.stat().st_size,
+            "sha256": file_sha256(output),
+            "result": result,
+        }
+        _write_atomically(self._stamp_path(output.parent), _sealed(key, record))
 
     # --- files ------------------------------------------------------------------------
 
-    def file_key(self, file: NotesFile) -> str:
-        """A notes file's entry: its bytes, where it is shown from, the deck slug, and
-        everything else every file depends on (`_salt`)."""
+    def file_key(self, file: NotesFile, content: str | None = None) -> str:
+        """A notes file's entry: its bytes (`content`, their sha256, by default as scanned),
+        where it is shown from, the deck slug, and what every file depends on (`_salt`)."""
+        if content is None:
+            rel = file.path.relative_to(self.notes_dir).as_posix()
+            content = self.inputs.get(rel) or file_sha256(file.path) or "unreadable"
+        return digest(self._salt, file.shown, file.source, file.deck_slug, content)
+
+    def note_parsed(self, file: NotesFile, content: str | None) -> None:
+        """Tell the cache which version of a file a build parsed (the sha256 of its bytes)."""
         rel = file.path.relative_to(self.notes_dir).as_posix()
-        content = self.inputs.get(rel) or file_sha256(file.path) or "unreadable"
-        return _digest(self._salt, file.shown, file.source, file.deck_slug, content)
+        if content is None or self.inputs.get(rel) != content:
+            self.parsed_as_scanned = False
 
     def has_entry(self, key: str) -> bool:
-        return (self.folder / f"{key}.json").is_file()
+        return not self.rewrite and (self.folder / f"{key}.json").is_file()
 
     def read_entry(self, key: str) -> Any:
-        """The stored JSON, or None; either way the entry counts as used by this build."""
+        """The stored JSON if it is whole and is this key's, else None; either way the
+        entry counts as used by this build."""
         self.used.add(key)
-        return _read_json(self.folder / f"{key}.json")
+        if self.rewrite:
+            return None
+        return _unsealed(key, _read(self.folder / f"{key}.json"))
 
     def write_entry(self, key: str, data: object) -> None:
         self.used.add(key)
-        _write_json(self.folder / f"{key}.json", data)
+        _write_atomically(self.folder / f"{key}.json", _sealed(key, data))
 
     def read_media(self, name: str) -> bytes | None:
-        """A media file an entry names; its name carries a hash of its bytes."""
+        """A media file an entry names, if its bytes are still the ones its name hashes."""
         if "/" in name or name.startswith("."):
             return None
-        try:
-            data = (self.folder / "media" / name).read_bytes()
-        except OSError:
+        data = _read(self.folder / "media" / name)
+        if data is None or not media_intact(name, data):
             return None
         self.used_media.add(name)
         return data
 
     def write_media(self, name: str, data: bytes) -> None:
+        if "/" in name or name.startswith("."):
+            return
         self.used_media.add(name)
         path = self.folder / "media" / name
-        if path.is_file():
+        if not self.rewrite and media_intact(name, _read(path) or b""):
             return
-        with contextlib.suppress(OSError):
-            path.parent.mkdir(parents=True, exist_ok=True)
-            temp = path.with_name(f".{name}.tmp")
-            temp.write_bytes(data)
-            os.replace(temp, path)  # noqa: PTH105 (Path.replace is the deck's own rename: tests pause there)
+        _write_atomically(path, data)
 
     def prune(self) -> None:
         """Drop the entries of file versions this build did not use (edited away)."""

@@ -54,7 +54,8 @@ def pool_work(
     def here(file: NotesFile) -> FileResult:
         return parse_and_render(file, root, diagrams)
 
-    workers = min(default_jobs() if jobs is None else jobs, len(todo))
+    # never more processes than CPUs (`-j 1000` must not start a process per file)
+    workers = min(default_jobs(), jobs or default_jobs(), len(todo))
     if workers < 2 or sum(_size(file) for file in todo) < PARALLEL_MIN_BYTES:
         yield here
         return

@@ -15,7 +15,9 @@ from deckgen.errors import Diagnostic, error, warning
 from deckgen.model import DeckConfig, SourceLoc
 
 DECK_TOML = "deck.toml"
-DECK_KEYS = ("name", "slug", "version", "description", "keep_removed")
+DECK_KEYS = ("name", "slug", "version", "description", "keep_removed", "id", "docs")
+DEFAULT_DOCS = ("README.md",)
+_DECK_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 FRONT_MATTER_KEYS = ("deck", "tags")
 
 # semver.org's own pattern
@@ -94,6 +96,17 @@ def parse_deck_toml(text: str, path: str) -> tuple[DeckConfig | None, list[Diagn
                 f"'keep_removed' must be a whole number, 1 or more, not {keep_removed!r}",
             )
         )
+    deck_id = data.get("id")
+    if deck_id is not None and (not isinstance(deck_id, str) or not _DECK_ID.match(deck_id)):
+        message = f"'id' must be letters, digits, '.', '_' and '-' (at most 64), not {deck_id!r}"
+        problems.append(error(loc("id"), "DG015", message))
+    docs = data.get("docs", list(DEFAULT_DOCS))
+    if not isinstance(docs, list) or not all(_is_doc_name(d) for d in docs):
+        message = (
+            "'docs' must be a list of Markdown file names in the notes folder that document"
+            f' the notes, e.g. ["README.md", "COVERAGE.md"], not {docs!r}'
+        )
+        problems.append(error(loc("docs"), "DG015", message))
     if any(p.is_error for p in problems):
         return None, problems
     assert isinstance(name, str) and isinstance(version, str) and isinstance(description, str)
@@ -102,8 +115,26 @@ def parse_deck_toml(text: str, path: str) -> tuple[DeckConfig | None, list[Diagn
     if not slug_text:
         problems.append(error(loc("name"), "DG012", "'name' needs letters or digits for a slug"))
         return None, problems
-    config = DeckConfig(name.strip(), slug_text, version, description.strip(), keep_removed)
+    config = DeckConfig(
+        name.strip(),
+        slug_text,
+        version,
+        description.strip(),
+        keep_removed,
+        deck_id if isinstance(deck_id, str) else None,
+        tuple(dict.fromkeys(docs)),
+    )
     return config, problems
+
+
+def _is_doc_name(value: object) -> bool:
+    return (
+        isinstance(value, str)
+        and bool(value.strip())
+        and "/" not in value
+        and "\\" not in value
+        and not value.startswith(".")
+    )
 
 
 def _unreadable(exc: Exception) -> str:

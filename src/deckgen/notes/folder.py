@@ -6,14 +6,15 @@ whole folder at once (ids and questions must be unique).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from deckgen import ids
-from deckgen.errors import Diagnostic, error, warning
+from deckgen.errors import Diagnostic, error, info, warning
 from deckgen.model import Card, Deck, DeckConfig, SourceLoc
-from deckgen.notes.config import DECK_TOML, parse_deck_toml
+from deckgen.notes.config import DECK_TOML, DEFAULT_DOCS, parse_deck_toml
 from deckgen.notes.parse import parse_notes_file
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
@@ -29,12 +30,49 @@ class LoadResult:
     partial: Deck | None = None
 
 
-def notes_files(notes_dir: Path) -> list[Path]:
-    """The service files: every *.md directly in the folder, except all-caps documents
-    such as README.md or COVERAGE.md, which describe the notes rather than hold them."""
-    return sorted(
-        p for p in notes_dir.glob("*.md") if not p.stem.isupper() and not p.name.startswith(".")
-    )
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+
+
+def is_markdown(path: Path) -> bool:
+    return path.suffix.lower() in MARKDOWN_SUFFIXES
+
+
+@dataclass(frozen=True)
+class Discovery:
+    """The folder's Markdown files: the notes files to read, and the rest, each reported."""
+
+    notes: list[Path]
+    unread: list[Diagnostic]
+
+
+def discover(notes_dir: Path, docs: tuple[str, ...] = DEFAULT_DOCS) -> Discovery:
+    """Every Markdown file of the folder is read or reported: a notes file is any Markdown
+    file directly in it (.md, .MD, .markdown …) except the documents deck.toml names in
+    `docs`; hidden files are listed as info, files in sub-folders as warnings."""
+    notes: list[Path] = []
+    unread: list[Diagnostic] = []
+    for root, dirs, files in os.walk(notes_dir):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        top = Path(root) == notes_dir
+        # a folder named like a notes file is read as one, and reported as unreadable
+        named_like_notes = [d for d in dirs if top and is_markdown(Path(d))]
+        for name in sorted([*files, *named_like_notes]):
+            path = Path(root, name)
+            if not is_markdown(path) or (top and name in docs):
+                continue
+            shown = display_path(notes_dir, path)
+            if name.startswith("."):
+                message = "hidden Markdown file: not read (rename it to make it a notes file)"
+                unread.append(info(SourceLoc(shown, 1), "DG006", message))
+            elif top:
+                notes.append(path)
+            else:
+                message = (
+                    "Markdown file in a sub-folder: not read, only files directly in the"
+                    " notes folder are notes files"
+                )
+                unread.append(warning(SourceLoc(shown, 1), "DG006", message))
+    return Discovery(notes, unread)
 
 
 def resolves_outside(notes_dir: Path, path: Path) -> bool:
@@ -63,8 +101,8 @@ def printable(name: str) -> str:
     return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
-def read_text(path: Path, shown: str) -> tuple[str | None, list[Diagnostic]]:
-    """Decode a file as UTF-8, reporting the first bad byte's line."""
+def read_bytes(path: Path, shown: str) -> tuple[bytes | None, list[Diagnostic]]:
+    """A file's bytes, or None with the reason (unreadable, too large)."""
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -73,6 +111,11 @@ def read_text(path: Path, shown: str) -> tuple[str | None, list[Diagnostic]]:
         size = f"{len(data) / 1024 / 1024:.1f} MiB"
         message = f"file is {size}; notes files may be at most {MAX_FILE_BYTES // 1024 // 1024} MiB"
         return None, [error(SourceLoc(shown, 1), "DG004", message)]
+    return data, []
+
+
+def decode(data: bytes, shown: str) -> tuple[str | None, list[Diagnostic]]:
+    """Bytes as UTF-8 text without a BOM, reporting the first bad byte's line."""
     problems: list[Diagnostic] = []
     if data.startswith(_BOM):
         data = data[len(_BOM) :]
@@ -85,6 +128,12 @@ def read_text(path: Path, shown: str) -> tuple[str | None, list[Diagnostic]]:
         byte = f"0x{data[exc.start]:02x}"
         message = f"file is not UTF-8 (byte {byte} at offset {exc.start}); save it as UTF-8"
         return None, [*problems, error(SourceLoc(shown, line), "DG001", message)]
+
+
+def read_text(path: Path, shown: str) -> tuple[str | None, list[Diagnostic]]:
+    """Decode a file as UTF-8, reporting the first bad byte's line."""
+    data, problems = read_bytes(path, shown)
+    return (None, problems) if data is None else decode(data, shown)
 
 
 def load_config(notes_dir: Path) -> tuple[DeckConfig | None, list[Diagnostic]]:
@@ -133,7 +182,9 @@ LoadFile = Callable[[NotesFile], tuple[list[Card], list[Diagnostic]]]
 
 def open_folder(notes_dir: Path) -> NotesFolder:
     config, diagnostics = load_config(notes_dir)
-    candidates = notes_files(notes_dir) if notes_dir.is_dir() else []
+    found = discover(notes_dir, config.docs if config else DEFAULT_DOCS)
+    candidates = found.notes if notes_dir.is_dir() else []
+    diagnostics += found.unread
     if not candidates:
         where = SourceLoc(notes_dir.as_posix(), 1)
         message = f"no Markdown notes files (*.md) in {notes_dir.as_posix()}"
@@ -152,7 +203,15 @@ def open_folder(notes_dir: Path) -> NotesFolder:
 
 def load_file(file: NotesFile) -> tuple[list[Card], list[Diagnostic]]:
     """One notes file → its cards and diagnostics."""
-    text, problems = read_text(file.path, file.shown)
+    data, problems = read_bytes(file.path, file.shown)
+    if data is None:
+        return [], problems
+    return parse_bytes(file, data)
+
+
+def parse_bytes(file: NotesFile, data: bytes) -> tuple[list[Card], list[Diagnostic]]:
+    """A notes file's bytes, as read → its cards and diagnostics."""
+    text, problems = decode(data, file.shown)
     if text is None:
         return [], problems
     parsed = parse_notes_file(text, file.shown, file.source, file.deck_slug)

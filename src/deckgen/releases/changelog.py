@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Iterable
 from pathlib import Path
 
-from deckgen.atomic import atomic_path
-from deckgen.errors import plural
-from deckgen.model import ShippedNote
+from deckgen.errors import DeckgenError, error, plural
+from deckgen.model import ShippedNote, SourceLoc
+from deckgen.releases.lock import merge_conflict_line
 from deckgen.releases.plan import Changes, Plan, subdeck_of
+from deckgen.times import utc_date
 
 CHANGELOG = "CHANGELOG.md"
 TITLE = "# Changelog\n"
@@ -19,10 +19,6 @@ _WHITESPACE = re.compile(r"\s+")
 
 def changelog_path(out_dir: Path) -> Path:
     return out_dir / CHANGELOG
-
-
-def utc_date(timestamp: int) -> str:
-    return time.strftime("%Y-%m-%d", time.gmtime(timestamp))
 
 
 def question_line(note: ShippedNote) -> str:
@@ -71,9 +67,14 @@ def section(version: str, released: int, plan: Plan) -> str:
     return "\n".join(lines)
 
 
-def prepend(existing: str, new_section: str) -> str:
-    """The changelog with `new_section` first, below the title."""
+def with_section(existing: str, version: str, new_section: str) -> str:
+    """The changelog with `new_section` first below the title, in place of an earlier
+    section of the same version (a release that is run again after a failure)."""
+    old = find_section(existing, version)
     body = existing.removeprefix(TITLE).lstrip("\n")
+    if old is not None:
+        start = body.index(old.rstrip("\n"))
+        body = (body[:start] + body[start + len(old.rstrip("\n")) :]).lstrip("\n")
     return f"{TITLE}\n{new_section}" + (f"\n{body}" if body else "")
 
 
@@ -88,9 +89,21 @@ def find_section(text: str, version: str) -> str | None:
     return text[match.start() : end].strip("\n") + "\n"
 
 
-def write_section(out_dir: Path, new_section: str) -> Path:
+def read_changelog(out_dir: Path) -> str:
+    """OUT/CHANGELOG.md ('' when there is none yet), or DeckgenError (DG074) when it cannot
+    be read as UTF-8 or holds merge-conflict markers: a release must not build on it."""
     path = changelog_path(out_dir)
-    existing = path.read_text(encoding="utf-8") if path.is_file() else ""
-    with atomic_path(path) as temp:
-        temp.write_text(prepend(existing, new_section), encoding="utf-8")
-    return path
+    shown = path.as_posix()
+    try:
+        text = path.read_text(encoding="utf-8") if path.is_file() else ""
+    except UnicodeDecodeError as exc:
+        message = f"{CHANGELOG} is not UTF-8 (byte offset {exc.start}): save it as UTF-8"
+        raise DeckgenError([error(SourceLoc(shown, 1), "DG074", message)]) from None
+    except OSError as exc:
+        message = f"cannot read {CHANGELOG}: {exc.strerror}"
+        raise DeckgenError([error(SourceLoc(shown, 1), "DG074", message)]) from None
+    line = merge_conflict_line(text)
+    if line is not None:
+        message = f"{CHANGELOG} has merge-conflict markers: keep both sides' sections, unmarked"
+        raise DeckgenError([error(SourceLoc(shown, line), "DG074", message)])
+    return text

@@ -12,9 +12,9 @@ from deckgen import ids
 from deckgen.apkg.notetypes import CLOZE_NAME
 from deckgen.errors import plural
 from deckgen.model import ShippedNote
-from deckgen.releases.changelog import utc_date
 from deckgen.releases.lock import FIELD_NAMES, Lock
 from deckgen.releases.plan import Changes, Plan, subdeck_of
+from deckgen.times import utc_date
 
 _TAG = re.compile(r"<[^>]*>")
 _WHITESPACE = re.compile(r"\s+")

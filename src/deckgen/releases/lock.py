@@ -11,14 +11,18 @@ field per line, so its git diff reads as a changelog of the rendered deck.
 from __future__ import annotations
 
 import json
+import re
+import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from deckgen.apkg.notetypes import BASIC_FIELDS, BASIC_NAME, CLOZE_FIELDS, CLOZE_NAME
 from deckgen.atomic import atomic_path
 from deckgen.errors import DeckgenError, error
 from deckgen.model import DeckConfig, ShippedNote, SourceLoc
+from deckgen.notes.config import SEMVER
+from deckgen.times import implausible
 
 LOCK_FILE = "deck.lock.json"
 LOCK_FORMAT = 1
@@ -49,10 +53,15 @@ class DeckSettings:
     slug: str
     description: str
     keep_removed: int
+    id: str | None = None  # deck.toml's `id`: which deck this lock belongs to
 
     @classmethod
     def of(cls, config: DeckConfig) -> DeckSettings:
-        return cls(config.name, config.slug, config.description, config.keep_removed)
+        return cls(config.name, config.slug, config.description, config.keep_removed, config.id)
+
+    def as_json(self) -> dict[str, object]:
+        """Without `id` when the deck has none, so older locks stay byte for byte."""
+        return {key: value for key, value in vars(self).items() if value is not None}
 
 
 @dataclass(frozen=True)
@@ -91,7 +100,7 @@ def lock_json(lock: Lock) -> str:
         "format": LOCK_FORMAT,
         "version": lock.version,
         "released": lock.released,
-        "deck": vars(lock.deck),
+        "deck": lock.deck.as_json(),
         "note_types": {name: vars(state) for name, state in lock.note_types.items()},
         "notes": [_note_json(n) for n in sorted(lock.notes, key=lambda n: n.key)],
         "removed": [
@@ -128,8 +137,6 @@ def _note_state(data: dict[str, Any]) -> ShippedNote:
 
 
 def _lock_from(data: dict[str, Any]) -> Lock:
-    if data.get("format") != LOCK_FORMAT:
-        raise ValueError(f"format {data.get('format')!r} is not {LOCK_FORMAT}")
     deck = data["deck"]
     return Lock(
         version=str(data["version"]),
@@ -139,6 +146,7 @@ def _lock_from(data: dict[str, Any]) -> Lock:
             str(deck["slug"]),
             str(deck["description"]),
             int(deck["keep_removed"]),
+            str(deck["id"]) if deck.get("id") is not None else None,
         ),
         note_types={
             str(name): NoteTypeState(int(s["id"]), str(s["hash"]), int(s["mod"]))
@@ -152,24 +160,89 @@ def _lock_from(data: dict[str, Any]) -> Lock:
     )
 
 
-def read_lock(notes_dir: Path) -> Lock | None:
+_CONFLICT_MARKER = re.compile(r"^(<{7}|={7}|>{7})(?: |$)", re.MULTILINE)
+
+
+def merge_conflict_line(text: str) -> int | None:
+    """The 1-based line of git's first merge-conflict marker in `text`, or None."""
+    found = _CONFLICT_MARKER.search(text)
+    return None if found is None else text.count("\n", 0, found.start()) + 1
+
+
+def parse_lock(text: str, shown: str, now: float) -> Lock:
+    """A lock's text → the Lock, or DeckgenError saying what is wrong with it and what to do.
+    `shown` names it in messages (a path, or `v1.2.0:notes/deck.lock.json`)."""
+
+    def fail(line: int, code: str, message: str) -> NoReturn:
+        raise DeckgenError([error(SourceLoc(shown, line), code, message)])
+
+    conflict = merge_conflict_line(text)
+    if conflict is not None:
+        fail(
+            conflict,
+            "DG071",
+            f"{LOCK_FILE} has merge-conflict markers: two releases met in a merge. Keep one"
+            f" side (git checkout --theirs {LOCK_FILE}, or --ours), then run `deckgen release`",
+        )
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        fail(exc.lineno, "DG060", f"{LOCK_FILE} is not valid JSON: {exc.msg}; restore it from git")
+    except RecursionError:
+        fail(1, "DG060", f"{LOCK_FILE} is nested too deeply; restore it from git")
+    found = data.get("format") if isinstance(data, dict) else None
+    if isinstance(found, int) and not isinstance(found, bool) and found > LOCK_FORMAT:
+        fail(
+            1,
+            "DG072",
+            f"{LOCK_FILE} was written by a newer deckgen (lock format {found}; this one reads"
+            f" {LOCK_FORMAT}): upgrade deckgen",
+        )
+    try:
+        if found != LOCK_FORMAT:
+            raise ValueError(f"format {found!r} is not {LOCK_FORMAT}")
+        lock = _lock_from(data)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        why = f"{type(exc).__name__}: {exc}"
+        fail(1, "DG060", f"{LOCK_FILE} is not a deckgen lock ({why}); restore it from git")
+    problem = _implausible_content(lock, now)
+    if problem is not None:
+        fail(1, "DG060", f"{LOCK_FILE} {problem}; restore it from git")
+    return lock
+
+
+def _implausible_content(lock: Lock, now: float) -> str | None:
+    if not SEMVER.match(lock.version):
+        return f"has the version {lock.version!r}, which is not semver like 1.2.3"
+    times = [
+        ("release time", lock.released),
+        *(("time of a note type", state.mod) for state in lock.note_types.values()),
+        *(("time of a note", note.mod) for note in lock.notes),
+        *(("time of a removed note", t.note.mod) for t in lock.removed),
+    ]
+    for what, seconds in times:
+        why = implausible(seconds, now)
+        if why is not None:
+            return (
+                f"has a {what} of {why}: such a time cannot be beaten by a later release, so"
+                " learners who imported it could never be updated"
+            )
+    guids = [n.guid for n in lock.notes] + [t.note.guid for t in lock.removed]
+    keys = [n.key for n in lock.notes] + [t.note.key for t in lock.removed]
+    if len(set(guids)) != len(guids) or len(set(keys)) != len(keys):
+        return "holds a note twice (a GUID or key repeats), as a bad merge leaves it"
+    return None
+
+
+def read_lock(notes_dir: Path, now: float | None = None) -> Lock | None:
     """The lock beside deck.toml, or None before the first release."""
     path = lock_path(notes_dir)
     shown = path.as_posix()
     if not path.is_file():
         return None
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        message = f"{LOCK_FILE} is not valid JSON: {exc.msg}; restore it from git"
-        raise DeckgenError([error(SourceLoc(shown, exc.lineno), "DG060", message)]) from None
+        text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        message = f"cannot read {LOCK_FILE}: {exc}"
+        message = f"cannot read {LOCK_FILE}: {exc}; restore it from git"
         raise DeckgenError([error(SourceLoc(shown, 1), "DG060", message)]) from None
-    try:
-        return _lock_from(data)
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        message = (
-            f"{LOCK_FILE} is not a deckgen lock ({type(exc).__name__}: {exc}); restore it from git"
-        )
-        raise DeckgenError([error(SourceLoc(shown, 1), "DG060", message)]) from None
+    return parse_lock(text, shown, time.time() if now is None else now)

@@ -20,6 +20,7 @@ from deckgen.errors import DeckgenError, error
 from deckgen.model import Card, CardKind, Deck, DeckConfig, ShippedNote, SourceLoc
 from deckgen.releases.lock import DeckSettings, Lock, NoteTypeState, Tombstone
 from deckgen.releases.versions import Bump
+from deckgen.times import utc_time
 
 REMOVED_DECK = "Removed"
 ANSWER_FIELD = 1  # Back, or Extra for a cloze
@@ -262,15 +263,20 @@ def _differs(old: ShippedNote, new: ShippedNote) -> bool:
     return (old.content(), old.key) != (new.content(), new.key)
 
 
-def check_time(plan: Plan, lock: Lock | None, timestamp: int) -> None:
-    """Times only go up: Anki ignores an update that is not newer than what it has."""
-    if lock is None:
+def check_time(plan: Plan, lock: Lock | None, timestamp: int, *, pinned: bool) -> None:
+    """Times only go up: a build that changes something must be later than the last release,
+    or Anki ignores its updates. A build that changes nothing ships the lock's own times,
+    whatever the clock says. `pinned`: the time came from SOURCE_DATE_EPOCH."""
+    if lock is None or not plan.changes.any or timestamp > lock.released:
         return
-    too_old = timestamp < lock.released
-    if too_old or (plan.changes.any and timestamp == lock.released):
-        message = (
-            f"build time {timestamp} is {'before' if too_old else 'the same as'} the release of"
-            f" {lock.version} ({lock.released}): times only go up, or Anki ignores the changes;"
-            " set SOURCE_DATE_EPOCH later or unset it"
-        )
-        raise DeckgenError([error(SourceLoc("SOURCE_DATE_EPOCH", 1), "DG061", message)])
+    relation = "before" if timestamp < lock.released else "the same as"
+    if pinned:
+        what, fix = f"SOURCE_DATE_EPOCH={timestamp}", "set it later or unset it"
+    else:
+        what = f"this machine's clock ({utc_time(timestamp)})"
+        fix = "check the clock, or set SOURCE_DATE_EPOCH later than the release"
+    message = (
+        f"{what} is {relation} the release of {lock.version} ({utc_time(lock.released)}):"
+        f" times only go up, or Anki ignores the changes; {fix}"
+    )
+    raise DeckgenError([error(SourceLoc("SOURCE_DATE_EPOCH", 1), "DG061", message)])

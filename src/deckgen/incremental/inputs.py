@@ -1,0 +1,91 @@
+"""What a build depends on, fingerprinted: deckgen itself and every file of the notes folder.
+
+Imports nothing heavy, so that a build that changes nothing is decided in milliseconds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+from functools import cache
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+_FORMAT = "deckgen-cache-2"
+# Libraries whose version can change the bytes of a deck.
+_LIBRARIES = (
+    "markdown-it-py",
+    "mdit-py-plugins",
+    "Pygments",
+    "genanki",
+    "python-slugify",
+    "PyYAML",
+    "nh3",
+)
+_NOT_INPUTS = frozenset({".git", ".hg", ".svn", "__pycache__"})
+
+
+def digest(*parts: str | bytes) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        # surrogateescape: file names that are not UTF-8 reach here as lone surrogates
+        data = part.encode("utf-8", "surrogateescape") if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "big"))
+        h.update(data)
+    return h.hexdigest()
+
+
+@cache
+def tool_fingerprint() -> str:
+    """deckgen's own files byte for byte, plus Python's and the libraries' versions.
+
+    Hashing the source rather than trusting the version number keeps a development
+    checkout (whose version never moves) from reusing entries an older build made."""
+    package = Path(__file__).parents[1]  # the whole deckgen package
+    parts: list[str | bytes] = [_FORMAT, sys.version]
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            parts += [path.relative_to(package).as_posix(), path.read_bytes()]
+    for name in _LIBRARIES:
+        try:
+            parts += [name, version(name)]
+        except PackageNotFoundError:
+            parts += [name, "-"]
+    return digest(*parts)
+
+
+def scan_inputs(notes_dir: Path) -> dict[str, str]:
+    """Every file of the notes folder → the sha256 of its bytes. Hidden files count too
+    (the diagram cache is `.diagrams/`); only version control does not."""
+    digests: dict[str, str] = {}
+    for root, dirs, files in os.walk(notes_dir):
+        dirs[:] = sorted(d for d in dirs if d not in _NOT_INPUTS)
+        for name in sorted(files):
+            path = Path(root, name)
+            digests[path.relative_to(notes_dir).as_posix()] = _input_digest(notes_dir, path)
+    return digests
+
+
+def _input_digest(notes_dir: Path, path: Path) -> str:
+    """A regular file's content hash; a link or a special file (a FIFO would block a read)
+    is named by what it is, and is only read when it is a file inside the folder."""
+    try:
+        if path.is_symlink():
+            target = path.resolve()
+            if not (target.is_relative_to(notes_dir.resolve()) and target.is_file()):
+                return f"link:{path.readlink()}"
+        elif not path.is_file():
+            return "special"
+        with path.open("rb") as f:
+            return hashlib.file_digest(f, "sha256").hexdigest()
+    except OSError as exc:  # the load reports it; the key must still change
+        return f"unreadable:{exc.errno}"
+
+
+def file_sha256(path: Path) -> str | None:
+    try:
+        with path.open("rb") as f:
+            return hashlib.file_digest(f, "sha256").hexdigest()
+    except OSError:
+        return None

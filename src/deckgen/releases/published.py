@@ -1,0 +1,144 @@
+"""The last release learners hold: deck.lock.json, checked against the releases published as
+git tags, and against the deck it belongs to.
+
+A published release cannot be taken back: learners imported it, and Anki only accepts
+what is newer. So when the repository's highest `v*` tag holds a lock of this notes
+folder, that lock is the history a new release must follow, whatever deck.lock.json says
+now: after a `git revert` of a release, the next one is newer than the tag in its version
+and in every time, tombstones what the reverted release added and ships again what it
+changed. A lock that contradicts the tag (deleted, a different lock under the same
+version, as a bad merge leaves it) is an error that names the tag to restore it from.
+Outside git, or before the first tag, deck.lock.json alone is the history.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import NoReturn
+
+from deckgen.errors import DeckgenError, error
+from deckgen.model import DeckConfig, SourceLoc
+from deckgen.notes.config import DECK_TOML, SEMVER
+from deckgen.releases.lock import LOCK_FILE, Lock, lock_json, lock_path, parse_lock, read_lock
+from deckgen.releases.versions import version_key
+
+LOCK_OF_ANOTHER_DECK = "DG070"
+LOCK_NOT_PUBLISHED = "DG073"
+
+
+@dataclass(frozen=True)
+class Published:
+    """The highest `v*` tag whose tree holds this folder's lock, and that lock."""
+
+    tag: str
+    lock: Lock
+    path: str  # the lock's path in the repository, for `git checkout TAG -- PATH`
+
+
+@dataclass(frozen=True)
+class Base:
+    """What a build or a release compares the notes with: the last release learners hold."""
+
+    lock: Lock | None
+    note: str | None = None  # why it is not deck.lock.json, when it is not
+
+
+def _git(notes_dir: Path, *args: str) -> str | None:
+    """A git command's output in the notes folder, or None (no git, not a repository …)."""
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(notes_dir), *args], capture_output=True, check=False, timeout=60
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if done.returncode != 0:
+        return None
+    return done.stdout.decode("utf-8", "surrogateescape")
+
+
+def published(notes_dir: Path, now: float) -> Published | None:
+    """The lock of the highest `v*` tag (by semver) that holds one for this notes folder."""
+    prefix = _git(notes_dir, "rev-parse", "--show-prefix")
+    listed = _git(notes_dir, "tag", "--list", "v*") if prefix is not None else None
+    if prefix is None or listed is None:
+        return None
+    path = f"{prefix.strip()}{LOCK_FILE}"
+    tags = [tag for tag in listed.split() if SEMVER.match(tag[1:])]
+    for tag in sorted(tags, key=lambda t: version_key(t[1:]), reverse=True):
+        text = _git(notes_dir, "show", f"{tag}:{path}")
+        if text is not None:
+            return Published(tag, parse_lock(text, f"{tag}:{path}", now), path)
+    return None
+
+
+def base_lock(notes_dir: Path, config: DeckConfig, now: float) -> Base:
+    """The lock the next build or release must follow (see the module's docstring)."""
+    working = read_lock(notes_dir, now)
+    if working is not None:
+        check_belongs(working, config, lock_path(notes_dir).as_posix())
+    tagged = published(notes_dir, now)
+    if tagged is None:
+        return Base(working)
+    check_belongs(tagged.lock, config, f"{tagged.tag}:{tagged.path}")
+    restore = f"git checkout {tagged.tag} -- {tagged.path}"
+    if working is None:
+        _not_published(
+            notes_dir,
+            f"{LOCK_FILE} is missing, but {tagged.tag} was published: restore it ({restore})",
+        )
+    here, there = version_key(working.version), version_key(tagged.lock.version)
+    if here == there and lock_json(working) != lock_json(tagged.lock):
+        _not_published(
+            notes_dir,
+            f"{LOCK_FILE} says {working.version}, but it is not the lock published as"
+            f" {tagged.tag}: restore it ({restore}); after a merge, keep one side of the"
+            " lock, then run `deckgen release`",
+        )
+    if here > there and working.released < tagged.lock.released:
+        _not_published(
+            notes_dir,
+            f"{LOCK_FILE} is {working.version}, but its release time is before that of the"
+            f" published {tagged.tag}: restore it ({restore}), then run `deckgen release`",
+        )
+    if here < there:
+        return Base(
+            tagged.lock,
+            f"{LOCK_FILE} is at {working.version}, older than the published {tagged.tag}"
+            f" (reverted?): comparing with {tagged.tag}, so the next release is newer than it",
+        )
+    return Base(working)
+
+
+def _not_published(notes_dir: Path, message: str) -> NoReturn:
+    loc = SourceLoc(lock_path(notes_dir).as_posix(), 1)
+    raise DeckgenError([error(loc, LOCK_NOT_PUBLISHED, message)])
+
+
+def check_belongs(lock: Lock, config: DeckConfig, shown: str) -> None:
+    """A lock of another deck (a copied notes folder) is refused, with the fix.
+
+    Decks are told apart by deck.toml's `id` when both have one; and a lock whose deck had
+    another name and another slug is another deck's (renaming a deck keeps its slug)."""
+    theirs = lock.deck
+    if theirs.id is not None and config.id is None:
+        message = (
+            f"{LOCK_FILE} belongs to the deck with id {theirs.id!r} ({theirs.name}), but"
+            f' {DECK_TOML} has no id: add id = "{theirs.id}" if this is that deck; a new deck'
+            f" starts without a lock (delete {LOCK_FILE})"
+        )
+    elif theirs.id is not None and config.id is not None and theirs.id != config.id:
+        message = (
+            f"{LOCK_FILE} belongs to another deck (id {theirs.id!r}, {theirs.name}), not to"
+            f" {config.id!r}: a new deck starts without a lock (delete {LOCK_FILE})"
+        )
+    elif theirs.name != config.name and theirs.slug != config.slug:
+        message = (
+            f"{LOCK_FILE} belongs to the deck {theirs.name!r} ({theirs.slug}), not to"
+            f" {config.name!r} ({config.slug}): a new deck starts without a lock (delete"
+            f' {LOCK_FILE}); if you renamed this deck, keep its slug: slug = "{theirs.slug}"'
+        )
+    else:
+        return
+    raise DeckgenError([error(SourceLoc(shown, 1), LOCK_OF_ANOTHER_DECK, message)])

@@ -226,7 +226,9 @@ def test_documents_are_named_in_deck_toml_not_guessed(make_notes: NotesFactory) 
 
 
 def test_readme_is_the_only_default_document(make_notes: NotesFactory) -> None:
-    notes = make_notes({"ec2.md": "# EC2\n## T\n### Q?\nA.\n", "README.md": "about", "COVERAGE.md": "x"})
+    notes = make_notes(
+        {"ec2.md": "# EC2\n## T\n### Q?\nA.\n", "README.md": "about", "COVERAGE.md": "x"}
+    )
     assert messages(notes) == [
         "notes/COVERAGE.md:1: error DG030 no H1 and no 'deck' in the front matter: name the sub-deck"
     ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from collections.abc import Container
 from functools import cache
 
@@ -41,10 +42,32 @@ def topic_tag(deck_slug: str, subdeck_slug: str, topic_slug: str) -> str:
     return f"{deck_slug}::{subdeck_slug}::{topic_slug}"
 
 
+# Full-width forms of ASCII look like the letters they stand for.
+_FULL_WIDTH = str.maketrans({0xFF01 + i: 0x21 + i for i in range(94)} | {0x3000: 0x20})
+
+
 def normalise_question(text: str) -> str:
-    """The part of a question that identifies it: case, spacing and end punctuation ignored."""
-    collapsed = _WHITESPACE.sub(" ", text.casefold()).strip()
+    """The part of a question that identifies it: case, spacing and end punctuation ignored,
+    and what the eye cannot tell apart made equal (NFC and NFD, invisible format characters
+    such as zero-width spaces and soft hyphens, full-width letters), so that renormalising a
+    file or a stray zero-width space keeps a note, and DG102 sees such duplicates."""
+    if text.isascii():  # nothing invisible, nothing wide, nothing to compose
+        folded = text.casefold()
+    else:
+        composed = unicodedata.normalize("NFC", text)
+        visible = "".join(c for c in composed if unicodedata.category(c) != "Cf")
+        folded = unicodedata.normalize("NFC", visible.translate(_FULL_WIDTH).casefold())
+    collapsed = _WHITESPACE.sub(" ", folded).strip()
     return _TRAILING_PUNCTUATION.sub("", collapsed)
+
+
+def canonical_key(key: str) -> str:
+    """A key as this deckgen derives it, for a key an older one recorded in a lock: the
+    question part normalised again, so the GUID the lock gives it is found."""
+    if key.startswith("id:") or ":" not in key:
+        return key
+    subdeck, question = key.split(":", 1)
+    return f"{subdeck}:{normalise_question(question)}"
 
 
 def note_key(card: Card) -> str:

@@ -57,6 +57,14 @@ def section(version: str, released: int, plan: Plan) -> str:
     other += [f"- deck.toml: {key} changed." for key in changes.settings]
     if other:
         lines += ["### Other", "", *other, ""]
+    moved = [(old, new) for old, new in changes.changed if old.deck != new.deck]
+    if moved:
+        lines += [
+            f"{plural(len(moved), 'note')} moved to another sub-deck. Anki keeps the cards you"
+            " already have where they are; to move them too, select them in the Browser and"
+            " choose *Cards › Change Deck*.",
+            "",
+        ]
     if changes.removed:
         tag = f"{plan.deck.config.slug}::removed"
         lines += [

@@ -97,20 +97,29 @@ def _similar(a: str, b: str) -> float:
     ).ratio()
 
 
+MOVE_SIMILARITY = 0.9
+
+
 def rewordings(changes: Changes) -> list[Rewording]:
-    """A removed note beside an added one in the same sub-deck with a similar question."""
+    """A removed note beside an added one with a similar question: in the same sub-deck a
+    rewording, in another one (a renamed sub-deck, a card moved to another file) a move."""
     found: list[Rewording] = []
     unmatched = list(changes.added)
     for old in sorted(changes.removed, key=lambda n: n.key):
         candidates = [
-            (_similar(old.question, new.question), new)
+            (new.deck == old.deck, _similar(old.question, new.question), new)
             for new in unmatched
-            if new.deck == old.deck and new.note_type == old.note_type
+            if new.note_type == old.note_type
         ]
-        best = max(candidates, key=lambda pair: pair[0], default=None)
-        if best is not None and best[0] >= REWORDING_SIMILARITY:
-            unmatched.remove(best[1])
-            found.append(Rewording(old, best[1]))
+        likely = [
+            (same_deck, score, new)
+            for same_deck, score, new in candidates
+            if score >= (REWORDING_SIMILARITY if same_deck else MOVE_SIMILARITY)
+        ]
+        best = max(likely, key=lambda c: (c[0], c[1]), default=None)
+        if best is not None:
+            unmatched.remove(best[2])
+            found.append(Rewording(old, best[2]))
     return found
 
 
@@ -143,8 +152,13 @@ def report(plan: Plan, lock: Lock | None, next_version: str) -> str:
     lines += [f"  note type {name} changed (templates or styling)" for name in changes.note_types]
     lines += [f"  deck.toml {key} changed" for key in changes.settings]
     for pair in rewordings(changes):
+        what = (
+            "rewording"
+            if pair.old.deck == pair.new.deck
+            else (f"move ({subdeck_of(pair.old)} → {subdeck_of(pair.new)})")
+        )
         lines += [
-            f"Probable rewording at {plan.locations[pair.new.guid]}:",
+            f"Probable {what} at {plan.locations[pair.new.guid]}:",
             f"  {pair.old.question!r} → {pair.new.question!r}",
             f"  {pair.advice()}",
         ]

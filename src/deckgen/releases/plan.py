@@ -118,13 +118,15 @@ def resolve_guids(cards: Sequence[Card], lock: Lock | None) -> list[str]:
     if lock is None:
         return [ids.guid_for_key(key) for key in keys]
     released = _released(lock)
-    known = {note.key: note.guid for note in released.values()}
+    # keys as this deckgen derives them: a lock written by an older one still matches
+    known = {ids.canonical_key(note.key): note.guid for note in released.values()}
     claimable: dict[str, str] = {}
     in_use = set(keys)
     for note in released.values():
-        if note.key.startswith("id:") or note.key in in_use:
+        key = ids.canonical_key(note.key)
+        if key.startswith("id:") or key in in_use:
             continue
-        claimable.setdefault(note.key, note.guid)
+        claimable.setdefault(key, note.guid)
         claimable.setdefault(f"id:{ids.claim_id(subdeck_of(note), note.question)}", note.guid)
     guids: list[str | None] = []
     for card, key in zip(cards, keys, strict=True):
@@ -260,7 +262,7 @@ def make_plan(
 def _differs(old: ShippedNote, new: ShippedNote) -> bool:
     """A change of content, or of key (an id given to a note keeps its GUID, but the lock
     must learn the new key)."""
-    return (old.content(), old.key) != (new.content(), new.key)
+    return (old.content(), ids.canonical_key(old.key)) != (new.content(), new.key)
 
 
 def check_time(plan: Plan, lock: Lock | None, timestamp: int, *, pinned: bool) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 from pathlib import Path
 
 FIXTURE = Path(__file__).parent / "fixtures" / "notes_release"
@@ -44,3 +46,25 @@ def v3_changes(notes: Path) -> None:
         "A Dedicated Host gives {{c1::visibility and control of the physical server}}.\n",
         "",
     )
+
+
+def git(repo: Path, *args: str) -> str:
+    """A git command in `repo`, as a fixed author, whatever the machine's git config."""
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.com",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.com",
+    }
+    done = subprocess.run(
+        ["git", "-C", str(repo), *args], check=True, capture_output=True, text=True, env=env
+    )
+    return done.stdout
+
+
+def commit_and_tag(repo: Path, version: str) -> None:
+    """Commit the notes and the changelog of a release, and tag it v<version>."""
+    git(repo, "add", "notes", "decks/CHANGELOG.md")
+    git(repo, "commit", "-q", "-m", f"Release {version}")
+    git(repo, "tag", f"v{version}")

@@ -23,7 +23,7 @@ from click.testing import CliRunner, Result
 
 from deckgen.cli import cli
 from helpers import DECK_TOML, NotesFactory, cache_folder
-from release_helpers import FIXTURE, edit
+from release_helpers import FIXTURE, commit_and_tag, edit, git
 
 T1 = 1_790_000_000
 T2 = T1 + 86_400
@@ -285,20 +285,6 @@ def test_time_going_backwards_without_source_date_epoch_blames_the_clock(tmp_pat
 # --- published history lives in git tags --------------------------------------------------
 
 
-def git(repo: Path, *args: str) -> str:
-    env = {
-        **os.environ,
-        "GIT_AUTHOR_NAME": "t",
-        "GIT_AUTHOR_EMAIL": "t@example.com",
-        "GIT_COMMITTER_NAME": "t",
-        "GIT_COMMITTER_EMAIL": "t@example.com",
-    }
-    done = subprocess.run(
-        ["git", "-C", str(repo), *args], check=True, capture_output=True, text=True, env=env
-    )
-    return done.stdout
-
-
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     root = tmp_path / "repo"
@@ -311,9 +297,7 @@ def publish(repo: Path, when: int, message: str) -> str:
     result = run(["release", str(repo / "notes"), "-o", str(repo / "decks")], when)
     assert result.exit_code == 0, result.output
     version = result.output.split()[1].rstrip(",")
-    git(repo, "add", "notes", "decks/CHANGELOG.md")
-    git(repo, "commit", "-q", "-m", message)
-    git(repo, "tag", f"v{version}")
+    commit_and_tag(repo, version)
     return version
 
 

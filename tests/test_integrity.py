@@ -88,17 +88,25 @@ def test_documents_are_named_in_deck_toml(make_notes: NotesFactory) -> None:
     assert "1 note, 1 card in 1 sub-deck" in result.output
 
 
-def test_markdown_in_sub_folders_and_hidden_files_is_reported(make_notes: NotesFactory) -> None:
-    notes = make_notes({"ec2.md": EC2, "extra/iam.md": "# IAM\n", ".draft.md": "# Draft\n"})
+def test_markdown_in_sub_folders_is_read_and_hidden_files_are_reported(
+    make_notes: NotesFactory,
+) -> None:
+    notes = make_notes(
+        {
+            "ec2.md": EC2,
+            "extra/iam.md": "# IAM\n## T\n### What is IAM?\nIdentity.\n",
+            ".draft.md": "# Draft\n",
+            "notetypes/NOTES.md": "about the note types",
+        }
+    )
     result = run(["check", str(notes)])
-    assert result.exit_code == 0
+    assert result.exit_code == 0, result.output
     shown = notes.as_posix()
     assert f"{shown}/.draft.md:1: info DG006 hidden Markdown file: not read" in result.output
-    assert (
-        f"{shown}/extra/iam.md:1: warning DG006 Markdown file in a sub-folder: not read"
-        in result.output
-    )
-    assert run(["check", str(notes), "--strict"]).exit_code == 1
+    assert f"{shown}/notetypes/NOTES.md:1: info DG006 Markdown in notetypes/" in result.output
+    assert "2 notes, 2 cards in 2 sub-decks" in result.output
+    listed = run(["list", str(notes), "--json"]).output
+    assert "Learn AWS::extra::IAM" in listed
 
 
 # --- the cache never makes a build different --------------------------------------------

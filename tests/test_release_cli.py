@@ -76,9 +76,9 @@ def test_second_release_bumps_writes_deck_toml_and_matches_the_goldens(
     result = cut(notes, out, T2)
     assert result.exit_code == 0, result.output
     assert result.output.startswith(
-        "Released 2.0.0 (from 1.0.0, major changes): 2 added, 2 changed, 2 removed; 7 notes in all.\n"
+        "Released 1.1.0 (from 1.0.0, minor changes): 2 added, 2 changed, 2 removed; 7 notes in all.\n"
     )
-    assert 'version = "2.0.0"' in (notes / "deck.toml").read_text(encoding="utf-8")
+    assert 'version = "1.1.0"' in (notes / "deck.toml").read_text(encoding="utf-8")
     changelog = (out / "CHANGELOG.md").read_text(encoding="utf-8")
     assert changelog == (GOLDEN / "CHANGELOG.md").read_text(encoding="utf-8")
     section = run(["changelog", str(notes), "-o", str(out)])
@@ -87,7 +87,7 @@ def test_second_release_bumps_writes_deck_toml_and_matches_the_goldens(
         "CHANGELOG.md",
         "SHA256SUMS",
         "learn-aws-1.0.0.apkg",
-        "learn-aws-2.0.0.apkg",
+        "learn-aws-1.1.0.apkg",
     ]
 
 
@@ -131,10 +131,10 @@ def test_release_refuses_a_lower_bump(notes: Path, out: Path) -> None:
     assert cut(notes, out, T1).exit_code == 0
     v2_changes(notes)
     lock_before = (notes / "deck.lock.json").read_bytes()
-    result = cut(notes, out, T2, "--bump", "minor")
+    result = cut(notes, out, T2, "--bump", "patch")
     assert result.exit_code == 1
     assert result.output == (
-        f"{notes.as_posix()}/deck.toml:3: error DG063 --bump minor is lower than the major"
+        f"{notes.as_posix()}/deck.toml:3: error DG063 --bump patch is lower than the minor"
         " bump these changes need (see `deckgen diff`)\n"
         "Error: 1 error, 0 warnings\n"
     )

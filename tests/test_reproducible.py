@@ -72,7 +72,7 @@ def test_media_files_are_reproducible_too(tmp_path: Path) -> None:
         media.write_text("<svg xmlns='http://www.w3.org/2000/svg'/>", encoding="utf-8")
         media.chmod(mode)
         os.utime(media, (mtime, mtime))
-        package = make_package(deck, plan.shipped, plan.note_type_mods, media=[media])
+        package = make_package(deck, plan.shipped, plan.shipped_note_types, media=[media])
         write_package(package, tmp_path / name / "deck.apkg", plan.timestamp)
         outputs.append((tmp_path / name / "deck.apkg").read_bytes())
     assert outputs[0] == outputs[1]

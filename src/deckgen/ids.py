@@ -16,12 +16,14 @@ from functools import cache
 
 from slugify import slugify
 
-from deckgen.model import Card, CardKind
+from deckgen.model import Card
 
 # Note-type ids are frozen constants: Anki treats a note type with a known id but other
 # fields as a conflict and skips every note of it. Never change these.
 BASIC_MODEL_ID = 1_732_700_000_001
 CLOZE_MODEL_ID = 1_732_700_000_002
+REVERSED_MODEL_ID = 1_732_700_000_003
+TYPE_IN_MODEL_ID = 1_732_700_000_004
 
 _GUID_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 _WHITESPACE = re.compile(r"\s+")
@@ -122,7 +124,3 @@ def guid_for_card(card: Card) -> str:
 def deck_id(full_name: str) -> int:
     digest = hashlib.sha256(f"deckgen-deck:{full_name}".encode()).digest()
     return 1 + int.from_bytes(digest[:8], "big") % (_MAX_DECK_ID - 1)
-
-
-def model_id(kind: CardKind) -> int:
-    return BASIC_MODEL_ID if kind is CardKind.BASIC else CLOZE_MODEL_ID

@@ -24,6 +24,16 @@ class CardKind(enum.Enum):
 
 
 @dataclass(frozen=True)
+class FieldSection:
+    """A field of a card written under its own `#### Field` heading (note types with named
+    fields), as Markdown, with the 1-based line its Markdown starts on."""
+
+    name: str
+    markdown: str
+    line: int
+
+
+@dataclass(frozen=True)
 class Card:
     """One note of the deck, as the author wrote it (Markdown, not yet HTML).
 
@@ -43,6 +53,34 @@ class Card:
     loc: SourceLoc
     explicit_id: str | None = None
     answer_line: int | None = None
+    note_type: str = ""  # the note type's name; "" for deckgen Basic or deckgen Cloze by kind
+    sections: tuple[FieldSection, ...] = ()  # fields given under `#### Field` headings
+
+
+@dataclass(frozen=True)
+class Template:
+    """One card template of a note type: Anki makes a card of it when its front is not empty."""
+
+    name: str
+    front: str
+    back: str
+
+
+@dataclass(frozen=True)
+class NoteType:
+    """A note type as data: deckgen's own, or one declared in notes/notetypes/<slug>.toml.
+
+    Anki keys a note type by `id` and skips every update to a note whose note type's fields
+    changed, so `id`, `name` and `fields` are frozen once released; templates and CSS may
+    evolve. deckgen's built-ins carry no templates here: the package supplies them."""
+
+    name: str
+    id: int
+    fields: tuple[str, ...]
+    cloze: bool = False
+    templates: tuple[Template, ...] = ()
+    css: str = ""
+    loc: SourceLoc | None = None  # where a custom one is declared
 
 
 @dataclass(frozen=True)
@@ -62,6 +100,7 @@ class DeckConfig:
 class Deck:
     config: DeckConfig
     cards: tuple[Card, ...]
+    note_types: tuple[NoteType, ...] = ()  # declared in the notes folder (built-ins aside)
 
     def subdeck_name(self, card: Card) -> str:
         return f"{self.config.name}::{card.deck}"

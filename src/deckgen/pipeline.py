@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 
 from deckgen import times
 from deckgen.errors import DeckgenError, Diagnostic, error, fails, has_errors
-from deckgen.model import Card, CardKind, Deck, SourceLoc
+from deckgen.model import Card, Deck, SourceLoc
 
 if TYPE_CHECKING:
     from deckgen.atomic import Transaction
@@ -70,6 +70,7 @@ def parse_and_render(file: NotesFile, root: Path, diagrams: DiagramSource) -> Fi
     from deckgen.cards.media import MediaFolder
     from deckgen.cards.render import render_card
     from deckgen.notes.folder import parse_bytes, read_bytes
+    from deckgen.notes.notetypes import note_type_of
 
     data, diagnostics = read_bytes(file.path, file.shown)
     cards: list[Card] = []
@@ -77,7 +78,7 @@ def parse_and_render(file: NotesFile, root: Path, diagrams: DiagramSource) -> Fi
         cards, diagnostics = parse_bytes(file, data)
     seen = len(diagrams.unrendered)
     setup = RenderSetup(MediaFolder(root), diagrams)
-    rendered = [render_card(card, setup) for card in cards]
+    rendered = [render_card(card, setup, note_type_of(card, file.note_types)) for card in cards]
     digest = hashlib.sha256(data).hexdigest() if data is not None else None
     return FileResult(cards, diagnostics, rendered, diagrams.unrendered[seen:], digest)
 
@@ -139,17 +140,19 @@ def build_time(
     return int(now()) if pinned is None else pinned
 
 
-def cards_of(card: Card) -> int:
-    """How many Anki cards a note makes: one per cloze number, one for a basic note."""
-    from deckgen.notes.cloze import cloze_numbers
-
-    return 1 if card.kind is CardKind.BASIC else len(cloze_numbers(card.question))
-
-
 def count_cards(deck: Deck) -> dict[str, int]:
+    """Anki cards per sub-deck: one per cloze number, or per template with something on
+    its front (two for deckgen Reversed)."""
+    from deckgen.notes.cloze import cloze_numbers
+    from deckgen.notes.notetypes import NoteTypes, card_count, filled_fields, note_type_of
+
+    registry = NoteTypes(deck.note_types)
     counts: Counter[str] = Counter()
     for card in deck.cards:
-        counts[deck.subdeck_name(card)] += cards_of(card)
+        note_type = note_type_of(card, registry)
+        numbers = len(cloze_numbers(card.question)) if note_type.cloze else 0
+        filled = filled_fields(card, note_type)
+        counts[deck.subdeck_name(card)] += card_count(note_type, filled, numbers)
     return dict(sorted(counts.items()))
 
 
@@ -272,7 +275,7 @@ def write_deck(
         package = make_package(
             plan.deck,
             plan.shipped,
-            plan.note_type_mods,
+            plan.shipped_note_types,
             plan.removed_deck_description(),
             stage_media(media, Path(media_dir)),
         )

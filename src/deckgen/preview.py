@@ -9,29 +9,21 @@ TeX source between MathJax delimiters, which Anki typesets and a plain browser d
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from deckgen.apkg.notetypes import (
-    BASIC_BACK,
-    BASIC_FIELDS,
-    BASIC_FRONT,
-    BASIC_NAME,
-    CLOZE_BACK,
-    CLOZE_FIELDS,
-    CLOZE_FRONT,
-    CLOZE_NAME,
-    card_css,
-)
+from deckgen.apkg.notetypes import card_css
 from deckgen.atomic import atomic_path, write_error
 from deckgen.cards.media import stage_media
 from deckgen.cards.render import RenderedNote, deck_media
 from deckgen.errors import Diagnostic
-from deckgen.model import CardKind, Deck
+from deckgen.model import Deck, NoteType
 from deckgen.notes.cloze import cloze_numbers
+from deckgen.notes.notetypes import NoteTypes, card_count, note_type_of
 from deckgen.pipeline import load_and_render
 
 PAGE_NAME = "index.html"
@@ -123,9 +115,20 @@ def fill_template(
             return front_side
         if name.startswith("cloze:"):
             return render_cloze(fields.get(name[6:], ""), ordinal, question=question)
+        if name.startswith("type:"):
+            return type_answer(fields.get(name[5:], ""), question=question)
         return fields.get(name, "")
 
     return _REPLACEMENT.sub(replacement, template)
+
+
+def type_answer(field: str, *, question: bool) -> str:
+    """Anki's `{{type:Field}}`: a box to type into on the front; on the back (where Anki
+    compares what was typed) the expected answer."""
+    if question:
+        return '<input id="typeans" type="text" disabled placeholder="type the answer">'
+    expected = html.escape(" ".join(_TAG.sub(" ", html.unescape(field)).split()))
+    return f'<code id="typeans">{expected}</code>'
 
 
 @dataclass(frozen=True)
@@ -135,21 +138,27 @@ class CardSides:
     back: str
 
 
-def card_sides(deck: Deck, note: RenderedNote) -> Iterator[CardSides]:
-    """The Anki cards of one note: one for a basic note, one per cloze number."""
+def card_sides(deck: Deck, note: RenderedNote, note_type: NoteType) -> Iterator[CardSides]:
+    """The Anki cards of one note: one per template whose front shows something (two for
+    deckgen Reversed), or one per cloze number."""
     card = note.card
-    where = f"{deck.subdeck_name(card)} · {card.loc} "
-    if card.kind is CardKind.BASIC:
-        fields = dict(zip(BASIC_FIELDS, note.fields, strict=True))
-        front = fill_template(BASIC_FRONT, fields)
-        back = fill_template(BASIC_BACK, fields, question=False, front_side=front)
-        yield CardSides(f"{where}· {BASIC_NAME}", front, back)
+    where = f"{deck.subdeck_name(card)} · {card.loc} · {note_type.name}"
+    fields = dict(zip(note_type.fields, note.fields, strict=True))
+    if note_type.cloze:
+        template = note_type.templates[0]
+        for ordinal in cloze_numbers(fields.get(note_type.fields[0], "")):
+            front = fill_template(template.front, fields, ordinal=ordinal)
+            back = fill_template(template.back, fields, ordinal=ordinal, question=False)
+            yield CardSides(f"{where} c{ordinal}", front, back)
         return
-    fields = dict(zip(CLOZE_FIELDS, note.fields, strict=True))
-    for ordinal in cloze_numbers(card.question):
-        front = fill_template(CLOZE_FRONT, fields, ordinal=ordinal)
-        back = fill_template(CLOZE_BACK, fields, ordinal=ordinal, question=False)
-        yield CardSides(f"{where}· {CLOZE_NAME} c{ordinal}", front, back)
+    many = len(note_type.templates) > 1
+    filled = {name for name, value in fields.items() if not field_is_empty(value)}
+    for template in note_type.templates:
+        if card_count(dataclasses.replace(note_type, templates=(template,)), filled, 0) == 0:
+            continue  # Anki makes no card of a template whose front shows no field
+        front = fill_template(template.front, fields)
+        back = fill_template(template.back, fields, question=False, front_side=front)
+        yield CardSides(f"{where} · {template.name}" if many else where, front, back)
 
 
 def _side(caption: str, body: str, night: bool) -> str:
@@ -163,8 +172,9 @@ def _side(caption: str, body: str, night: bool) -> str:
 def preview_page(deck: Deck, notes: list[RenderedNote]) -> tuple[str, int]:
     """The page's HTML and how many cards it shows."""
     sections: list[str] = []
+    registry = NoteTypes(deck.note_types)
     for note in notes:
-        for sides in card_sides(deck, note):
+        for sides in card_sides(deck, note, note_type_of(note.card, registry)):
             panes = [
                 _side("Front · light", sides.front, night=False),
                 _side("Back · light", sides.back, night=False),
@@ -184,7 +194,7 @@ def preview_page(deck: Deck, notes: list[RenderedNote]) -> tuple[str, int]:
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title} · preview</title>
 <style>
-{card_css()}</style>
+{card_css()}{"".join(t.css + chr(10) for t in deck.note_types)}</style>
 <style>
 {PREVIEW_CSS}</style>
 </head>

@@ -56,7 +56,7 @@ def releases(notes: Path, tmp_path: Path) -> tuple[Path, Path, Path]:
     v2 = release(notes, out, T2, None)
     v3_changes(notes)
     v3 = release(notes, out, T3, None)
-    assert (v1.version, v2.version, v3.version) == ("1.0.0", "2.0.0", "3.0.0")
+    assert (v1.version, v2.version, v3.version) == ("1.0.0", "1.1.0", "1.2.0")
     return v1.path, v2.path, v3.path
 
 
@@ -80,7 +80,7 @@ def test_v1_to_v2_to_v3_updates_in_place_and_keeps_history(
 
     v2_changes(notes)
     v2 = release(notes, out, T2, None)
-    assert v2.version == "2.0.0"  # a note was removed
+    assert v2.version == "1.1.0"  # notes were added and removed
     log = import_deck(collection, v2.path)
     assert counts(log) == (1, 3, 4, 0)  # new: savings; updated: edit, reword, tombstone
     assert collection.note_count() == 8
@@ -96,11 +96,11 @@ def test_v1_to_v2_to_v3_updates_in_place_and_keeps_history(
     )
     assert REMOVED_TAG in removed.tags
     assert removed["Back"].startswith(
-        '<p class="removed"><b>Removed from Learn AWS in version 2.0.0.</b>'
+        '<p class="removed"><b>Removed from Learn AWS in version 1.1.0.</b>'
     )
     assert collection.find_notes(f"tag:{REMOVED_TAG}") == [removed.id]
     root = collection.decks.by_name("Learn AWS")
-    assert root is not None and "Version 2.0.0" in root["desc"]
+    assert root is not None and "Version 1.1.0" in root["desc"]
 
     v3_changes(notes)
     v3 = release(notes, out, T3, None)
@@ -114,7 +114,7 @@ def test_v1_to_v2_to_v3_updates_in_place_and_keeps_history(
     )
     host = collection.get_note(collection.find_notes('"Text:*Dedicated Host*"')[0])
     assert host["Extra"].startswith(
-        '<p class="removed"><b>Removed from Learn AWS in version 3.0.0.'
+        '<p class="removed"><b>Removed from Learn AWS in version 1.2.0.'
     )
     for card_id, (scheduled, history) in before.items():
         assert schedule(collection, card_id) == scheduled
@@ -207,7 +207,7 @@ def test_rewording_a_note_without_id_keeps_its_history_with_the_id_diff_names(
 
     edit(notes / file, old, reworded)
     prepared = prepare(notes)
-    advice = report(prepared.plan(T2), prepared.lock, "2.0.0")
+    advice = report(prepared.plan(T2), prepared.lock, "1.1.0")
     claim = re.search(r"<!-- id: ([\w.-]+) -->", advice)
     assert claim is not None, advice
     edit(notes / file, reworded, with_id.replace("ID", claim.group(1)))
@@ -236,15 +236,13 @@ def test_a_styling_change_reaches_learners_without_touching_their_notes(
     monkeypatch.setattr(
         notetypes, "BASE_CSS", notetypes.BASE_CSS + ".context { color: #123456; }\n"
     )
-    notetypes.basic_model.cache_clear()
-    notetypes.cloze_model.cache_clear()
+    notetypes.genanki_model.cache_clear()
     try:
         v2 = release(notes, out, T2, None)
-        assert v2.version == "2.0.0"  # a changed note type is a major release
+        assert v2.version == "1.1.0"  # a new look of the note types is a minor release
         log = import_deck(collection, v2.path)
     finally:
-        notetypes.basic_model.cache_clear()
-        notetypes.cloze_model.cache_clear()
+        notetypes.genanki_model.cache_clear()
 
     assert (len(log.new), len(log.conflicting)) == (0, 0)
     assert sorted(collection.find_notes("")) == note_ids

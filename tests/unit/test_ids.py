@@ -3,14 +3,8 @@ from __future__ import annotations
 import pytest
 
 from deckgen import ids
-from deckgen.apkg.notetypes import (
-    BASIC_FIELDS,
-    BASIC_NAME,
-    CLOZE_FIELDS,
-    CLOZE_NAME,
-    basic_model,
-    cloze_model,
-)
+from deckgen.apkg.notetypes import genanki_model
+from deckgen.notes.notetypes import BASIC, CLOZE, REVERSED, TYPE_IN
 from deckgen.model import Card, CardKind, SourceLoc
 
 
@@ -96,10 +90,15 @@ def test_deck_ids_are_stable_and_safe_for_javascript() -> None:
 
 def test_note_types_are_frozen() -> None:
     # Changing any of these makes Anki copy the note type and skip every update.
-    assert (ids.BASIC_MODEL_ID, ids.CLOZE_MODEL_ID) == (1_732_700_000_001, 1_732_700_000_002)
-    assert (BASIC_NAME, BASIC_FIELDS) == ("deckgen Basic", ("Front", "Back", "Context", "Source"))
-    assert (CLOZE_NAME, CLOZE_FIELDS) == ("deckgen Cloze", ("Text", "Extra", "Context", "Source"))
-    assert basic_model().model_id == ids.BASIC_MODEL_ID
-    assert [f["name"] for f in basic_model().fields] == list(BASIC_FIELDS)
-    assert cloze_model().model_id == ids.CLOZE_MODEL_ID
-    assert [f["name"] for f in cloze_model().fields] == list(CLOZE_FIELDS)
+    basic = ("Front", "Back", "Context", "Source")
+    frozen = {
+        BASIC: (1_732_700_000_001, "deckgen Basic", basic),
+        CLOZE: (1_732_700_000_002, "deckgen Cloze", ("Text", "Extra", "Context", "Source")),
+        REVERSED: (1_732_700_000_003, "deckgen Reversed", basic),
+        TYPE_IN: (1_732_700_000_004, "deckgen Type-in", basic),
+    }
+    for note_type, (model_id, name, fields) in frozen.items():
+        assert (note_type.id, note_type.name, note_type.fields) == (model_id, name, fields)
+        model = genanki_model(note_type)
+        assert (model.model_id, model.name) == (model_id, name)
+        assert [f["name"] for f in model.fields] == list(fields)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from deckgen.apkg.notetypes import BASIC_BACK, BASIC_FRONT, CLOZE_BACK, CLOZE_FRONT
+from deckgen.notes.notetypes import BASIC_BACK, BASIC_FRONT, CLOZE_BACK, CLOZE_FRONT
 from deckgen.preview import fill_template, render_cloze
 
 BASIC = {"Front": "Q?", "Back": "<p>A.</p>", "Context": "EC2 › T", "Source": "ec2.md"}

@@ -68,7 +68,7 @@ def test_unchanged_notes_keep_their_time_and_changed_ones_get_the_build_time(
     mods = {note.key: note.mod for note in plan.notes}
     assert mods.pop("id:ec2-spot") == T2
     assert set(mods.values()) == {T1}
-    assert set(plan.note_type_mods.values()) == {T1}
+    assert {state.mod for state in plan.note_types.values()} == {T1}
     assert plan.timestamp == T2
 
 

@@ -1,24 +1,24 @@
-"""The two Anki note types deckgen ships, frozen from the first release.
+"""Note types as Anki reads them: deckgen's CSS for its built-ins, and genanki's models.
 
 Anki keys a note type by id. If a later deck arrives with the same id but other
 fields, Anki makes a copy of the note type and skips every note of it, so the names
-and fields below must never change (a test pins them). Templates and CSS may evolve.
+and fields of released note types must never change (a test pins the built-ins'; a
+release refuses it for declared ones unless it is major). Templates and CSS may evolve.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from functools import cache
 
 import genanki
 from pygments.formatters import HtmlFormatter
 
 from deckgen.cards.fields import CODE_CSS_CLASS
-from deckgen.ids import BASIC_MODEL_ID, CLOZE_MODEL_ID
+from deckgen.model import NoteType
+from deckgen.notes.notetypes import BUILTINS
 
-BASIC_NAME = "deckgen Basic"
-CLOZE_NAME = "deckgen Cloze"
-BASIC_FIELDS = ("Front", "Back", "Context", "Source")
-CLOZE_FIELDS = ("Text", "Extra", "Context", "Source")
+BUILTIN_IDS = frozenset(note_type.id for note_type in BUILTINS.values())
 
 _NIGHT = (".nightMode", ".night_mode")
 
@@ -107,47 +107,26 @@ def card_css() -> str:
     return BASE_CSS + code_css()
 
 
-BASIC_FRONT = """\
-<div class="context">{{Context}}</div>
-<div class="question">{{Front}}</div>"""
+def is_builtin(note_type: NoteType) -> bool:
+    return note_type.id in BUILTIN_IDS
 
-BASIC_BACK = """\
-{{FrontSide}}
-<hr id="answer">
-<div class="answer">{{Back}}</div>
-<div class="source">{{Source}}</div>"""
 
-CLOZE_FRONT = """\
-<div class="context">{{Context}}</div>
-<div class="question">{{cloze:Text}}</div>"""
-
-CLOZE_BACK = """\
-<div class="context">{{Context}}</div>
-<div class="question">{{cloze:Text}}</div>
-{{#Extra}}<hr id="answer"><div class="answer">{{Extra}}</div>{{/Extra}}
-<div class="source">{{Source}}</div>"""
+def anki_note_type(note_type: NoteType) -> NoteType:
+    """A note type as the package ships it: deckgen's built-ins wear deckgen's CSS."""
+    if is_builtin(note_type):
+        return dataclasses.replace(note_type, css=card_css())
+    return note_type
 
 
 @cache
-def basic_model() -> genanki.Model:
+def genanki_model(note_type: NoteType) -> genanki.Model:
+    shipped = anki_note_type(note_type)
     return genanki.Model(
-        BASIC_MODEL_ID,
-        BASIC_NAME,
-        fields=[{"name": name} for name in BASIC_FIELDS],
-        templates=[{"name": "Card 1", "qfmt": BASIC_FRONT, "afmt": BASIC_BACK}],
-        css=card_css(),
-        sort_field_index=0,
-    )
-
-
-@cache
-def cloze_model() -> genanki.Model:
-    return genanki.Model(
-        CLOZE_MODEL_ID,
-        CLOZE_NAME,
-        fields=[{"name": name} for name in CLOZE_FIELDS],
-        templates=[{"name": "Cloze", "qfmt": CLOZE_FRONT, "afmt": CLOZE_BACK}],
-        css=card_css(),
-        model_type=genanki.Model.CLOZE,
+        shipped.id,
+        shipped.name,
+        fields=[{"name": name} for name in shipped.fields],
+        templates=[{"name": t.name, "qfmt": t.front, "afmt": t.back} for t in shipped.templates],
+        css=shipped.css,
+        model_type=genanki.Model.CLOZE if shipped.cloze else genanki.Model.FRONT_BACK,
         sort_field_index=0,
     )

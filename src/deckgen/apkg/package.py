@@ -17,10 +17,10 @@ from typing import Any
 import genanki
 
 from deckgen import ids
-from deckgen.apkg.notetypes import basic_model, cloze_model
+from deckgen.apkg.notetypes import genanki_model
 from deckgen.apkg.reproducible import normalise_zip
 from deckgen.atomic import temp_beside
-from deckgen.model import Deck, ShippedNote
+from deckgen.model import Deck, NoteType, ShippedNote
 
 
 def root_description(deck: Deck) -> str:
@@ -67,35 +67,31 @@ class _TimedModel(genanki.Model):  # type: ignore[misc]  # genanki has no type h
         return data
 
 
-def note_types() -> dict[str, genanki.Model]:
-    return {model.name: model for model in (basic_model(), cloze_model())}
-
-
-def note_type_hashes() -> dict[str, tuple[int, str]]:
-    """Each note type's id and a hash of everything Anki keeps of it but its time."""
-    hashes = {}
-    for name, model in note_types().items():
-        data = _TimedModel(model, 0).to_json(0, 0)
-        del data["mod"], data["did"]
-        text = json.dumps(data, sort_keys=True, ensure_ascii=False)
-        hashes[name] = (int(model.model_id), hashlib.sha256(text.encode()).hexdigest())
-    return hashes
+def note_type_hash(note_type: NoteType) -> str:
+    """A hash of everything Anki keeps of a note type but its time: what a learner's copy
+    must be updated for (templates, CSS) or cannot be (fields)."""
+    data = _TimedModel(genanki_model(note_type), 0).to_json(0, 0)
+    del data["mod"], data["did"]
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def make_package(
     deck: Deck,
     notes: Iterable[ShippedNote],
-    note_type_mods: Mapping[str, int],
+    note_types: Mapping[str, tuple[NoteType, int]],
     descriptions: Mapping[str, str] | None = None,
     media: Iterable[Path] = (),
 ) -> genanki.Package:
-    """`descriptions` gives sub-decks (by full name) a description of their own."""
+    """`note_types` gives each note type of the notes, by name, with its modification time;
+    `descriptions` gives sub-decks (by full name) a description of their own."""
     root = deck.config.name
     decks: dict[str, genanki.Deck] = {
         root: genanki.Deck(ids.deck_id(root), root, description=root_description(deck))
     }
     models = {
-        name: _TimedModel(model, note_type_mods[name]) for name, model in note_types().items()
+        name: _TimedModel(genanki_model(note_type), mod)
+        for name, (note_type, mod) in note_types.items()
     }
     for note in notes:
         if note.deck not in decks:

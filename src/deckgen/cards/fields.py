@@ -34,6 +34,7 @@ from deckgen.cards.media import (
     MediaFolder,
     MediaProblem,
     hashed_name,
+    is_audio,
     rewrite_img_sources,
 )
 from deckgen.cards.sanitize import html_diagnostics, sanitize_plugin
@@ -163,10 +164,15 @@ _Rule = Any  # markdown-it passes the renderer itself as `self`
 def _image(
     self: _Rule, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
 ) -> str:
+    """`![alt](media/x.png)` → a packaged image; `![label](media/x.mp3)` → Anki's sound tag,
+    `[sound:x-<hash>.mp3]`, which plays on every Anki."""
     token, field_env = tokens[idx], _field_env(env)
+    src = str(token.attrGet("src") or "")
     if field_env is not None:
-        name = field_env.image(str(token.attrGet("src") or ""), token.meta.get("line", 0))
+        name = field_env.image(src, token.meta.get("line", 0))
         if name is not None:
+            if is_audio(src) and field_env.setup.media is not None:
+                return f"[sound:{html.escape(name)}]"
             token.attrSet("src", name)
     return str(RendererHTML.image(self, tokens, idx, options, env))
 

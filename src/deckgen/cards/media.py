@@ -30,6 +30,18 @@ _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _MAX_STEM = 40
 
 
+AUDIO_SUFFIXES = frozenset({".mp3", ".ogg", ".oga", ".wav", ".m4a", ".opus", ".webm", ".flac"})
+
+
+def is_audio(src: str) -> bool:
+    """`![label](media/x.mp3)`: a sound to play, not a picture to show."""
+    return PurePosixPath(src.split("?", 1)[0].split("#", 1)[0]).suffix.lower() in AUDIO_SUFFIXES
+
+
+def _kind(src: str) -> str:
+    return "audio file" if is_audio(src) else "image"
+
+
 @dataclass(frozen=True)
 class MediaFile:
     """A file to ship in the package: its name in Anki's media folder and its bytes."""
@@ -76,16 +88,18 @@ class MediaFolder:
         root = self.root.resolve()
         if not target.resolve().is_relative_to(root):
             raise MediaProblem(
-                OUTSIDE, f"image '{src}' is a symlink to a file outside the notes folder"
+                OUTSIDE, f"{_kind(src)} '{src}' is a symlink to a file outside the notes folder"
             )
         if not target.is_file():
             raise MediaProblem(
-                MISSING, f"image '{src}' not found: no file {relative} in the notes folder"
+                MISSING, f"{_kind(src)} '{src}' not found: no file {relative} in the notes folder"
             )
         try:
             data = target.read_bytes()
         except OSError as exc:
-            raise MediaProblem(MISSING, f"image '{src}' cannot be read: {exc.strerror}") from exc
+            raise MediaProblem(
+                MISSING, f"{_kind(src)} '{src}' cannot be read: {exc.strerror}"
+            ) from exc
         name = PurePosixPath(relative)
         return MediaFile(hashed_name(name.stem, data, name.suffix), data)
 
@@ -100,21 +114,21 @@ def _local_path(src: str, notes_file: str) -> str:
     if src.startswith("//") or (_SCHEME.match(src) and not PureWindowsPath(src).drive):
         raise MediaProblem(
             REMOTE,
-            f"image '{src}' is remote: cards must work offline, so save it in the notes"
+            f"{_kind(src)} '{src}' is remote: cards must work offline, so save it in the notes"
             " folder and link it by a relative path",
         )
     path = unquote(urlsplit(src).path) if not PureWindowsPath(src).drive else unquote(src)
     if PureWindowsPath(path).drive or path.startswith(("/", "\\")):
         raise MediaProblem(
             OUTSIDE,
-            f"image '{src}' is an absolute path: link images relative to the notes file",
+            f"{_kind(src)} '{src}' is an absolute path: link {_kind(src)}s relative to the notes file",
         )
     if not path:
         raise MediaProblem(MISSING, "image has an empty path")
     joined = posixpath.join(posixpath.dirname(notes_file), path.replace("\\", "/"))
     relative = posixpath.normpath(joined)
     if relative == ".." or relative.startswith("../"):
-        raise MediaProblem(OUTSIDE, f"image '{src}' leaves the notes folder")
+        raise MediaProblem(OUTSIDE, f"{_kind(src)} '{src}' leaves the notes folder")
     return relative
 
 

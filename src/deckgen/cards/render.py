@@ -15,7 +15,14 @@ from deckgen.cards.fields import FieldEnv, RenderSetup, render_block, render_inl
 from deckgen.cards.media import MediaFile, MediaFolder
 from deckgen.diagrams.source import CACHE_FOLDER, DiagramSource
 from deckgen.errors import Diagnostic, info, warning
-from deckgen.model import Card, CardKind, Deck, SourceLoc
+from deckgen.model import Card, CardKind, Deck, NoteType, SourceLoc
+from deckgen.notes.notetypes import (
+    CONTEXT,
+    SOURCE,
+    NoteTypes,
+    default_note_type,
+    note_type_of,
+)
 
 DIAGRAMS_AS_CODE = "DG301"
 DIAGRAM_UNCACHED = "DG302"
@@ -28,13 +35,14 @@ class RenderedNote:
     files they reference and the problems found while rendering them."""
 
     card: Card
-    fields: tuple[str, str, str, str]
+    fields: tuple[str, ...]
     media: tuple[MediaFile, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = ()
 
 
 def context_line(card: Card) -> str:
-    return f"{card.deck} › {card.topic}" if card.topic else card.deck
+    deck = card.deck.replace("::", " › ")
+    return f"{deck} › {card.topic}" if card.topic else deck
 
 
 @lru_cache(maxsize=1024)  # cards of a topic share one string: big decks hold 100,000
@@ -42,21 +50,37 @@ def _escaped(text: str) -> str:
     return html.escape(text)
 
 
-def render_card(card: Card, setup: RenderSetup | None = None) -> RenderedNote:
-    """Render one card. Without a setup, images keep their paths and diagrams stay code."""
+def render_card(
+    card: Card, setup: RenderSetup | None = None, note_type: NoteType | None = None
+) -> RenderedNote:
+    """Render one card into its note type's fields (default: deckgen Basic or Cloze, by the
+    card's kind). Without a setup, images keep their paths and diagrams stay code."""
     setup = setup or RenderSetup()
-    question_env = FieldEnv(setup, card.loc.path, card.source, card.loc.line)
-    answer_env = FieldEnv(setup, card.loc.path, card.source, card.answer_line or card.loc.line)
-    context = _escaped(context_line(card))
-    source = _escaped(card.source)
+    kind = note_type or default_note_type(card.kind is CardKind.CLOZE)
+    names = kind.fields
+    envs: list[FieldEnv] = []
+
+    def env(line: int) -> FieldEnv:
+        envs.append(FieldEnv(setup, card.loc.path, card.source, line))
+        return envs[-1]
+
+    values: dict[str, str] = {}
     if card.kind is CardKind.BASIC:
-        front = render_inline(card.question, question_env)
-        fields = (front, render_block(card.answer, answer_env), context, source)
+        values[names[0]] = render_inline(card.question, env(card.loc.line))
     else:
-        fields = (render_block(card.question, question_env), "", context, source)
-    media = {**question_env.media, **answer_env.media}
-    problems = question_env.diagnostics + answer_env.diagnostics
-    return RenderedNote(card, fields, tuple(media[name] for name in sorted(media)), tuple(problems))
+        values[names[0]] = render_block(card.question, env(card.loc.line))
+    if len(names) > 1 and card.answer:
+        values[names[1]] = render_block(card.answer, env(card.answer_line or card.loc.line))
+    for section in card.sections:
+        values[section.name] = render_block(section.markdown, env(section.line))
+    if CONTEXT in names:
+        values[CONTEXT] = _escaped(context_line(card))
+    if SOURCE in names:
+        values[SOURCE] = _escaped(card.source)
+    media = {name: file for field_env in envs for name, file in field_env.media.items()}
+    problems = tuple(problem for field_env in envs for problem in field_env.diagnostics)
+    fields = tuple(values.get(name, "") for name in names)
+    return RenderedNote(card, fields, tuple(media[name] for name in sorted(media)), problems)
 
 
 def render_deck(
@@ -71,7 +95,8 @@ def render_deck(
     """
     with DiagramSource.beside(notes_dir, render=render_diagrams) as diagrams:
         setup = RenderSetup(MediaFolder(notes_dir), diagrams)
-        rendered = [render_card(card, setup) for card in deck.cards]
+        note_types = NoteTypes(deck.note_types)
+        rendered = [render_card(card, setup, note_type_of(card, note_types)) for card in deck.cards]
     problems = [problem for note in rendered for problem in note.diagnostics]
     problems += unrendered_warnings(diagrams.unrendered, notes_dir, render_diagrams)
     if list_stale:

@@ -189,11 +189,12 @@ class BuildCache:
     @functools.cached_property
     def _salt(self) -> str:
         """What every file's cards depend on besides the file: the tool and the folder's
-        other files (deck.toml, media, diagrams). The lock only shapes the package."""
+        other files (deck.toml, note types, media, diagrams). Markdown files are keyed
+        each on its own; the lock only shapes the package."""
         others = [
             f"{rel}={digest}"
             for rel, digest in self.inputs.items()
-            if rel != LOCK_FILE and not ("/" not in rel and rel.lower().endswith(_MARKDOWN))
+            if rel != LOCK_FILE and not rel.lower().endswith(_MARKDOWN)
         ]
         return digest(tool_fingerprint(), *others)
 

@@ -10,7 +10,7 @@ from typing import Any, TypeVar, cast
 from deckgen.cards.media import MediaFile
 from deckgen.cards.render import RenderedNote
 from deckgen.incremental.cache import BuildCache, diagnostic_from_json, diagnostic_to_json
-from deckgen.model import Card, CardKind, SourceLoc
+from deckgen.model import Card, CardKind, FieldSection, SourceLoc
 from deckgen.pipeline import FileResult
 
 _T = TypeVar("_T")
@@ -18,7 +18,7 @@ _T = TypeVar("_T")
 # Card fields this module knows how to store; a test fails when Card gains another.
 CARD_FIELDS = (
     "kind", "question", "answer", "deck", "topic", "tags", "source", "loc", "explicit_id",
-    "answer_line",
+    "answer_line", "note_type", "sections",
 )  # fmt: skip
 
 
@@ -33,6 +33,7 @@ def card_to_json(card: Card) -> dict[str, Any]:
         "kind": card.kind.value,
         "tags": list(card.tags),
         "loc": [loc.path, loc.line, loc.column],
+        "sections": [[s.name, s.markdown, s.line] for s in card.sections],
     }
 
 
@@ -53,6 +54,8 @@ def card_from_json(data: dict[str, Any], shared: dict[Any, Any] | None = None) -
         deck=share(data["deck"]),
         topic=share(data["topic"]),
         source=share(data["source"]),
+        note_type=share(data["note_type"]),
+        sections=tuple(FieldSection(name, text, line) for name, text, line in data["sections"]),
     )
     return Card(**values)
 
@@ -97,8 +100,8 @@ def _note_from_json(
         if content is None:
             raise _MediaGone(name)
         media.append(MediaFile(name, content))
-    front, back, context, source = data["fields"]
     problems = tuple(diagnostic_from_json(row) for row in data["diagnostics"])
     card = card_from_json(data["card"], shared)
-    fields = (front, back, shared.setdefault(context, context), shared.setdefault(source, source))
+    # short fields (context, source) repeat across a file's notes: one string object each
+    fields = tuple(shared.setdefault(v, v) if len(v) < 120 else v for v in data["fields"])
     return RenderedNote(card, fields, tuple(media), problems)

@@ -18,7 +18,7 @@ DECK_TOML = "deck.toml"
 DECK_KEYS = ("name", "slug", "version", "description", "keep_removed", "id", "docs")
 DEFAULT_DOCS = ("README.md",)
 _DECK_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
-FRONT_MATTER_KEYS = ("deck", "tags")
+FRONT_MATTER_KEYS = ("deck", "tags", "notetype")
 
 # semver.org's own pattern
 SEMVER = re.compile(
@@ -30,12 +30,12 @@ _TOML_LINE = re.compile(r"at line (\d+)")
 _TAG = re.compile(r"^[^\s\"]+$")
 
 
-def did_you_mean(key: str, known: tuple[str, ...]) -> str:
+def did_you_mean(key: str, known: tuple[str, ...], noun: str = "keys") -> str:
     close = difflib.get_close_matches(key, known, n=1)
-    return f"; did you mean '{close[0]}'?" if close else f"; known keys: {', '.join(known)}"
+    return f"; did you mean '{close[0]}'?" if close else f"; known {noun}: {', '.join(known)}"
 
 
-def _key_line(text: str, key: str) -> int:
+def key_line(text: str, key: str) -> int:
     """The line a top-level key is set on, for pointing at it (1 when not found)."""
     pattern = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*[=:]", re.MULTILINE)
     match = pattern.search(text)
@@ -55,7 +55,7 @@ def parse_deck_toml(text: str, path: str) -> tuple[DeckConfig | None, list[Diagn
     problems: list[Diagnostic] = []
 
     def loc(key: str) -> SourceLoc:
-        return SourceLoc(path, _key_line(text, key))
+        return SourceLoc(path, key_line(text, key))
 
     for key in data:
         if key not in DECK_KEYS:
@@ -149,6 +149,7 @@ def _unreadable(exc: Exception) -> str:
 class FrontMatter:
     deck: str | None = None
     tags: tuple[str, ...] = field(default_factory=tuple)
+    notetype: tuple[str, SourceLoc] | None = None  # the file's basic cards' note type, and where
 
 
 def parse_front_matter(
@@ -179,7 +180,7 @@ def parse_front_matter(
     problems: list[Diagnostic] = []
 
     def loc(key: str) -> SourceLoc:
-        return SourceLoc(path, first_line + _key_line(text, key))
+        return SourceLoc(path, first_line + key_line(text, key))
 
     for key in data:
         if key not in FRONT_MATTER_KEYS:
@@ -189,13 +190,17 @@ def parse_front_matter(
     if deck is not None and (not isinstance(deck, str) or not deck.strip() or "::" in deck):
         problems.append(error(loc("deck"), "DG023", "'deck' must be a non-empty name without '::'"))
         deck = None
-    tags, tag_problems = _tags(data.get("tags"), loc("tags"))
-    return FrontMatter(
-        deck.strip() if isinstance(deck, str) else None, tags
-    ), problems + tag_problems
+    tags, tag_problems = parse_tags(data.get("tags"), loc("tags"))
+    notetype = data.get("notetype")
+    if notetype is not None and (not isinstance(notetype, str) or not notetype.strip()):
+        problems.append(error(loc("notetype"), "DG023", "'notetype' must be a note type's name"))
+        notetype = None
+    chosen = (notetype.strip(), loc("notetype")) if isinstance(notetype, str) else None
+    front = FrontMatter(deck.strip() if isinstance(deck, str) else None, tags, chosen)
+    return front, problems + tag_problems
 
 
-def _tags(value: object, loc: SourceLoc) -> tuple[tuple[str, ...], list[Diagnostic]]:
+def parse_tags(value: object, loc: SourceLoc) -> tuple[tuple[str, ...], list[Diagnostic]]:
     if value is None:
         return (), []
     items = [value] if isinstance(value, str) else value

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from deckgen import ids
 from deckgen.errors import Diagnostic, error, info, warning
 from deckgen.model import Card, Deck, DeckConfig, SourceLoc
 from deckgen.notes.config import DECK_TOML, DEFAULT_DOCS, parse_deck_toml
+from deckgen.notes.notetypes import FOLDER as NOTE_TYPES_FOLDER
+from deckgen.notes.notetypes import NoteTypes, load_note_types
 from deckgen.notes.parse import parse_notes_file
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
@@ -46,33 +48,46 @@ class Discovery:
 
 
 def discover(notes_dir: Path, docs: tuple[str, ...] = DEFAULT_DOCS) -> Discovery:
-    """Every Markdown file of the folder is read or reported: a notes file is any Markdown
-    file directly in it (.md, .MD, .markdown …) except the documents deck.toml names in
-    `docs`; hidden files are listed as info, files in sub-folders as warnings."""
+    """Every Markdown file of the folder is read or reported. A notes file is any Markdown
+    file (.md, .MD, .markdown …) of the folder or a folder in it, except the documents
+    deck.toml names in `docs` (a bare name such as README.md in any folder, a path only
+    there); hidden files, and Markdown among the note types, are listed as info."""
     notes: list[Path] = []
     unread: list[Diagnostic] = []
     for root, dirs, files in os.walk(notes_dir):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        top = Path(root) == notes_dir
+        here = Path(root)
         # a folder named like a notes file is read as one, and reported as unreadable
-        named_like_notes = [d for d in dirs if top and is_markdown(Path(d))]
+        named_like_notes = [d for d in dirs if is_markdown(Path(d))]
+        dirs[:] = [d for d in dirs if d not in named_like_notes]
         for name in sorted([*files, *named_like_notes]):
-            path = Path(root, name)
-            if not is_markdown(path) or (top and name in docs):
+            path = here / name
+            relative = path.relative_to(notes_dir).as_posix()
+            if not is_markdown(path) or name in docs or relative in docs:
                 continue
             shown = display_path(notes_dir, path)
             if name.startswith("."):
                 message = "hidden Markdown file: not read (rename it to make it a notes file)"
                 unread.append(info(SourceLoc(shown, 1), "DG006", message))
-            elif top:
-                notes.append(path)
+            elif relative.startswith(f"{NOTE_TYPES_FOLDER}/"):
+                message = f"Markdown in {NOTE_TYPES_FOLDER}/, which holds note types: not read"
+                unread.append(info(SourceLoc(shown, 1), "DG006", message))
             else:
-                message = (
-                    "Markdown file in a sub-folder: not read, only files directly in the"
-                    " notes folder are notes files"
-                )
-                unread.append(warning(SourceLoc(shown, 1), "DG006", message))
+                notes.append(path)
     return Discovery(notes, unread)
+
+
+def folder_names(notes_dir: Path, file: Path) -> tuple[str, ...]:
+    """The folders a notes file stands in, inside the notes folder: its deck's parents."""
+    return tuple(printable(part) for part in file.relative_to(notes_dir).parts[:-1])
+
+
+def bad_folder(names: tuple[str, ...]) -> str | None:
+    """Why a folder cannot name a deck (`::` or no letters), or None."""
+    for name in names:
+        if "::" in name or not ids.slug(name):
+            return f"folder '{name}' cannot name a deck: it needs letters or digits, and no '::'"
+    return None
 
 
 def resolves_outside(notes_dir: Path, path: Path) -> bool:
@@ -164,6 +179,8 @@ class NotesFile:
     shown: str  # display path for diagnostics, e.g. notes/ec2.md
     source: str  # path relative to the notes folder, POSIX style
     deck_slug: str  # the root deck's slug, the first part of every tag
+    folders: tuple[str, ...] = ()  # the folders it stands in: its deck's parent decks
+    note_types: NoteTypes = field(default_factory=NoteTypes)  # the folder's, to choose from
 
 
 @dataclass(frozen=True)
@@ -174,6 +191,7 @@ class NotesFolder:
     config: DeckConfig | None
     files: tuple[NotesFile, ...]  # every notes file that may be read, in order
     diagnostics: tuple[Diagnostic, ...]  # deck.toml, no notes files, files linking outside
+    note_types: NoteTypes = field(default_factory=NoteTypes)
 
 
 # One notes file → its cards and the diagnostics of reading and parsing it.
@@ -182,6 +200,8 @@ LoadFile = Callable[[NotesFile], tuple[list[Card], list[Diagnostic]]]
 
 def open_folder(notes_dir: Path) -> NotesFolder:
     config, diagnostics = load_config(notes_dir)
+    note_types, problems = load_note_types(notes_dir)
+    diagnostics += problems
     found = discover(notes_dir, config.docs if config else DEFAULT_DOCS)
     candidates = found.notes if notes_dir.is_dir() else []
     diagnostics += found.unread
@@ -193,12 +213,17 @@ def open_folder(notes_dir: Path) -> NotesFolder:
     files: list[NotesFile] = []
     for file in candidates:
         shown = display_path(notes_dir, file)
+        folders = folder_names(notes_dir, file)
         if resolves_outside(notes_dir, file):
             diagnostics.append(outside_error(shown))
             continue
+        why = bad_folder(folders)
+        if why is not None:
+            diagnostics.append(error(SourceLoc(shown, 1), "DG033", why))
+            continue
         source = printable(file.relative_to(notes_dir).as_posix())
-        files.append(NotesFile(file, shown, source, deck_slug))
-    return NotesFolder(notes_dir, config, tuple(files), tuple(diagnostics))
+        files.append(NotesFile(file, shown, source, deck_slug, folders, note_types))
+    return NotesFolder(notes_dir, config, tuple(files), tuple(diagnostics), note_types)
 
 
 def load_file(file: NotesFile) -> tuple[list[Card], list[Diagnostic]]:
@@ -214,7 +239,9 @@ def parse_bytes(file: NotesFile, data: bytes) -> tuple[list[Card], list[Diagnost
     text, problems = decode(data, file.shown)
     if text is None:
         return [], problems
-    parsed = parse_notes_file(text, file.shown, file.source, file.deck_slug)
+    parsed = parse_notes_file(
+        text, file.shown, file.source, file.deck_slug, file.note_types, file.folders
+    )
     return parsed.cards, problems + parsed.diagnostics
 
 
@@ -237,7 +264,8 @@ def assemble(folder: NotesFolder, load: LoadFile = load_file) -> LoadResult:
         message = "the notes hold no cards: add an H3 question, a Q:/A: pair or a cloze"
         diagnostics.append(error(where, "DG041", message))
     config = folder.config
-    partial = Deck(config, tuple(cards)) if config is not None else None
+    declared = folder.note_types.declared
+    partial = Deck(config, tuple(cards), declared) if config is not None else None
     if partial is None or any(d.is_error for d in diagnostics):
         return LoadResult(None, diagnostics, partial)
     return LoadResult(partial, diagnostics, partial)

@@ -1,9 +1,11 @@
-"""The block walk: a notes file's top-level blocks → its basic cards and clozes.
+"""The block walk: a notes file's top-level blocks → the cards it holds, as written.
 
 The walk keeps a little state (the current topic, the card whose answer is being
-collected, an id waiting for its cloze) and turns each top-level block into part of a
-card, a new card, or skipped prose. Line numbers come from ``token.map``; answers are cut
+collected, comments waiting for their cloze) and turns each top-level block into part of
+a card, a new card, or skipped prose. Line numbers come from ``token.map``; answers are cut
 from the author's own Markdown source, so rendering later sees exactly what was written.
+Which note type a card has, and so how its answer splits into fields, is decided after
+the walk (parse.py), from the comments found beside it and the file's front matter.
 """
 
 from __future__ import annotations
@@ -17,13 +19,34 @@ from deckgen.errors import Diagnostic, error, info
 from deckgen.model import SourceLoc
 from deckgen.notes.blocks import Block, list_items
 from deckgen.notes.cloze import CLOZE_OPEN, check_cloze
-from deckgen.notes.config import FrontMatter, parse_front_matter
+from deckgen.notes.config import FrontMatter, parse_front_matter, parse_tags
 
-ID_COMMENT = re.compile(r"^\s*<!--\s*id:\s*(.*?)\s*-->\s*$")
+# A comment about the card it stands beside: right after the question line, or right
+# before a cloze (or on the first lines of a cloze list item).
+CARD_COMMENT = re.compile(r"^\s*<!--\s*(id|notetype|tags)\s*:\s*(.*?)\s*-->\s*$")
 VALID_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _Q_PREFIX = re.compile(r"^\s*Q:\s?")
 _A_PREFIX = re.compile(r"^\s*A:\s?")
 _LIST_MARKER = re.compile(r"^\s*(?:[-+*]|\d{1,9}[.)])(?:[ \t]+|$)")
+
+
+@dataclass
+class Comments:
+    """What the comments beside one card say: its id, note type and tags of its own."""
+
+    explicit_id: str | None = None
+    note_type: tuple[str, SourceLoc] | None = None
+    tags: tuple[str, ...] = ()
+    given: dict[str, SourceLoc] = field(default_factory=dict)  # which comments, and where
+
+    @property
+    def first(self) -> SourceLoc | None:
+        return min(self.given.values(), default=None)
+
+    def describe(self) -> str:
+        if self.explicit_id is not None:
+            return f"id '{self.explicit_id}'"
+        return " and ".join(f"the {name} comment" for name in sorted(self.given))
 
 
 @dataclass
@@ -34,15 +57,30 @@ class OpenCard:
     answer_start: int | None = None  # 0-based line where the answer begins
     answer_end: int = 0
     strip_a: bool = False
-    explicit_id: str | None = None
-    awaiting_id: bool = True  # the id comment may still follow the question line
+    comments: Comments = field(default_factory=Comments)
+    awaiting_comments: bool = True  # comments may still follow the question line
+    h4s: list[tuple[int, str]] = field(default_factory=list)  # (0-based line, text)
 
 
-@dataclass
-class Cloze:
+@dataclass(frozen=True)
+class FoundBasic:
+    """An H3 or `Q:` card: its question, its answer's lines, where its H4s stand."""
+
+    question: str
+    loc: SourceLoc
+    topic: str | None
+    comments: Comments
+    answer: list[str]  # the answer's source lines, `A:` removed
+    answer_start: int | None  # 0-based line of answer[0]
+    h4s: tuple[tuple[int, str], ...]
+
+
+@dataclass(frozen=True)
+class FoundCloze:
     text: str
     loc: SourceLoc
-    explicit_id: str | None
+    topic: str | None
+    comments: Comments
 
 
 @dataclass
@@ -56,9 +94,8 @@ class FileWalk:
     h1: str | None = None
     topic: str | None = None
     open_card: OpenCard | None = None
-    pending_id: tuple[str, SourceLoc] | None = None
-    basics: list[tuple[OpenCard, str | None, str]] = field(default_factory=list)
-    clozes: list[tuple[Cloze, str | None]] = field(default_factory=list)
+    pending: Comments | None = None  # comments waiting for the cloze they stand before
+    found: list[FoundBasic | FoundCloze] = field(default_factory=list)
 
     def loc(self, line0: int) -> SourceLoc:
         return SourceLoc(self.path, line0 + 1)
@@ -67,12 +104,12 @@ class FileWalk:
 
     def run(self, blocks: list[Block]) -> None:
         for index, block in enumerate(blocks):
-            if self.pending_id is not None and not self._is_cloze_block(block):
-                self._dangling_id()
+            if self.pending is not None and not self._is_cloze_block(block):
+                self._dangling()
             self.step(block, is_first=index == 0)
         self.close_card()
-        if self.pending_id is not None:
-            self._dangling_id()
+        if self.pending is not None:
+            self._dangling()
 
     def step(self, block: Block, *, is_first: bool) -> None:
         kind = block.kind
@@ -80,8 +117,8 @@ class FileWalk:
             self._front_matter(block)
         elif kind == "heading" and (block.level <= 3 or self.open_card is None):
             self._heading(block)
-        elif kind == "html_block" and ID_COMMENT.match(block.tokens[0].content):
-            self._id_comment(block)
+        elif kind == "html_block" and CARD_COMMENT.match(block.tokens[0].content):
+            self._card_comment(block)
         elif self.open_card is not None and self.open_card.needs_a:
             self._expect_answer(block)
         elif kind == "paragraph":
@@ -91,6 +128,8 @@ class FileWalk:
         elif kind == "hr":
             self.close_card()
         else:
+            if kind == "heading" and block.level == 4 and self.open_card is not None:
+                self.open_card.h4s.append((block.start, block.inline.strip()))
             self._answer_or_prose(block)
 
     def _front_matter(self, block: Block) -> None:
@@ -127,17 +166,35 @@ class FileWalk:
         else:
             self._prose(block)
 
-    def _id_comment(self, block: Block) -> None:
-        match = ID_COMMENT.match(block.tokens[0].content)
+    # --- comments about a card ------------------------------------------------------
+
+    def _card_comment(self, block: Block) -> None:
+        match = CARD_COMMENT.match(block.tokens[0].content)
         assert match is not None
         loc = self.loc(block.start)
-        value = self._checked_id(match.group(1), loc)
         card = self.open_card
-        if card is not None and card.awaiting_id:
-            card.explicit_id = value or None
+        if card is not None and card.awaiting_comments:
+            self._note_comment(card.comments, match.group(1), match.group(2), loc)
             return
         self.close_card()
-        self.pending_id = (value, loc)
+        if self.pending is None:
+            self.pending = Comments()
+        self._note_comment(self.pending, match.group(1), match.group(2), loc)
+
+    def _note_comment(self, comments: Comments, name: str, value: str, loc: SourceLoc) -> None:
+        if name in comments.given:
+            message = f"a second {name} comment for one card (first at {comments.given[name]})"
+            self.diagnostics.append(error(loc, "DG106", message))
+            return
+        comments.given[name] = loc
+        if name == "id":
+            comments.explicit_id = self._checked_id(value, loc) or None
+        elif name == "notetype":
+            comments.note_type = (value, loc)
+        else:
+            tags, problems = parse_tags(value.split(), loc)
+            comments.tags = tags
+            self.diagnostics.extend(problems)
 
     def _checked_id(self, value: str, loc: SourceLoc) -> str:
         """The id, or '' after reporting it when it is not a valid id."""
@@ -147,23 +204,25 @@ class FileWalk:
         self.diagnostics.append(error(loc, "DG103", message))
         return ""
 
-    def _dangling_id(self) -> None:
-        assert self.pending_id is not None
-        value, loc = self.pending_id
-        self.pending_id = None
-        if value:
-            message = (
-                f"id '{value}' attaches to nothing: put it right after an H3 or Q: line,"
-                " or right before a cloze"
-            )
-            self.diagnostics.append(error(loc, "DG104", message))
+    def _dangling(self) -> None:
+        comments, self.pending = self.pending, None
+        loc = comments.first if comments is not None else None
+        if comments is None or loc is None or ("id" in comments.given and not comments.explicit_id):
+            return  # an invalid id was reported already
+        message = (
+            f"{comments.describe()} attaches to nothing: put it right after an H3 or Q: line,"
+            " or right before a cloze"
+        )
+        self.diagnostics.append(error(loc, "DG104", message))
+
+    # --- basic cards ----------------------------------------------------------------
 
     def _expect_answer(self, block: Block) -> None:
         card = self.open_card
         assert card is not None
         if block.kind == "paragraph" and _A_PREFIX.match(block.inline):
             card.needs_a = False
-            card.awaiting_id = False
+            card.awaiting_comments = False
             card.answer_start, card.answer_end, card.strip_a = block.start, block.end, True
             return
         self.diagnostics.append(
@@ -196,7 +255,7 @@ class FileWalk:
         question = _Q_PREFIX.sub("", question, count=1).strip()
         card = OpenCard(question, self.loc(block.start), needs_a=a_at is None)
         if a_at is not None:
-            card.awaiting_id = False
+            card.awaiting_comments = False
             card.answer_start, card.answer_end, card.strip_a = block.start + a_at, block.end, True
         self.open_card = card
 
@@ -205,7 +264,7 @@ class FileWalk:
         if card is None:
             self._prose(block)
             return
-        card.awaiting_id = False
+        card.awaiting_comments = False
         if card.answer_start is None:
             card.answer_start = block.start
         card.answer_end = block.end
@@ -231,34 +290,36 @@ class FileWalk:
     def _cloze_list(self, block: Block) -> None:
         self.close_card()
         items = list(list_items(block))
-        cloze_items = [item for item in items if CLOZE_OPEN.search(_item_text(self.lines, item)[0])]
-        if self.pending_id is not None and len(cloze_items) > 1:
-            value, loc = self.pending_id
-            self.pending_id = None
-            message = (
-                f"id '{value}' stands before a list of {len(cloze_items)} clozes:"
-                " put each item's id on the item's first line"
+        texts = [_item_text(self.lines, item) for item in items]
+        cloze_count = sum(1 for text, _, _ in texts if CLOZE_OPEN.search(text))
+        if self.pending is not None and cloze_count > 1 and self.pending.first is not None:
+            where = (
+                "id on the item's first line"
+                if set(self.pending.given) == {"id"}
+                else "comments on the item's first lines"
             )
-            self.diagnostics.append(error(loc, "DG104", message))
-        for item in items:
-            text, item_id, first = _item_text(self.lines, item)
+            message = (
+                f"{self.pending.describe()} stands before a list of {cloze_count} clozes:"
+                f" put each item's {where}"
+            )
+            self.diagnostics.append(error(self.pending.first, "DG104", message))
+            self.pending = None
+        for item, (text, comments, first) in zip(items, texts, strict=True):
             if not CLOZE_OPEN.search(text):
                 self._prose(item)
                 continue
-            if item_id is not None:
-                if self.pending_id is not None:
-                    self._dangling_id()
-                loc = self.loc(item.start)
-                self.pending_id = (self._checked_id(item_id, loc), loc)
+            if comments:
+                if self.pending is not None:
+                    self._dangling()
+                self.pending = Comments()
+                for line0, name, value in comments:
+                    self._note_comment(self.pending, name, value, self.loc(line0))
             self._add_cloze(text, first)
 
     def _add_cloze(self, text: str, line0: int) -> None:
-        explicit = None
-        if self.pending_id is not None:
-            explicit = self.pending_id[0] or None
-            self.pending_id = None
+        comments, self.pending = self.pending or Comments(), None
         self.diagnostics.extend(check_cloze(text, self.path, line0 + 1))
-        self.clozes.append((Cloze(text.strip(), self.loc(line0), explicit), self.topic))
+        self.found.append(FoundCloze(text.strip(), self.loc(line0), self.topic, comments))
 
     # --- closing cards ------------------------------------------------------------
 
@@ -272,16 +333,16 @@ class FileWalk:
                 error(card.loc, "DG110", f"'Q: {card.question}' has no 'A:' line after it")
             )
             return
-        answer = self._answer_text(card)
-        if not answer.strip():
-            message = f"question '{card.question}' has an empty answer"
-            self.diagnostics.append(error(card.loc, "DG112", message))
-            return
-        self.basics.append((card, self.topic, answer))
+        lines = self._answer_lines(card)
+        found = FoundBasic(
+            card.question, card.loc, self.topic, card.comments, lines, card.answer_start,
+            tuple(card.h4s),
+        )  # fmt: skip
+        self.found.append(found)
 
-    def _answer_text(self, card: OpenCard) -> str:
+    def _answer_lines(self, card: OpenCard) -> list[str]:
         if card.answer_start is None:
-            return ""
+            return []
         lines = self.lines[card.answer_start : card.answer_end]
         if card.strip_a and lines:
             lines = [_A_PREFIX.sub("", lines[0], count=1), *lines[1:]]
@@ -290,20 +351,20 @@ class FileWalk:
         while lines and not lines[0].strip():
             lines = lines[1:]
             card.answer_start += 1
-        return "\n".join(lines).rstrip("\n")
+        return lines
 
 
-def _item_text(lines: list[str], item: Block) -> tuple[str, str | None, int]:
-    """A list item's Markdown without its marker, its id comment if it opens the item,
-    and the 0-based line where the text starts."""
+def _item_text(lines: list[str], item: Block) -> tuple[str, list[tuple[int, str, str]], int]:
+    """A list item's Markdown without its marker, the card comments that open the item
+    (0-based line, name, value), and the 0-based line where the text starts."""
     raw = lines[item.start : item.end]
     if not raw:
-        return "", None, item.start
+        return "", [], item.start
     first = _LIST_MARKER.sub("", raw[0], count=1)
     body = [first, *textwrap.dedent("\n".join(raw[1:])).split("\n")] if len(raw) > 1 else [first]
-    item_id = None
+    comments: list[tuple[int, str, str]] = []
     start = item.start
-    match = ID_COMMENT.match(body[0])
-    if match:
-        item_id, body, start = match.group(1), body[1:], start + 1
-    return "\n".join(body).strip(), item_id, start
+    while body and (match := CARD_COMMENT.match(body[0])):
+        comments.append((start, match.group(1), match.group(2)))
+        body, start = body[1:], start + 1
+    return "\n".join(body).strip(), comments, start

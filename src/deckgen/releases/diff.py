@@ -5,14 +5,13 @@ from __future__ import annotations
 import difflib
 import html
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 
 from deckgen import ids
-from deckgen.apkg.notetypes import CLOZE_NAME
 from deckgen.errors import plural
 from deckgen.model import ShippedNote
-from deckgen.releases.lock import FIELD_NAMES, Lock
+from deckgen.releases.lock import Lock
 from deckgen.releases.plan import Changes, Plan, subdeck_of
 from deckgen.times import utc_date
 
@@ -59,9 +58,9 @@ def _id_of(note: ShippedNote) -> str | None:
     return note.key.removeprefix("id:") if note.key.startswith("id:") else None
 
 
-def note_changes(old: ShippedNote, new: ShippedNote) -> Iterator[str]:
-    """One line per thing that changed in a note: fields, tags, deck, note type, id."""
-    names = FIELD_NAMES[new.note_type]
+def note_changes(old: ShippedNote, new: ShippedNote, names: tuple[str, ...]) -> Iterator[str]:
+    """One line per thing that changed in a note: fields (named `names`), tags, deck, note
+    type, id."""
     if old.note_type != new.note_type:
         yield f"note type: {old.note_type} → {new.note_type}"
     else:
@@ -82,11 +81,12 @@ def note_changes(old: ShippedNote, new: ShippedNote) -> Iterator[str]:
 class Rewording:
     old: ShippedNote
     new: ShippedNote
+    cloze: bool = False  # the new note is a cloze: its id goes before it
 
     def advice(self) -> str:
         old_id = _id_of(self.old)
         wanted = old_id or ids.claim_id(subdeck_of(self.old), self.old.question)
-        where = "right before the cloze" if self.new.note_type == CLOZE_NAME else "under it"
+        where = "right before the cloze" if self.cloze else "under it"
         how = "put back its id" if old_id else "give the new question this id"
         return f"to keep its review history, {how} ({where}): <!-- id: {wanted} -->"
 
@@ -100,7 +100,7 @@ def _similar(a: str, b: str) -> float:
 MOVE_SIMILARITY = 0.9
 
 
-def rewordings(changes: Changes) -> list[Rewording]:
+def rewordings(changes: Changes, cloze_types: Collection[str] = ()) -> list[Rewording]:
     """A removed note beside an added one with a similar question: in the same sub-deck a
     rewording, in another one (a renamed sub-deck, a card moved to another file) a move."""
     found: list[Rewording] = []
@@ -119,7 +119,7 @@ def rewordings(changes: Changes) -> list[Rewording]:
         best = max(likely, key=lambda c: (c[0], c[1]), default=None)
         if best is not None:
             unmatched.remove(best[2])
-            found.append(Rewording(old, best[2]))
+            found.append(Rewording(old, best[2], best[2].note_type in cloze_types))
     return found
 
 
@@ -147,11 +147,17 @@ def report(plan: Plan, lock: Lock | None, next_version: str) -> str:
     lines += [f"  added    {_one_line(n)}{_where(plan, n)}" for n in _by_key(changes.added)]
     for old, new in sorted(changes.changed, key=lambda pair: (pair[1].deck, pair[1].question)):
         lines.append(f"  changed  {_one_line(new)}{_where(plan, new)}")
-        lines += [f"             {line}" for line in note_changes(old, new)]
+        names = plan.note_types[new.note_type].fields
+        lines += [f"             {line}" for line in note_changes(old, new, names)]
     lines += [f"  removed  {_one_line(n)}" for n in _by_key(changes.removed)]
     lines += [f"  note type {name} changed (templates or styling)" for name in changes.note_types]
+    lines += [
+        f"  note type {name} changed its fields: learners must tick *Merge note types*"
+        for name in changes.note_type_fields
+    ]
     lines += [f"  deck.toml {key} changed" for key in changes.settings]
-    for pair in rewordings(changes):
+    cloze_types = {name for name, kind in plan.anki_note_types.items() if kind.cloze}
+    for pair in rewordings(changes, cloze_types):
         what = (
             "rewording"
             if pair.old.deck == pair.new.deck
@@ -172,12 +178,16 @@ def _by_key(notes: Sequence[ShippedNote]) -> list[ShippedNote]:
 
 
 def _reason(changes: Changes) -> str:
+    if changes.note_type_fields:
+        return "a note type changed its fields"
+    if changes.switched:
+        return f"{plural(len(changes.switched), 'note')} changed note type"
+    if changes.added:
+        return f"{plural(len(changes.added), 'note')} added"
     if changes.removed:
         return f"{plural(len(changes.removed), 'note')} removed"
     if changes.note_types:
-        return "a note type changed"
-    if changes.added:
-        return f"{plural(len(changes.added), 'note')} added"
+        return "a note type changed its look"
     if changes.changed:
         return f"{plural(len(changes.changed), 'note')} changed"
     return "deck settings changed"

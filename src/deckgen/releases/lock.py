@@ -17,16 +17,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
 
-from deckgen.apkg.notetypes import BASIC_FIELDS, BASIC_NAME, CLOZE_FIELDS, CLOZE_NAME
 from deckgen.atomic import atomic_path
 from deckgen.errors import DeckgenError, error
 from deckgen.model import DeckConfig, ShippedNote, SourceLoc
 from deckgen.notes.config import SEMVER
+from deckgen.notes.notetypes import BUILTINS
 from deckgen.times import implausible
 
 LOCK_FILE = "deck.lock.json"
 LOCK_FORMAT = 1
-FIELD_NAMES: dict[str, tuple[str, ...]] = {BASIC_NAME: BASIC_FIELDS, CLOZE_NAME: CLOZE_FIELDS}
+_BUILTIN_FIELDS = {note_type.name: note_type.fields for note_type in BUILTINS.values()}
 
 
 @dataclass(frozen=True)
@@ -40,9 +40,16 @@ class Tombstone:
 
 @dataclass(frozen=True)
 class NoteTypeState:
+    """A released note type: its id and fields (frozen for learners), a hash of the rest
+    (templates, CSS), and the release time at which that last changed."""
+
     id: int
     hash: str
     mod: int
+    fields: tuple[str, ...]
+
+    def as_json(self) -> dict[str, object]:
+        return {"id": self.id, "hash": self.hash, "mod": self.mod, "fields": list(self.fields)}
 
 
 @dataclass(frozen=True)
@@ -73,6 +80,13 @@ class Lock:
     notes: tuple[ShippedNote, ...]
     removed: tuple[Tombstone, ...]
 
+    def fields_of(self, note: ShippedNote) -> tuple[str, ...]:
+        return self.note_types[note.note_type].fields
+
+
+def _by_key(note: ShippedNote) -> str:
+    return note.key
+
 
 def lock_path(notes_dir: Path) -> Path:
     return notes_dir / LOCK_FILE
@@ -81,8 +95,7 @@ def lock_path(notes_dir: Path) -> Path:
 # --- writing ----------------------------------------------------------------------
 
 
-def _note_json(note: ShippedNote) -> dict[str, Any]:
-    names = FIELD_NAMES[note.note_type]
+def _note_json(note: ShippedNote, names: tuple[str, ...]) -> dict[str, Any]:
     return {
         "guid": note.guid,
         "key": note.key,
@@ -101,10 +114,14 @@ def lock_json(lock: Lock) -> str:
         "version": lock.version,
         "released": lock.released,
         "deck": lock.deck.as_json(),
-        "note_types": {name: vars(state) for name, state in lock.note_types.items()},
-        "notes": [_note_json(n) for n in sorted(lock.notes, key=lambda n: n.key)],
+        "note_types": {name: state.as_json() for name, state in lock.note_types.items()},
+        "notes": [_note_json(n, lock.fields_of(n)) for n in sorted(lock.notes, key=_by_key)],
         "removed": [
-            {**_note_json(t.note), "removed_in": t.removed_in, "releases_left": t.releases_left}
+            {
+                **_note_json(t.note, lock.fields_of(t.note)),
+                "removed_in": t.removed_in,
+                "releases_left": t.releases_left,
+            }
             for t in sorted(lock.removed, key=lambda t: t.note.key)
         ],
     }
@@ -121,8 +138,10 @@ def write_lock(lock: Lock, notes_dir: Path) -> Path:
 # --- reading ----------------------------------------------------------------------
 
 
-def _note_state(data: dict[str, Any]) -> ShippedNote:
-    names = FIELD_NAMES[data["note_type"]]
+def _note_state(data: dict[str, Any], note_types: dict[str, NoteTypeState]) -> ShippedNote:
+    names = note_types[str(data["note_type"])].fields
+    if set(data["fields"]) != set(names):
+        raise ValueError(f"a note's fields are not those of {data['note_type']}")
     fields = tuple(str(data["fields"][name]) for name in names)
     return ShippedNote(
         guid=str(data["guid"]),
@@ -136,7 +155,19 @@ def _note_state(data: dict[str, Any]) -> ShippedNote:
     )
 
 
+def _note_type_state(name: str, data: dict[str, Any]) -> NoteTypeState:
+    # Locks from before note types were data name no fields: those of the built-ins.
+    fields = data.get("fields", _BUILTIN_FIELDS.get(name))
+    if not isinstance(fields, list | tuple) or not fields:
+        raise ValueError(f"the note type {name!r} has no fields")
+    names = tuple(str(field) for field in fields)
+    return NoteTypeState(int(data["id"]), str(data["hash"]), int(data["mod"]), names)
+
+
 def _lock_from(data: dict[str, Any]) -> Lock:
+    note_types = {
+        str(name): _note_type_state(str(name), state) for name, state in data["note_types"].items()
+    }
     deck = data["deck"]
     return Lock(
         version=str(data["version"]),
@@ -148,13 +179,10 @@ def _lock_from(data: dict[str, Any]) -> Lock:
             int(deck["keep_removed"]),
             str(deck["id"]) if deck.get("id") is not None else None,
         ),
-        note_types={
-            str(name): NoteTypeState(int(s["id"]), str(s["hash"]), int(s["mod"]))
-            for name, s in data["note_types"].items()
-        },
-        notes=tuple(_note_state(n) for n in data["notes"]),
+        note_types=note_types,
+        notes=tuple(_note_state(n, note_types) for n in data["notes"]),
         removed=tuple(
-            Tombstone(_note_state(t), str(t["removed_in"]), int(t["releases_left"]))
+            Tombstone(_note_state(t, note_types), str(t["removed_in"]), int(t["releases_left"]))
             for t in data["removed"]
         ),
     )

@@ -13,11 +13,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from deckgen import ids
-from deckgen.apkg.notetypes import BASIC_NAME, CLOZE_NAME
-from deckgen.apkg.package import note_type_hashes
+from deckgen.apkg.package import note_type_hash
 from deckgen.cards.render import RenderedNote
 from deckgen.errors import DeckgenError, error
-from deckgen.model import Card, CardKind, Deck, DeckConfig, ShippedNote, SourceLoc
+from deckgen.model import Card, Deck, DeckConfig, NoteType, ShippedNote, SourceLoc
+from deckgen.notes.notetypes import NoteTypes, note_type_of
 from deckgen.releases.lock import DeckSettings, Lock, NoteTypeState, Tombstone
 from deckgen.releases.versions import Bump
 from deckgen.times import utc_time
@@ -33,22 +33,35 @@ class Changes:
     added: tuple[ShippedNote, ...]
     changed: tuple[tuple[ShippedNote, ShippedNote], ...]  # (as released, as built)
     removed: tuple[ShippedNote, ...]  # as last released
-    note_types: tuple[str, ...]
+    note_types: tuple[str, ...]  # note types whose templates or CSS changed
     settings: tuple[str, ...]  # deck.toml keys
     first_release: bool
+    note_type_fields: tuple[str, ...] = ()  # released note types whose fields changed
 
     @property
     def any(self) -> bool:
-        return self.first_release or any(
-            (self.added, self.changed, self.removed, self.note_types, self.settings)
-        )
+        parts = (self.added, self.changed, self.removed, self.note_types, self.note_type_fields)
+        return self.first_release or any((*parts, self.settings))
+
+    @property
+    def switched(self) -> tuple[tuple[ShippedNote, ShippedNote], ...]:
+        """Notes that changed to another note type."""
+        return tuple((old, new) for old, new in self.changed if old.note_type != new.note_type)
+
+    @property
+    def needs_merge(self) -> bool:
+        """Whether learners must tick *Merge note types* on import for every update to arrive:
+        Anki skips a note whose note type's fields differ from theirs."""
+        return bool(self.note_type_fields or self.switched)
 
     def needed_bump(self) -> Bump:
+        """major: learners must merge note types; minor: cards added or removed, or the look
+        of a note type changed; patch: any other change of a note or of deck.toml."""
         if self.first_release:
             return Bump.NONE
-        if self.removed or self.note_types:
+        if self.needs_merge:
             return Bump.MAJOR
-        if self.added:
+        if self.added or self.removed or self.note_types:
             return Bump.MINOR
         return Bump.PATCH if self.changed or self.settings else Bump.NONE
 
@@ -67,9 +80,15 @@ class Plan:
     def shipped(self) -> tuple[ShippedNote, ...]:
         return self.notes + tuple(t.note for t in self.tombstones)
 
+    anki_note_types: dict[str, NoteType]  # every note type the shipped notes use, by name
+
     @property
-    def note_type_mods(self) -> dict[str, int]:
-        return {name: state.mod for name, state in self.note_types.items()}
+    def shipped_note_types(self) -> dict[str, tuple[NoteType, int]]:
+        """Each note type the package holds, with the modification time it ships with."""
+        return {
+            name: (note_type, self.note_types[name].mod)
+            for name, note_type in self.anki_note_types.items()
+        }
 
     def removed_deck_description(self) -> dict[str, str]:
         config = self.deck.config
@@ -93,10 +112,6 @@ class Plan:
 
 def removed_deck(config: DeckConfig) -> str:
     return f"{config.name}::{REMOVED_DECK}"
-
-
-def note_type_name(kind: CardKind) -> str:
-    return BASIC_NAME if kind is CardKind.BASIC else CLOZE_NAME
 
 
 def subdeck_of(note: ShippedNote) -> str:
@@ -153,6 +168,7 @@ def _current_notes(
 ) -> list[ShippedNote]:
     guids = resolve_guids([note.card for note in rendered], lock)
     released = {} if lock is None else _released(lock)
+    registry = NoteTypes(deck.note_types)
     notes = []
     for note, guid in zip(rendered, guids, strict=True):
         card = note.card
@@ -160,7 +176,7 @@ def _current_notes(
             guid,
             ids.note_key(card),
             card.question,
-            note_type_name(card.kind),
+            note_type_of(card, registry).name,
             deck.subdeck_name(card),
             note.fields,
             card.tags,
@@ -181,7 +197,8 @@ def tombstone(config: DeckConfig, note: ShippedNote, timestamp: int) -> Tombston
         f" You can delete this note: search <code>tag:{tag}</code>.</p>"
     )
     fields = list(note.fields)
-    fields[ANSWER_FIELD] = notice + fields[ANSWER_FIELD]
+    answer = ANSWER_FIELD if len(fields) > ANSWER_FIELD else 0
+    fields[answer] = notice + fields[answer]
     shipped = dataclasses.replace(
         note,
         deck=removed_deck(config),
@@ -192,18 +209,45 @@ def tombstone(config: DeckConfig, note: ShippedNote, timestamp: int) -> Tombston
     return Tombstone(shipped, config.version, config.keep_removed)
 
 
-def _note_types(lock: Lock | None, timestamp: int) -> tuple[dict[str, NoteTypeState], list[str]]:
+@dataclass(frozen=True)
+class _NoteTypePlan:
+    states: dict[str, NoteTypeState]
+    used: dict[str, NoteType]
+    look_changed: tuple[str, ...]
+    fields_changed: tuple[str, ...]
+
+
+def _note_types(
+    deck: Deck, notes: Sequence[ShippedNote], lock: Lock | None, timestamp: int
+) -> _NoteTypePlan:
+    """The state of every note type the notes (and any tombstone) use: the lock's while it
+    is unchanged, else new at `timestamp`, and which changed their look or their fields."""
+    registry = NoteTypes(deck.note_types)
+    names = {note.note_type for note in notes}
+    if lock is not None:
+        names |= {note.note_type for note in (*lock.notes, *(t.note for t in lock.removed))}
     states: dict[str, NoteTypeState] = {}
-    changed: list[str] = []
-    for name, (model_id, digest) in sorted(note_type_hashes().items()):
+    used: dict[str, NoteType] = {}
+    look: list[str] = []
+    fields: list[str] = []
+    for name in sorted(names):
+        note_type = registry.find(name)
+        if note_type is None:
+            message = (
+                f"note type '{name}' of released notes is gone: keep it in notetypes/ while"
+                " its notes ship (as tombstones too)"
+            )
+            raise DeckgenError([error(SourceLoc("deck.lock.json", 1), "DG132", message)])
+        used[name] = note_type
+        digest = note_type_hash(note_type)
         old = lock.note_types.get(name) if lock else None
-        if old is not None and old.hash == digest:
+        if old is not None and (old.hash, old.fields) == (digest, note_type.fields):
             states[name] = old
             continue
-        states[name] = NoteTypeState(model_id, digest, timestamp)
-        if lock is not None:
-            changed.append(name)
-    return states, changed
+        states[name] = NoteTypeState(note_type.id, digest, timestamp, note_type.fields)
+        if old is not None:
+            (fields if old.fields != note_type.fields else look).append(name)
+    return _NoteTypePlan(states, used, tuple(look), tuple(fields))
 
 
 def _changed_settings(config: DeckConfig, lock: Lock | None) -> tuple[str, ...]:
@@ -238,7 +282,7 @@ def make_plan(
     deck: Deck, rendered: Sequence[RenderedNote], lock: Lock | None, timestamp: int
 ) -> Plan:
     notes = _current_notes(deck, rendered, lock, timestamp)
-    note_types, changed_types = _note_types(lock, timestamp)
+    types = _note_types(deck, notes, lock, timestamp)
     previous = {} if lock is None else {n.guid: n for n in lock.notes}
     live = {note.guid for note in notes}
     changes = Changes(
@@ -249,14 +293,24 @@ def make_plan(
             if n.guid in previous and _differs(previous[n.guid], n)
         ),
         removed=tuple(n for n in previous.values() if n.guid not in live),
-        note_types=tuple(changed_types),
+        note_types=types.look_changed,
         settings=_changed_settings(deck.config, lock),
         first_release=lock is None,
+        note_type_fields=types.fields_changed,
     )
     tombstones = _tombstones(deck.config, notes, lock, changes.any, timestamp)
     locations = {n.guid: r.card.loc for n, r in zip(notes, rendered, strict=True)}
     package_time = lock.released if lock is not None and not changes.any else timestamp
-    return Plan(deck, tuple(notes), tuple(tombstones), note_types, changes, package_time, locations)
+    return Plan(
+        deck,
+        tuple(notes),
+        tuple(tombstones),
+        types.states,
+        changes,
+        package_time,
+        locations,
+        types.used,
+    )
 
 
 def _differs(old: ShippedNote, new: ShippedNote) -> bool:

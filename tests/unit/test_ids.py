@@ -4,8 +4,8 @@ import pytest
 
 from deckgen import ids
 from deckgen.apkg.notetypes import genanki_model
-from deckgen.notes.notetypes import BASIC, CLOZE, REVERSED, TYPE_IN
 from deckgen.model import Card, CardKind, SourceLoc
+from deckgen.notes.notetypes import BASIC, CLOZE, REVERSED, TYPE_IN
 
 
 def card(question: str, *, deck: str = "EC2", explicit_id: str | None = None, **kw: object) -> Card:

@@ -121,7 +121,8 @@ def _local_path(src: str, notes_file: str) -> str:
     if PureWindowsPath(path).drive or path.startswith(("/", "\\")):
         raise MediaProblem(
             OUTSIDE,
-            f"{_kind(src)} '{src}' is an absolute path: link {_kind(src)}s relative to the notes file",
+            f"{_kind(src)} '{src}' is an absolute path:"
+            f" link {_kind(src)}s relative to the notes file",
         )
     if not path:
         raise MediaProblem(MISSING, "image has an empty path")

@@ -18,7 +18,6 @@ Writes tests/artifacts/card_<width>_<theme>_<id>.png for a few cards, for a huma
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,11 +30,12 @@ from deckgen.cards.media import stage_media
 from deckgen.cards.render import deck_media
 from deckgen.pipeline import load_and_render
 from deckgen.preview import NIGHT_CLASSES, card_sides
+from helpers import NEEDS_PLAYWRIGHT
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
 
-pytest.importorskip("playwright.sync_api", reason="pip package playwright is not installed")
+pytest.importorskip("playwright.sync_api", reason=NEEDS_PLAYWRIGHT)
 
 pytestmark = pytest.mark.browser
 
@@ -95,14 +95,6 @@ _MEASURE_JS = """() => {
 class Side:
     name: str  # the card's id (or file:line) and side, e.g. "ecr-login-command back"
     html: str
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Path:
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
-    if found is None:
-        pytest.skip("needs Chromium: sudo apt-get install chromium")
-    return Path(found)
 
 
 @pytest.fixture(scope="module")

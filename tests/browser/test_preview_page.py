@@ -19,12 +19,12 @@ from deckgen.diagrams.renderer import MermaidRenderer
 from deckgen.errors import DeckgenError
 from deckgen.pipeline import build
 from deckgen.preview import write_preview
-from helpers import build_time_for
+from helpers import NEEDS_PLAYWRIGHT, build_time_for
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 
-pytest.importorskip("playwright.sync_api", reason="pip package playwright is not installed")
+pytest.importorskip("playwright.sync_api", reason=NEEDS_PLAYWRIGHT)
 
 pytestmark = pytest.mark.browser
 
@@ -35,14 +35,6 @@ NOTES = ROOT / "notes"
 LABELS = {"User", "Load balancer", "Instance"}
 SVG_NS = "{http://www.w3.org/2000/svg}"
 T1 = 1_790_000_000
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Path:
-    found = MermaidRenderer.locate(ROOT)
-    if found is None:
-        pytest.skip("no mermaid renderer: needs chromium on PATH and npm ci --prefix tools/mermaid")
-    return found.chromium
 
 
 def svg_labels(svg: Path) -> set[str]:
@@ -121,7 +113,7 @@ def test_the_shipped_deck_previews_with_every_diagram(chromium: Path, tmp_path: 
         browser.close()
 
 
-def test_broken_mermaid_is_reported_at_its_notes_line(chromium: Path, tmp_path: Path) -> None:
+def test_broken_mermaid_is_reported_at_its_notes_line(renderer_here: Path, tmp_path: Path) -> None:
     notes = tmp_path / "notes"
     notes.mkdir()
     (notes / "deck.toml").write_text('name = "D"\nversion = "1.0.0"\n', encoding="utf-8")
@@ -165,9 +157,7 @@ def _fields(apkg: Path, tmp_path: Path) -> list[tuple[str, str]]:
         return sorted(conn.execute("select guid, flds from notes"))
 
 
-def _two_builds(
-    chromium: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> tuple[Path, Path]:
+def _two_builds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
     """Build the shipped notes with the renderer, then with it hidden from PATH."""
     notes = Path(shutil.copytree(NOTES, tmp_path / "notes"))
     monkeypatch.chdir(ROOT)  # where tools/mermaid is
@@ -181,9 +171,9 @@ def _two_builds(
 
 
 def test_a_build_without_renderer_uses_the_cache_and_ships_the_same_content(
-    chromium: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    renderer_here: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    first, second = _two_builds(chromium, tmp_path, monkeypatch)
+    first, second = _two_builds(tmp_path, monkeypatch)
     one, two = _entries(first), _entries(second)
     assert one.keys() == two.keys()
     assert one["media"] == two["media"] and one["media"].count(b".svg") == 10
@@ -193,7 +183,7 @@ def test_a_build_without_renderer_uses_the_cache_and_ships_the_same_content(
 
 
 def test_a_build_without_renderer_yields_the_same_apkg_bytes(
-    chromium: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    renderer_here: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    first, second = _two_builds(chromium, tmp_path, monkeypatch)
+    first, second = _two_builds(tmp_path, monkeypatch)
     assert first.read_bytes() == second.read_bytes()

@@ -107,7 +107,7 @@ def sides(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Side]]:
     for note in loaded.rendered:
         card = note.card
         label = card.explicit_id or f"{card.source}:{card.loc.line}"
-        for number, pair in enumerate(card_sides(loaded.deck, note), start=1):
+        for number, pair in enumerate(card_sides(note), start=1):
             suffix = f" c{number}" if card.kind.value == "cloze" else ""
             found.append(Side(f"{label}{suffix} front", pair.front))
             found.append(Side(f"{label}{suffix} back", pair.back))

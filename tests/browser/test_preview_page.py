@@ -113,6 +113,57 @@ def test_the_shipped_deck_previews_with_every_diagram(chromium: Path, tmp_path: 
         browser.close()
 
 
+# The page at the current width: how wide it is, what reaches past the screen outside a
+# box that scrolls, and where each of the first card's four views stands.
+_LAYOUT_JS = """() => {
+  const vw = document.documentElement.clientWidth;
+  const inScroller = (node) => {
+    for (let el = node.parentElement; el && el !== document.body; el = el.parentElement) {
+      if (getComputedStyle(el).overflowX !== "visible") return true;
+    }
+    return false;
+  };
+  const wide = [...document.body.querySelectorAll("*")].filter((el) => {
+    const r = el.getBoundingClientRect();
+    return r.width > 0 && r.right > vw + 0.5 && !inScroller(el);
+  }).map((el) => el.tagName.toLowerCase() + "." + el.className);
+  const views = [...document.querySelector("section.note").querySelectorAll(".side")].map(
+    (side) => { const r = side.getBoundingClientRect(); return [Math.round(r.top), Math.round(r.left)]; });
+  return { width: document.documentElement.scrollWidth, viewport: vw, wide, views };
+}"""
+
+
+@pytest.mark.parametrize("width", [320, 360, 412, 1280])
+def test_the_preview_reads_in_order_and_never_scrolls_sideways(
+    chromium: Path, tmp_path: Path, width: int
+) -> None:
+    from playwright.sync_api import sync_playwright
+
+    result = write_preview(NOTES, tmp_path / "preview")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(chromium), args=["--no-sandbox", "--disable-gpu"]
+        )
+        page = open_page(browser, result.path, width=width, height=900)
+        layout = page.evaluate(_LAYOUT_JS)
+        targets = page.evaluate(
+            "[...document.querySelectorAll('#index a')].map(a => a.getAttribute('href'))"
+        )
+        found = [page.locator(target).count() for target in targets]
+        if width == 360:
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / "preview_360_index.png"))
+        browser.close()
+    assert (layout["width"], layout["wide"]) == (layout["viewport"], [])
+    views = layout["views"]
+    # Front · light, Back · light, Front · dark, Back · dark: in reading order, two to a
+    # row on a wide screen, one to a row on a phone.
+    assert views == sorted(views)
+    rows = len({top for top, _ in views})
+    assert rows == (2 if width >= 1280 else 4)
+    assert len(targets) == 8 and found == [1] * 8
+
+
 def test_broken_mermaid_is_reported_at_its_notes_line(renderer_here: Path, tmp_path: Path) -> None:
     notes = tmp_path / "notes"
     notes.mkdir()

@@ -168,8 +168,8 @@ def test_cached_diagrams_ship_as_a_light_and_a_dark_image(
     back = rendered[0].fields[1]
     assert re.fullmatch(
         r'<p>Like this:</p>\n<div class="diagram">'
-        r'<img class="diagram-light" src="mermaid-[0-9a-f]{16}\.svg" alt="Diagram" style="min-width: 220px">'
-        r'<img class="diagram-dark" src="mermaid-[0-9a-f]{16}\.svg" alt="Diagram" style="min-width: 220px">'
+        r'<img class="diagram-light" src="mermaid-[0-9a-f]{16}\.svg" alt="Diagram: light" style="min-width: 220px">'
+        r'<img class="diagram-dark" src="mermaid-[0-9a-f]{16}\.svg" alt="Diagram: light" style="min-width: 220px">'
         r"</div>",
         back,
     )

@@ -38,6 +38,7 @@ from deckgen.cards.media import (
     rewrite_img_sources,
 )
 from deckgen.cards.sanitize import html_diagnostics, sanitize_plugin
+from deckgen.diagrams.alt import alt_text
 from deckgen.diagrams.cache import MermaidError, RendererError
 from deckgen.diagrams.source import DiagramSource
 from deckgen.errors import Diagnostic, error
@@ -136,13 +137,16 @@ class FieldEnv:
             return None
         if svgs is None:
             return None
+        # Both variants show the same thing; say it in words for screen readers and
+        # for a reviewer that cannot show the image.
+        alt = html.escape(alt_text(next(iter(svgs.values()))), quote=True)
         images = []
         for theme, svg in svgs.items():
             file = MediaFile(hashed_name("mermaid", svg.encode(), ".svg"), svg.encode())
             self.media[file.name] = file
             width = _svg_width(svg)
             style = f' style="min-width: {width * 55 // 100}px"' if width else ""
-            images.append(f'<img class="diagram-{theme}" src="{file.name}" alt="Diagram"{style}>')
+            images.append(f'<img class="diagram-{theme}" src="{file.name}" alt="{alt}"{style}>')
         return f'<div class="diagram">{"".join(images)}</div>\n'
 
 

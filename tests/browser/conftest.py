@@ -31,7 +31,7 @@ def locate_renderer() -> MermaidRenderer:
     """The renderer of this checkout, or a skip that names what to install."""
     found = MermaidRenderer.locate(ROOT)
     if found is None:
-        pytest.skip("needs " + " and ".join(mermaid_render.missing(ROOT)))
+        pytest.skip("needs " + " and ".join(MermaidRenderer.missing(ROOT)))
     return found
 
 

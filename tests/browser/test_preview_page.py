@@ -17,7 +17,7 @@ import pytest
 
 from deckgen.diagrams.renderer import MermaidRenderer
 from deckgen.errors import DeckgenError
-from deckgen.pipeline import build
+from deckgen.pipeline import build, check_notes
 from deckgen.preview import write_preview
 from helpers import NEEDS_PLAYWRIGHT, build_time_for
 
@@ -181,9 +181,33 @@ def test_broken_mermaid_is_reported_at_its_notes_line(renderer_here: Path, tmp_p
         9,
         "DG310",
     )
-    assert first.message.startswith("mermaid: Parse error on line ")
+    # mermaid counts this error at its line 5 (the end of its text): the message must not
+    # say so beside the file's line 9
+    assert first.message.startswith("mermaid: Parse error: ")
+    assert "line" not in first.message
     assert "Expecting" in first.message and "\n" not in first.message
     assert not (notes / ".diagrams").exists() or not any((notes / ".diagrams").iterdir())
+
+
+def test_check_has_mermaid_check_new_diagrams_and_writes_nothing(
+    renderer_here: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "deck.toml").write_text('name = "D"\nversion = "1.0.0"\n', encoding="utf-8")
+    (notes / "ec2.md").write_text(
+        "# EC2\n\n### How?\nLike this:\n\n```mermaid\nflowchart TD\n  A --> B\n"
+        "  B --> C[oops\n  C --> D\n```\n\n### And then?\n```mermaid\nflowchart TD\n"
+        "  X --> Y\n```\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(ROOT)  # where tools/mermaid is
+    result = check_notes(notes)
+    found = [(d.loc.line, d.code, d.message) for d in result.diagnostics]
+    assert [(line, code) for line, code, _ in found] == [(9, "DG310"), (14, "DG302")]
+    assert found[0][2].startswith("mermaid: Parse error: ") and "line" not in found[0][2]
+    assert "(mermaid accepts it)" in found[1][2]
+    assert not (notes / ".diagrams").exists()
 
 
 def _hide_renderer(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -240,16 +240,18 @@ def test_missing_names_each_absent_piece_with_its_install_command(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(mermaid_render, "_SOURCE_CHECKOUT", tmp_path)
-    assert mermaid_render.missing(tmp_path) == [
+    assert MermaidRenderer.missing(tmp_path) == [
         "Chromium (`sudo apt-get install chromium`)",
         "the mermaid bundle (`make diagrams`)",
     ]
     monkeypatch.setattr(mermaid_render, "_playwright_available", lambda: False)
     fake_executable(bare_env, "chromium")
     fake_project(tmp_path / "proj")
-    assert mermaid_render.missing(tmp_path / "proj") == ["the playwright package (`make diagrams`)"]
+    assert MermaidRenderer.missing(tmp_path / "proj") == [
+        "the playwright package (`make diagrams`)"
+    ]
     monkeypatch.setattr(mermaid_render, "_playwright_available", lambda: True)
-    assert mermaid_render.missing(tmp_path / "proj") == []
+    assert MermaidRenderer.missing(tmp_path / "proj") == []
 
 
 @pytest.mark.parametrize("name", ["chromium", "chromium-browser"])

@@ -40,6 +40,7 @@ from deckgen.cards.media import (
 from deckgen.cards.sanitize import html_diagnostics, sanitize_plugin
 from deckgen.diagrams.alt import alt_text
 from deckgen.diagrams.cache import MermaidError, RendererError
+from deckgen.diagrams.lines import without_its_lines
 from deckgen.diagrams.source import DiagramSource
 from deckgen.errors import Diagnostic, error
 from deckgen.model import SourceLoc
@@ -128,7 +129,7 @@ class FieldEnv:
         except MermaidError as err:
             # The diagram's first line is the one after the opening fence.
             line = line0 + (err.line or 0)
-            message = f"mermaid: {one_line(err.message)}"
+            message = f"mermaid: {one_line(without_its_lines(err.message))}"
             self.diagnostics.append(error(self.loc(line), MERMAID_SYNTAX, message))
             return None
         except RendererError as err:

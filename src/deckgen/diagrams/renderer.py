@@ -16,8 +16,9 @@ API::
         .close()                        shut the browser now; a later render() relaunches
         Playwright's sync API allows one instance per thread and none inside a running
         asyncio loop, so keep other Playwright use out of the `with` block.
+    MermaidRenderer.missing(project_root=None) -> list[str]
+        what locate() lacks here, each with the command that installs it
     bundle_version(bundle) -> str | None
-    missing(project_root=None) -> list[str]   what locate() lacks, with install commands
 
 Environment: DECKGEN_CHROMIUM (a Chromium executable, path or name) overrides the search
 of PATH for ``chromium``/``chromium-browser``; DECKGEN_MERMAID_JS overrides
@@ -172,6 +173,19 @@ class MermaidRenderer:
             )
         return cls(chromium, bundle)
 
+    @staticmethod
+    def missing(project_root: Path | None = None) -> list[str]:
+        """What this machine lacks for `locate` to find a renderer, each with the command
+        that installs it (empty when one is found)."""
+        lacks = []
+        if find_chromium() is None:
+            lacks.append(f"Chromium (`{INSTALL_CHROMIUM}`)")
+        if _locate_bundle(project_root) is None:
+            lacks.append(f"the mermaid bundle (`{INSTALL_BUNDLE}`)")
+        if not _playwright_available():
+            lacks.append(f"the playwright package (`{INSTALL_BUNDLE}`)")
+        return lacks
+
     def __enter__(self) -> Self:
         self._entered = True
         return self
@@ -298,19 +312,6 @@ class MermaidRenderer:
 
 
 # --- discovery --------------------------------------------------------------------------
-
-
-def missing(project_root: Path | None = None) -> list[str]:
-    """What this machine lacks to render diagrams, each with the command that installs it
-    (empty when `MermaidRenderer.locate` finds a renderer)."""
-    lacks = []
-    if find_chromium() is None:
-        lacks.append(f"Chromium (`{INSTALL_CHROMIUM}`)")
-    if _locate_bundle(project_root) is None:
-        lacks.append(f"the mermaid bundle (`{INSTALL_BUNDLE}`)")
-    if not _playwright_available():
-        lacks.append(f"the playwright package (`{INSTALL_BUNDLE}`)")
-    return lacks
 
 
 def find_chromium() -> Path | None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+import sys
 from pathlib import Path
 
 import click
@@ -19,6 +21,7 @@ from deckgen.cli.output import (
     summary_line,
 )
 from deckgen.errors import DeckgenError, Diagnostic, Severity, fails, plural, sorted_diagnostics
+from deckgen.model import Card, Deck
 
 
 @click.command(short_help="Build OUT/<slug>-<version>.apkg from the notes.")
@@ -204,11 +207,17 @@ def check_report(
     }
 
 
-@click.command("list", short_help="List the cards: sub-deck, tags, question.")
+@click.command("list", short_help="List the notes: sub-deck, file:line, question.")
 @NOTES_DIR
-@click.option("--json", "as_json", is_flag=True, help="Print the cards as JSON, for scripts.")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print every note whole as JSON, for scripts."
+)
 def list_cards(notes_dir: Path, as_json: bool) -> None:
-    """List the cards of NOTES_DIR: sub-deck, tags and question."""
+    """List the notes of NOTES_DIR by sub-deck: file:line and question.
+
+    On a terminal each line is cut to its width; piped, lines are whole. --json adds
+    each note's kind, id, GUID and tags.
+    """
     from deckgen.pipeline import load_deck
     from deckgen.releases.lock import read_lock
     from deckgen.releases.plan import resolve_guids
@@ -220,26 +229,41 @@ def list_cards(notes_dir: Path, as_json: bool) -> None:
     except DeckgenError as exc:
         fail(exc)
         return
-    rows = [
-        {
-            "deck": deck.subdeck_name(card),
-            "kind": card.kind.value,
-            "id": card.explicit_id,
-            "guid": guid,
-            "tags": list(card.tags),
-            "question": card.question,
-            "source": f"{card.source}:{card.loc.line}",
-        }
-        for card, guid in zip(deck.cards, guids, strict=True)
-    ]
     if as_json:
+        rows = [
+            {
+                "deck": deck.subdeck_name(card),
+                "kind": card.kind.value,
+                "id": card.explicit_id,
+                "guid": guid,
+                "tags": list(card.tags),
+                "question": card.question,
+                "source": f"{card.source}:{card.loc.line}",
+            }
+            for card, guid in zip(deck.cards, guids, strict=True)
+        ]
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
-    table = [
-        (str(row["deck"]), " ".join(card.tags) or "-", card.question)
-        for row, card in zip(rows, deck.cards, strict=True)
-    ]
-    deck_width = max(len(d) for d, _, _ in table)
-    tag_width = max(len(t) for _, t, _ in table)
-    for subdeck, tags, question in table:
-        click.echo(f"{subdeck:<{deck_width}}  {tags:<{tag_width}}  {question}")
+    for line in note_listing(deck, terminal_width()):
+        click.echo(line)
+
+
+def terminal_width() -> int | None:
+    """The terminal's width when stdout is one, else None (piped: nothing is cut)."""
+    return shutil.get_terminal_size().columns if sys.stdout.isatty() else None
+
+
+def note_listing(deck: Deck, width: int | None = None) -> list[str]:
+    """`deckgen list`: a line per sub-deck, then one per note, `file:line  question`,
+    each cut to `width` (None: whole)."""
+    by_subdeck: dict[str, list[Card]] = {}
+    for card in deck.cards:
+        by_subdeck.setdefault(deck.subdeck_name(card), []).append(card)
+    lines = []
+    for name, cards in by_subdeck.items():
+        where = max(len(str(card.loc)) for card in cards)
+        lines.append(f"{name} ({plural(len(cards), 'note')})")
+        lines += [f"  {card.loc!s:<{where}}  {' '.join(card.question.split())}" for card in cards]
+    if width is None:
+        return lines
+    return [line if len(line) <= width else line[: max(width - 1, 0)] + "…" for line in lines]

@@ -250,3 +250,16 @@ def test_small_print_meets_wcag_aa(page: Page, sides: tuple[Path, list[Side]], t
         part: round(contrast(colours[part], colours["card"]), 2) for part in ("source", "context")
     }
     assert all(ratio >= 4.5 for ratio in ratios.values()), ratios
+
+
+@pytest.mark.parametrize(("theme", "scheme"), [("light", "normal"), ("dark", "dark")])
+def test_night_mode_asks_for_dark_scrollbars(
+    page: Page, sides: tuple[Path, list[Side]], theme: str, scheme: str
+) -> None:
+    """The page's own scrollbar and those of the boxes that scroll (tables, diagrams)."""
+    _, every_side = sides
+    page.set_content(reviewer_page(every_side[0], night=theme == "dark"))
+    schemes = page.evaluate(
+        "() => [document.documentElement, document.body].map(e => getComputedStyle(e).colorScheme)"
+    )
+    assert schemes == [scheme, scheme]

@@ -90,8 +90,9 @@ def stale_diagram_info(path: Path) -> Diagnostic:
 
 
 def _needs() -> str:
+    """` (needs …)`: what to install for a renderer here, named wherever one was missed."""
     lacks = MermaidRenderer.missing()
-    return f"needs {' and '.join(lacks)}" if lacks else "the renderer failed to start"
+    return f" (needs {' and '.join(lacks)})" if lacks else ""
 
 
 def unrendered_warnings(unrendered: Sequence[SourceLoc], notes_dir: Path) -> list[Diagnostic]:
@@ -102,7 +103,7 @@ def unrendered_warnings(unrendered: Sequence[SourceLoc], notes_dir: Path) -> lis
     count = len(unrendered)
     message = (
         f"{count} diagram{'s are' if count > 1 else ' is'} not in {cache} and cannot be"
-        f" rendered here ({_needs()}): shown as code"
+        f" rendered here{_needs()}: shown as code"
     )
     return [warning(unrendered[0], DIAGRAMS_AS_CODE, message)]
 
@@ -113,7 +114,7 @@ def uncached_warnings(
     """`deckgen check`: each diagram missing from the cache, and whether mermaid checked it."""
     cache = (notes_dir / CACHE_FOLDER).as_posix()
     not_checked = (
-        f"diagram not in {cache} yet, and not checked: mermaid cannot run here ({_needs()});"
+        f"diagram not in {cache} yet, and not checked: mermaid cannot run here{_needs()};"
         f" build where it can, then commit {cache}"
     )
     found = [warning(loc, DIAGRAM_UNCACHED, not_checked) for loc in unchecked]

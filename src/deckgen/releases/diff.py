@@ -39,7 +39,8 @@ def word_diff(old: str, new: str, *, full: bool = False) -> str:
     for index, (tag, i1, i2, j1, j2) in enumerate(opcodes):
         if tag == "equal":
             first, last = index == 0, index == len(opcodes) - 1
-            pieces.append(" ".join(a[i1:i2]) if full else _context(a[i1:i2], first, last))
+            words = a[i1:i2]
+            pieces.append(" ".join(words) if full else _context(words, first=first, last=last))
             continue
         if i2 > i1:
             pieces.append(f"[-{' '.join(a[i1:i2])}-]")
@@ -49,7 +50,7 @@ def word_diff(old: str, new: str, *, full: bool = False) -> str:
     return line if full or len(line) <= _MAX_LINE else line[: _MAX_LINE - 1] + "…"
 
 
-def _context(words: list[str], first: bool, last: bool) -> str:
+def _context(words: list[str], *, first: bool, last: bool) -> str:
     if len(words) <= 2 * _CONTEXT_WORDS:
         return " ".join(words)
     head = [] if first else words[:_CONTEXT_WORDS]
@@ -142,9 +143,7 @@ def report(plan: Plan, lock: Lock | None, next_version: str, *, full: bool = Fal
         return f"No changes since {since}.\n"
     lines = [f"Changes since {since}:"]
     lines += [f"  added    {_one_line(n)}{_where(plan, n)}" for n in _in_place(plan, changes.added)]
-    changed = {new.guid: (old, new) for old, new in changes.changed}
-    for new in _in_place(plan, [new for _, new in changes.changed]):
-        old = changed[new.guid][0]
+    for old, new in sorted(changes.changed, key=lambda pair: plan.locations[pair[1].guid]):
         lines.append(f"  changed  {_one_line(new)}{_where(plan, new)}")
         lines += [f"             {line}" for line in note_changes(old, new, full=full)]
     lines += [

@@ -120,29 +120,30 @@ def code_css() -> str:
 
 def code_lines_css() -> str:
     """One block per source line of code: where a long line wraps, its continuation lines
-    are indented and each starts with a ↳ in the margin (a tile per visual line, the first
-    one covered in the code's background), so a wrapped part never reads as a line of its
-    own."""
+    are indented and each starts with a ↳ in the margin, so a wrapped part never reads as
+    a line of its own. The arrows tile a box that starts one line down (empty for a line
+    that does not wrap), so nothing has to match the code's background."""
     rule = """\
-pre code .line {{
-  display: block;
-  padding-left: 2ch;
-  text-indent: -2ch;
-  background:
-    linear-gradient(#f6f8fa, #f6f8fa) 0 0 / 2ch 1.4em no-repeat,
-    {light} 0 0 / 2ch 1.4em repeat-y;
-}}
-.nightMode pre code .line, .night_mode pre code .line {{
-  background-image: linear-gradient(#161b22, #161b22), {dark};
-}}
+pre code .line { display: block; position: relative; padding-left: 2ch; text-indent: -2ch; }
+pre code .line::before {
+  content: "";
+  position: absolute;
+  left: 0;
+  top: 1.4em;
+  bottom: 0;
+  width: 2ch;
+  background: {light} 0 0 / 2ch 1.4em repeat-y;
+}
+.nightMode pre code .line::before, .night_mode pre code .line::before { background-image: {dark}; }
 """
-    return rule.format(light=_continuation_arrow("#8c959f"), dark=_continuation_arrow("#7d8590"))
+    arrows = {"light": _continuation_arrow("#8c959f"), "dark": _continuation_arrow("#7d8590")}
+    return rule.replace("{light}", arrows["light"]).replace("{dark}", arrows["dark"])
 
 
 def _continuation_arrow(stroke: str) -> str:
     svg = (
         "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 12 14'>"
-        "<path d='M3 2.5v6h6.5M7 6l2.5 2.5L7 11' fill='none'"
+        "<path d='M3 2v5.5h6.5M7 5l2.5 2.5L7 10' fill='none'"
         f" stroke='{stroke}' stroke-width='1.4'/></svg>"
     )
     return 'url("data:image/svg+xml,' + quote(svg, safe=" ='/:.") + '")'

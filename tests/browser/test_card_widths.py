@@ -151,10 +151,10 @@ def measure(page: Page, side: Side) -> dict[tuple[int, str], dict[str, Any]]:
     the body's classes, as Anki switches it)."""
     page.set_content(reviewer_page(side, night=False))
     found = {}
-    for theme in THEMES:
-        page.evaluate("(c) => { document.body.className = c; }", body_classes(theme == "dark"))
-        for width in WIDTHS:
-            page.set_viewport_size({"width": width, "height": 800})
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 800})
+        for theme in THEMES:
+            page.evaluate("(c) => { document.body.className = c; }", body_classes(theme == "dark"))
             found[width, theme] = page.evaluate(_MEASURE_JS)
     return found
 

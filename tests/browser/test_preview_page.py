@@ -18,7 +18,7 @@ import pytest
 from deckgen.diagrams.renderer import MermaidRenderer
 from deckgen.errors import DeckgenError
 from deckgen.pipeline import build, check_notes
-from deckgen.preview import write_preview
+from deckgen.preview import PreviewResult, write_preview
 from helpers import NEEDS_PLAYWRIGHT, build_time_for
 
 if TYPE_CHECKING:
@@ -91,10 +91,18 @@ def test_preview_shows_diagrams_as_svg_in_light_and_dark(chromium: Path, tmp_pat
         browser.close()
 
 
-def test_the_shipped_deck_previews_with_every_diagram(chromium: Path, tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def shipped_preview(tmp_path_factory: pytest.TempPathFactory) -> PreviewResult:
+    """The preview of notes/, written once for the tests that only look at it."""
+    return write_preview(NOTES, tmp_path_factory.mktemp("preview"))
+
+
+def test_the_shipped_deck_previews_with_every_diagram(
+    chromium: Path, shipped_preview: PreviewResult
+) -> None:
     from playwright.sync_api import sync_playwright
 
-    result = write_preview(NOTES, tmp_path / "preview")
+    result = shipped_preview
     assert [d for d in result.diagnostics if d.severity.value == "warning"] == []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
@@ -135,11 +143,11 @@ _LAYOUT_JS = """() => {
 
 @pytest.mark.parametrize("width", [320, 360, 412, 1280])
 def test_the_preview_reads_in_order_and_never_scrolls_sideways(
-    chromium: Path, tmp_path: Path, width: int
+    chromium: Path, shipped_preview: PreviewResult, width: int
 ) -> None:
     from playwright.sync_api import sync_playwright
 
-    result = write_preview(NOTES, tmp_path / "preview")
+    result = shipped_preview
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=str(chromium), args=["--no-sandbox", "--disable-gpu"]

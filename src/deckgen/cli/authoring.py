@@ -112,8 +112,9 @@ def check(
     """Validate NOTES_DIR without writing anything.
 
     Prints every problem as path:line: severity code message, including info lines
-    for prose that makes no card. Exits 1 if there is any error (or, with --strict,
-    any warning). With --release (for CI on release tags) it also checks that nothing
+    for prose that makes no card. Diagrams not in the cache yet are checked by mermaid
+    where it can run here (nothing is stored). Exits 1 if there is any error (or, with
+    --strict, any warning). With --release (for CI on release tags) it also checks that nothing
     changed since the release in deck.lock.json and that the version and changelog
     match it.
     """
@@ -169,7 +170,8 @@ def preview(notes_dir: Path, out_dir: Path) -> None:
     """Write OUT/index.html: every card of NOTES_DIR, front and back, light and dark.
 
     One static page (no scripts) with the deck's own templates and CSS, and the
-    images and diagrams beside it, for reviewing a deck in a browser without Anki.
+    images and diagrams beside it, for reviewing a deck in a browser without Anki:
+    an index of the sub-decks, then each card's four views in reading order.
     """
     from deckgen.preview import write_preview
 

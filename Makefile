@@ -2,7 +2,8 @@
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
-LINT_PATHS := src tests $(wildcard benchmarks)
+LINT_PATHS := src tests tools $(wildcard benchmarks)
+MERMAID_JS := tools/mermaid/node_modules/mermaid/dist/mermaid.min.js
 
 .PHONY: decks test lint diagrams test-browser bench clean
 
@@ -20,8 +21,12 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test,dev]'
 	touch $@ $(VENV)/.installed-base
 
-decks: $(VENV)/.installed-base  ## build the deck from notes/ into decks/
+decks: $(VENV)/.installed-base  ## build the deck from notes/ into decks/, say where it is
 	$(BIN)/deckgen build notes -o decks
+	@deck=decks/$$(awk 'NR == 1 { print $$2 }' decks/SHA256SUMS); \
+	printf "\nYour deck: %s\n" "$$deck"; \
+	printf "Next: import it with Anki's File › Import (desktop), or open it with AnkiDroid or AnkiMobile.\n"; \
+	printf "deckgen itself is %s, e.g. %s check (README.md has the rest).\n" "$(BIN)/deckgen" "$(BIN)/deckgen"
 
 lint: $(VENV)/.installed-test  ## ruff, mypy and the import layers (import-linter)
 	$(BIN)/ruff check $(LINT_PATHS)
@@ -29,14 +34,20 @@ lint: $(VENV)/.installed-test  ## ruff, mypy and the import layers (import-linte
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-test: $(VENV)/.installed-test lint  ## every test, real Anki imports included
+# Where npm is, the diagram tests get their bundle too; elsewhere they skip, saying so.
+test: $(VENV)/.installed-test lint $(if $(shell command -v npm),$(MERMAID_JS))  ## every test
 	$(BIN)/python -m pytest
 
-# The pinned mermaid bundle, for rendering diagrams missing from notes/.diagrams/ (never committed).
-tools/mermaid/node_modules/.package-lock.json: tools/mermaid/package-lock.json
-	npm ci --prefix tools/mermaid --ignore-scripts --no-audit --no-fund
+# The pinned mermaid bundle, for rendering diagrams missing from notes/.diagrams/ (never
+# committed): only mermaid's own tarball, checked against package-lock.json (see install.py).
+$(MERMAID_JS): tools/mermaid/package-lock.json tools/mermaid/install.py
+	$(PYTHON) tools/mermaid/install.py
 
-diagrams: tools/mermaid/node_modules/.package-lock.json  ## the renderer for new or edited diagrams
+$(VENV)/.installed-diagrams: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[diagrams]'
+	touch $@ $(VENV)/.installed-base
+
+diagrams: $(MERMAID_JS) $(VENV)/.installed-diagrams  ## the renderer for new or edited diagrams
 
 test-browser: $(VENV)/.installed-test diagrams  ## only the headless-Chromium tests
 	$(BIN)/python -m pytest -m browser tests/browser

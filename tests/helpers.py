@@ -14,6 +14,9 @@ version = "1.0.0"
 description = "Cards on AWS."
 """
 
+# The skip reason of every test that drives a browser through Playwright.
+NEEDS_PLAYWRIGHT = "needs the playwright package: `make test` installs it into .venv"
+
 
 def examples(share: float) -> int:
     """A property test's number of examples: its share of the loaded profile's budget."""

@@ -73,7 +73,7 @@ def test_an_unchanged_build_keeps_the_deck_as_it_is(notes: Path, tmp_path: Path)
 
 
 def test_a_kept_build_reports_the_same_warnings(make_notes: NotesFactory, tmp_path: Path) -> None:
-    ec2 = "---\nsubdeck: x\n---\n" + textwrap.dedent(FILES["ec2.md"])
+    ec2 = "---\nauthor: x\n---\n" + textwrap.dedent(FILES["ec2.md"])
     notes = make_notes({**FILES, "ec2.md": ec2})
     first, second = build(notes, tmp_path / "d", T1), build(notes, tmp_path / "d", T1)
     assert second.skipped

@@ -124,13 +124,41 @@ def test_missing_notes_folder_is_a_clear_error(runner: CliRunner, tmp_path: Path
     )
 
 
-def test_list_table(runner: CliRunner, make_notes: NotesFactory) -> None:
-    result = runner.invoke(cli, ["list", str(make_notes(GOOD))])
+def test_list_shows_sub_deck_file_line_and_question(
+    runner: CliRunner, make_notes: NotesFactory
+) -> None:
+    notes = make_notes({**GOOD, "s3.md": "# S3\n## T\nQ: What is S3?\nA: Object storage.\n"})
+    result = runner.invoke(cli, ["list", str(notes)])
     assert result.exit_code == 0
+    where = notes.as_posix()
     assert result.output == (
-        "Learn AWS::EC2  learn-aws::ec2::purchasing-options  What is Spot?\n"
-        "Learn AWS::EC2  learn-aws::ec2::purchasing-options  Spot is {{c1::spare}} capacity.\n"
+        "Learn AWS::EC2 (2 notes)\n"
+        f"  {where}/ec2.md:3  What is Spot?\n"
+        f"  {where}/ec2.md:6  Spot is {{{{c1::spare}}}} capacity.\n"
+        "Learn AWS::S3 (1 note)\n"
+        f"  {where}/s3.md:3  What is S3?\n"
     )
+
+
+def test_list_on_a_terminal_cuts_lines_to_its_width(
+    runner: CliRunner, make_notes: NotesFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from deckgen.cli import authoring
+
+    make_notes(
+        {"ec2.md": "# EC2\n## T\nQ: Which  purchasing\n  option is the cheapest?\nA: Spot.\n"}
+    )
+    monkeypatch.chdir(tmp_path)
+    whole = [
+        "Learn AWS::EC2 (1 note)",
+        "  notes/ec2.md:3  Which purchasing option is the cheapest?",
+    ]
+    assert runner.invoke(cli, ["list"]).output.splitlines() == whole  # piped: whole
+    monkeypatch.setattr(authoring, "terminal_width", lambda: 40)
+    assert runner.invoke(cli, ["list"]).output.splitlines() == [
+        "Learn AWS::EC2 (1 note)",
+        "  notes/ec2.md:3  Which purchasing opti…",
+    ]
 
 
 def test_list_json(runner: CliRunner, make_notes: NotesFactory) -> None:

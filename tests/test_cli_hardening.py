@@ -15,7 +15,7 @@ from helpers import NotesFactory
 
 GOOD = {"ec2.md": "# EC2\n## T\n### What is Spot?\nSpare capacity.\n"}
 WARNED = {
-    "ec2.md": "---\ntag: [x]\n---\n# EC2\n## T\n### What is Spot?\nSpare <b onclick=x>capacity</b>.\n"
+    "ec2.md": "---\nauthor: me\n---\n# EC2\n## T\n### What is Spot?\nSpare <b onclick=x>capacity</b>.\n"
 }
 
 
@@ -29,7 +29,7 @@ def test_warnings_alone_exit_0(runner: CliRunner, make_notes: NotesFactory) -> N
     result = runner.invoke(cli, ["check", str(notes)])
     assert result.exit_code == 0
     assert result.output == (
-        f"{notes.as_posix()}/ec2.md:2: warning DG022 unknown front-matter key 'tag'; did you mean 'tags'?\n"
+        f"{notes.as_posix()}/ec2.md:2: warning DG022 unknown front-matter key 'author'; known keys: deck, tags, notetype\n"
         f"{notes.as_posix()}/ec2.md:7: warning DG402 removed event handler 'onclick' from raw HTML <b>\n"
         f"{notes.as_posix()}: 1 note, 1 card in 1 sub-deck; 0 errors, 2 warnings\n"
     )

@@ -24,7 +24,10 @@ def runner() -> CliRunner:
 
 @pytest.fixture
 def no_renderer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A machine without Chromium."""
     monkeypatch.setattr(MermaidRenderer, "locate", classmethod(lambda cls, root=None: None))
+    lacks = ["Chromium (`sudo apt-get install chromium`)"]
+    monkeypatch.setattr(MermaidRenderer, "missing", staticmethod(lambda root=None: lacks))
 
 
 def test_preview_help(runner: CliRunner) -> None:
@@ -94,21 +97,21 @@ def test_build_without_renderer_prints_one_warning_line(
     warnings = [line for line in result.output.splitlines() if " warning " in line]
     assert warnings == [
         f"{notes.as_posix()}/cloud.md:4: warning DG301 2 diagrams are not in"
-        f" {notes.as_posix()}/.diagrams and cannot be rendered here (needs chromium and"
-        " `make diagrams`): shown as code"
+        f" {notes.as_posix()}/.diagrams and cannot be rendered here (needs Chromium"
+        " (`sudo apt-get install chromium`)): shown as code"
     ]
 
 
-def test_check_lists_diagrams_that_need_rendering(
-    runner: CliRunner, make_notes: NotesFactory
+def test_check_lists_diagrams_it_could_not_check(
+    runner: CliRunner, make_notes: NotesFactory, no_renderer: None
 ) -> None:
     notes = make_notes({"cloud.md": FLOW})
     result = runner.invoke(cli, ["check", str(notes)])
     assert result.exit_code == 0
     assert result.output == (
-        f"{notes.as_posix()}/cloud.md:4: warning DG302 diagram not rendered yet (not in"
-        f" {notes.as_posix()}/.diagrams): build where chromium and `make diagrams` are"
-        f" available, then commit {notes.as_posix()}/.diagrams\n"
+        f"{notes.as_posix()}/cloud.md:4: warning DG302 diagram not in {notes.as_posix()}/.diagrams"
+        " yet, and not checked: mermaid cannot run here (needs Chromium (`sudo apt-get install"
+        f" chromium`)); build where it can, then commit {notes.as_posix()}/.diagrams\n"
         f"{notes.as_posix()}: 1 note, 1 card in 1 sub-deck; 0 errors, 1 warning\n"
     )
 

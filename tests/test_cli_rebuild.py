@@ -35,12 +35,12 @@ def test_force_builds_again(make_notes: NotesFactory, tmp_path: Path) -> None:
 
 
 def test_quiet_prints_only_problems(make_notes: NotesFactory, tmp_path: Path) -> None:
-    notes = make_notes({"ec2.md": "---\nsubdeck: x\n---\n" + GOOD["ec2.md"]})
+    notes = make_notes({"ec2.md": "---\nauthor: x\n---\n" + GOOD["ec2.md"]})
     out = tmp_path / "decks"
     result = CliRunner().invoke(cli, ["build", "-q", str(notes), "-o", str(out)], env=ENV)
     assert result.exit_code == 0, result.output
     assert result.output == (
-        f"{notes.as_posix()}/ec2.md:2: warning DG022 unknown front-matter key 'subdeck';"
-        " did you mean 'deck'?\n"
+        f"{notes.as_posix()}/ec2.md:2: warning DG022 unknown front-matter key 'author';"
+        " known keys: deck, tags, notetype\n"
     )
     assert (out / "learn-aws-1.0.0.apkg").is_file()

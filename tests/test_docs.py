@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -24,3 +25,13 @@ def test_every_command_is_documented(command: str) -> None:
 
 def test_quick_start_is_the_two_commands() -> None:
     assert "make decks" in README and "make test" in README
+
+
+def test_every_example_runs_the_deckgen_that_make_decks_installs() -> None:
+    """A bare `deckgen` is "command not found" until the venv is activated."""
+    blocks = re.findall(r"^```[a-z]*\n(.*?)^```", README, re.MULTILINE | re.DOTALL)
+    commands = [line for block in blocks for line in block.splitlines() if "deckgen " in line]
+    runs = "|".join([*cli.commands, "-"])
+    bare = [line for line in commands if re.match(rf"\s*deckgen ({runs})", line)]
+    assert bare == []
+    assert sum(line.startswith(".venv/bin/deckgen ") for line in commands) >= 10

@@ -249,3 +249,22 @@ def test_list_shows_the_guid_the_build_ships(notes: Path, out: Path) -> None:
     assert result.exit_code == 0, result.output
     listed = {row["question"]: row["guid"] for row in json.loads(result.output)}
     assert listed == released
+
+
+def test_diff_full_shows_each_changed_field_whole(notes: Path, out: Path) -> None:
+    assert cut(notes, out, T1).exit_code == 0
+    edit(notes / "ec2.md", "two-minute warning.", "two-minute interruption notice.")
+    edit(notes / "ec2.md", "Spare EC2 capacity at a", "Unused EC2 capacity at a")
+    head = (
+        "Changes since 1.0.0 (released 2026-09-21):\n"
+        f"  changed  EC2: What is a Spot Instance?  ({notes.as_posix()}/ec2.md:8)\n"
+    )
+    tail = "Next release: 1.0.1 (patch: 1 note changed)\n"
+    assert run(["diff", str(notes)], T2).output == (
+        f"{head}             Back: [-Spare-] {{+Unused+}} EC2 capacity at … with a two-minute"
+        f" [-warning.-] {{+interruption notice.+}}\n{tail}"
+    )
+    assert run(["diff", "--full", str(notes)], T2).output == (
+        f"{head}             Back: [-Spare-] {{+Unused+}} EC2 capacity at a discount; AWS can"
+        f" reclaim it with a two-minute [-warning.-] {{+interruption notice.+}}\n{tail}"
+    )

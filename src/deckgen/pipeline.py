@@ -184,7 +184,8 @@ def load_deck(notes_dir: Path, *, strict: bool = False) -> tuple[Deck, list[Diag
 
 
 def check_notes(notes_dir: Path) -> LoadResult:
-    """Everything `build` would report, without rendering diagrams or writing anything."""
+    """Everything `build` would report, writing nothing: diagrams missing from the cache
+    are rendered only for mermaid to check them, where this machine can."""
     from deckgen.cards.render import render_deck
     from deckgen.notes.folder import LoadResult, load_notes
     from deckgen.releases.published import base_lock
@@ -193,7 +194,7 @@ def check_notes(notes_dir: Path) -> LoadResult:
     if loaded.partial is None:
         return loaded
     complete = loaded.deck is not None
-    _, problems = render_deck(loaded.partial, notes_dir, render_diagrams=False, list_stale=complete)
+    _, problems = render_deck(loaded.partial, notes_dir, checking=True, list_stale=complete)
     try:  # a lock a build would refuse (a merge conflict, another deck's) fails the check too
         base_lock(notes_dir, loaded.partial.config, time.time())
     except DeckgenError as exc:
@@ -238,7 +239,7 @@ def load_and_render(
     parsed = loaded.partial.cards if loaded.partial is not None else ()
     problems = [p for card in parsed if card in notes for p in notes[card].diagnostics]
     if loaded.deck is not None:
-        problems += unrendered_warnings(unrendered, notes_dir, render_diagrams=True)
+        problems += unrendered_warnings(unrendered, notes_dir)
     deck, diagnostics = passing_deck(loaded, problems, strict=strict)
     rendered = [notes[card] for card in deck.cards]
     return Loaded(deck, rendered, diagnostics, machine_independent=not unrendered)

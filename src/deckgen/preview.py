@@ -16,11 +16,12 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from deckgen import ids
 from deckgen.apkg.notetypes import card_css
 from deckgen.atomic import atomic_path, write_error
 from deckgen.cards.media import stage_media
 from deckgen.cards.render import RenderedNote, deck_media
-from deckgen.errors import Diagnostic
+from deckgen.errors import Diagnostic, plural
 from deckgen.model import Deck, NoteType
 from deckgen.notes.cloze import cloze_numbers
 from deckgen.notes.notetypes import NoteTypes, card_count, note_type_of
@@ -38,14 +39,27 @@ PREVIEW_CSS = """\
 body.preview {
   margin: 0; padding: 1em; background: #d8dadd; color: #1f2328;
   font-family: -apple-system, BlinkMacSystemFont, "Segoe UI", Roboto, Arial, sans-serif;
+  overflow-wrap: break-word;
 }
-.preview > header { max-width: 90em; margin: 0 auto 1em; }
+.preview > header, .preview > nav, .subdeck { max-width: 90em; margin: 0 auto 1em; }
 .preview > header h1 { margin: 0 0 0.2em; font-size: 1.4em; }
 .preview > header p { margin: 0; color: #444c56; }
-.note { max-width: 90em; margin: 0 auto 1.5em; }
-.note > h2 { font-size: 0.85em; font-weight: 600; color: #444c56; margin: 0 0 0.4em; }
-.sides { display: grid; gap: 0.6em; grid-template-columns: repeat(auto-fit, minmax(19em, 1fr)); }
-.side { margin: 0; }
+.preview > nav h2 { font-size: 1em; margin: 0 0 0.3em; }
+.preview > nav ol { margin: 0; padding-left: 1.4em; columns: 16em; }
+.preview a { color: #0550ae; }
+.subdeck > h2 { font-size: 1.15em; margin: 1.2em 0 0.6em; border-bottom: 1px solid #afb8c1; }
+.subdeck > h2 small { font-weight: 400; color: #444c56; }
+.subdeck > h2 a { font-size: 0.7em; font-weight: 400; margin-left: 0.6em; }
+.note { margin: 0 0 1.5em; }
+.note > h3 { font-size: 0.85em; font-weight: 600; color: #444c56; margin: 0 0 0.4em; }
+/* The four views read in order: front then back, light then dark; two a row on a wide
+   screen, one a row on a phone. minmax(0, …) lets a column narrow below its content. */
+.sides { display: grid; gap: 0.6em; grid-template-columns: repeat(2, minmax(0, 1fr)); }
+@media (max-width: 44em) {
+  body.preview { padding: 0.5em; }
+  .sides { grid-template-columns: minmax(0, 1fr); }
+}
+.side { margin: 0; min-width: 0; }
 .side > figcaption { font-size: 0.75em; color: #444c56; margin-bottom: 0.2em; }
 .side > .card { max-width: none; margin: 0; padding: 0.8em 1em; border-radius: 8px;
   box-shadow: 0 1px 3px rgba(0, 0, 0, 0.25); min-height: 4em; }
@@ -138,11 +152,11 @@ class CardSides:
     back: str
 
 
-def card_sides(deck: Deck, note: RenderedNote, note_type: NoteType) -> Iterator[CardSides]:
+def card_sides(note: RenderedNote, note_type: NoteType) -> Iterator[CardSides]:
     """The Anki cards of one note: one per template whose front shows something (two for
     deckgen Reversed), or one per cloze number."""
     card = note.card
-    where = f"{deck.subdeck_name(card)} · {card.loc} · {note_type.name}"
+    where = f"{card.loc} · {note_type.name}"
     fields = dict(zip(note_type.fields, note.fields, strict=True))
     if note_type.cloze:
         template = note_type.templates[0]
@@ -169,23 +183,45 @@ def _side(caption: str, body: str, night: bool) -> str:
     )
 
 
-def preview_page(deck: Deck, notes: list[RenderedNote]) -> tuple[str, int]:
-    """The page's HTML and how many cards it shows."""
-    sections: list[str] = []
+def _card_section(number: int, sides: CardSides) -> str:
+    panes = [
+        _side("Front · light", sides.front, night=False),
+        _side("Back · light", sides.back, night=False),
+        _side("Front · dark", sides.front, night=True),
+        _side("Back · dark", sides.back, night=True),
+    ]
+    return (
+        f'<section class="note" id="card-{number}"><h3>{html.escape(sides.heading)}</h3>'
+        f'<div class="sides">\n{chr(10).join(panes)}\n</div></section>'
+    )
+
+
+def _by_subdeck(deck: Deck, notes: list[RenderedNote]) -> dict[str, list[CardSides]]:
+    """Every card, grouped by sub-deck in the order the sub-decks first appear."""
+    groups: dict[str, list[CardSides]] = {}
     registry = NoteTypes(deck.note_types)
     for note in notes:
-        for sides in card_sides(deck, note, note_type_of(note.card, registry)):
-            panes = [
-                _side("Front · light", sides.front, night=False),
-                _side("Back · light", sides.back, night=False),
-                _side("Front · dark", sides.front, night=True),
-                _side("Back · dark", sides.back, night=True),
-            ]
-            sections.append(
-                f'<section class="note" id="card-{len(sections) + 1}">'
-                f"<h2>{html.escape(sides.heading)}</h2>"
-                f'<div class="sides">\n{chr(10).join(panes)}\n</div></section>'
-            )
+        sides = card_sides(note, note_type_of(note.card, registry))
+        groups.setdefault(deck.subdeck_name(note.card), []).extend(sides)
+    return groups
+
+
+def preview_page(deck: Deck, notes: list[RenderedNote]) -> tuple[str, int]:
+    """The page's HTML and how many cards it shows: an index of the sub-decks, then each
+    sub-deck's cards, every card's four views in reading order."""
+    index: list[str] = []
+    groups: list[str] = []
+    number = 0
+    for name, cards in _by_subdeck(deck, notes).items():
+        anchor = f"deck-{len(groups) + 1}-{ids.slug(name)}"
+        count = plural(len(cards), "card")
+        index.append(f'<li><a href="#{anchor}">{html.escape(name)}</a> · {count}</li>')
+        sections = [_card_section(number + i, sides) for i, sides in enumerate(cards, start=1)]
+        number += len(cards)
+        groups.append(
+            f'<section class="subdeck" id="{anchor}"><h2>{html.escape(name)} <small>{count}'
+            f'</small><a href="#index">index</a></h2>\n{chr(10).join(sections)}\n</section>'
+        )
     title = html.escape(f"{deck.config.name} {deck.config.version}")
     page = f"""<!doctype html>
 <html lang="en">
@@ -199,13 +235,16 @@ def preview_page(deck: Deck, notes: list[RenderedNote]) -> tuple[str, int]:
 {PREVIEW_CSS}</style>
 </head>
 <body class="preview">
-<header><h1>{title}</h1><p>{len(sections)} cards, each front and back, light and dark.
+<header><h1>{title}</h1><p>{number} cards, each front and back, light and dark.
 Math shows as TeX here; Anki typesets it.</p></header>
-{chr(10).join(sections)}
+<nav id="index" aria-label="Sub-decks"><h2>Sub-decks</h2><ol>
+{chr(10).join(index)}
+</ol></nav>
+{chr(10).join(groups)}
 </body>
 </html>
 """
-    return page, len(sections)
+    return page, number
 
 
 @dataclass(frozen=True)

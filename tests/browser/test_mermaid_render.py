@@ -1,7 +1,7 @@
 """The real renderer: the pinned mermaid bundle in headless Chromium.
 
-Skipped where Chromium, the bundle (`npm ci --prefix tools/mermaid`) or Playwright is
-absent. Writes tests/artifacts/mermaid_themes.png: both variants as Anki would show them,
+Skipped where Chromium (`sudo apt-get install chromium`), the bundle or playwright
+(`make diagrams`) is absent. Writes tests/artifacts/mermaid_themes.png: both variants as Anki would show them,
 via <img>, on a light and on a dark card, for a human to look at.
 """
 
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,8 +17,9 @@ from deckgen.diagrams import renderer as mermaid_render
 from deckgen.diagrams.cache import THEMES, DiagramCache, MermaidError, RendererError
 from deckgen.diagrams.renderer import MermaidRenderer
 from deckgen.diagrams.source import render_cached
+from helpers import NEEDS_PLAYWRIGHT
 
-pytest.importorskip("playwright.sync_api", reason="pip package playwright is not installed")
+pytest.importorskip("playwright.sync_api", reason=NEEDS_PLAYWRIGHT)
 
 pytestmark = pytest.mark.browser
 
@@ -35,15 +35,6 @@ flowchart TD
 LABELS = {"Spot request", "Capacity?", "Instance runs", "Request waits", "yes", "no"}
 # Anki's default card backgrounds, day and night.
 CARD_BACKGROUND = {"light": "#ffffff", "dark": "#2c2c2c"}
-
-
-@pytest.fixture(scope="module")
-def renderer() -> Iterator[MermaidRenderer]:
-    found = MermaidRenderer.locate(ROOT)
-    if found is None:
-        pytest.skip("no mermaid renderer: needs chromium on PATH and npm ci --prefix tools/mermaid")
-    with found:
-        yield found
 
 
 def labels_of(svg: str) -> set[str]:

@@ -17,14 +17,14 @@ import pytest
 
 from deckgen.diagrams.renderer import MermaidRenderer
 from deckgen.errors import DeckgenError
-from deckgen.pipeline import build
-from deckgen.preview import write_preview
-from helpers import build_time_for
+from deckgen.pipeline import build, check_notes
+from deckgen.preview import PreviewResult, write_preview
+from helpers import NEEDS_PLAYWRIGHT, build_time_for
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 
-pytest.importorskip("playwright.sync_api", reason="pip package playwright is not installed")
+pytest.importorskip("playwright.sync_api", reason=NEEDS_PLAYWRIGHT)
 
 pytestmark = pytest.mark.browser
 
@@ -35,14 +35,6 @@ NOTES = ROOT / "notes"
 LABELS = {"User", "Load balancer", "Instance"}
 SVG_NS = "{http://www.w3.org/2000/svg}"
 T1 = 1_790_000_000
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Path:
-    found = MermaidRenderer.locate(ROOT)
-    if found is None:
-        pytest.skip("no mermaid renderer: needs chromium on PATH and npm ci --prefix tools/mermaid")
-    return found.chromium
 
 
 def svg_labels(svg: Path) -> set[str]:
@@ -99,10 +91,18 @@ def test_preview_shows_diagrams_as_svg_in_light_and_dark(chromium: Path, tmp_pat
         browser.close()
 
 
-def test_the_shipped_deck_previews_with_every_diagram(chromium: Path, tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def shipped_preview(tmp_path_factory: pytest.TempPathFactory) -> PreviewResult:
+    """The preview of notes/, written once for the tests that only look at it."""
+    return write_preview(NOTES, tmp_path_factory.mktemp("preview"))
+
+
+def test_the_shipped_deck_previews_with_every_diagram(
+    chromium: Path, shipped_preview: PreviewResult
+) -> None:
     from playwright.sync_api import sync_playwright
 
-    result = write_preview(NOTES, tmp_path / "preview")
+    result = shipped_preview
     assert [d for d in result.diagnostics if d.severity.value == "warning"] == []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
@@ -121,7 +121,58 @@ def test_the_shipped_deck_previews_with_every_diagram(chromium: Path, tmp_path: 
         browser.close()
 
 
-def test_broken_mermaid_is_reported_at_its_notes_line(chromium: Path, tmp_path: Path) -> None:
+# The page at the current width: how wide it is, what reaches past the screen outside a
+# box that scrolls, and where each of the first card's four views stands.
+_LAYOUT_JS = """() => {
+  const vw = document.documentElement.clientWidth;
+  const inScroller = (node) => {
+    for (let el = node.parentElement; el && el !== document.body; el = el.parentElement) {
+      if (getComputedStyle(el).overflowX !== "visible") return true;
+    }
+    return false;
+  };
+  const wide = [...document.body.querySelectorAll("*")].filter((el) => {
+    const r = el.getBoundingClientRect();
+    return r.width > 0 && r.right > vw + 0.5 && !inScroller(el);
+  }).map((el) => el.tagName.toLowerCase() + "." + el.className);
+  const views = [...document.querySelector("section.note").querySelectorAll(".side")].map(
+    (side) => { const r = side.getBoundingClientRect(); return [Math.round(r.top), Math.round(r.left)]; });
+  return { width: document.documentElement.scrollWidth, viewport: vw, wide, views };
+}"""
+
+
+@pytest.mark.parametrize("width", [320, 360, 412, 1280])
+def test_the_preview_reads_in_order_and_never_scrolls_sideways(
+    chromium: Path, shipped_preview: PreviewResult, width: int
+) -> None:
+    from playwright.sync_api import sync_playwright
+
+    result = shipped_preview
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(chromium), args=["--no-sandbox", "--disable-gpu"]
+        )
+        page = open_page(browser, result.path, width=width, height=900)
+        layout = page.evaluate(_LAYOUT_JS)
+        targets = page.evaluate(
+            "[...document.querySelectorAll('#index a')].map(a => a.getAttribute('href'))"
+        )
+        found = [page.locator(target).count() for target in targets]
+        if width == 360:
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / "preview_360_index.png"))
+        browser.close()
+    assert (layout["width"], layout["wide"]) == (layout["viewport"], [])
+    views = layout["views"]
+    # Front · light, Back · light, Front · dark, Back · dark: in reading order, two to a
+    # row on a wide screen, one to a row on a phone.
+    assert views == sorted(views)
+    rows = len({top for top, _ in views})
+    assert rows == (2 if width >= 1280 else 4)
+    assert len(targets) == 8 and found == [1] * 8
+
+
+def test_broken_mermaid_is_reported_at_its_notes_line(renderer_here: Path, tmp_path: Path) -> None:
     notes = tmp_path / "notes"
     notes.mkdir()
     (notes / "deck.toml").write_text('name = "D"\nversion = "1.0.0"\n', encoding="utf-8")
@@ -138,9 +189,33 @@ def test_broken_mermaid_is_reported_at_its_notes_line(chromium: Path, tmp_path: 
         9,
         "DG310",
     )
-    assert first.message.startswith("mermaid: Parse error on line ")
+    # mermaid counts this error at its line 5 (the end of its text): the message must not
+    # say so beside the file's line 9
+    assert first.message.startswith("mermaid: Parse error: ")
+    assert "line" not in first.message
     assert "Expecting" in first.message and "\n" not in first.message
     assert not (notes / ".diagrams").exists() or not any((notes / ".diagrams").iterdir())
+
+
+def test_check_has_mermaid_check_new_diagrams_and_writes_nothing(
+    renderer_here: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "deck.toml").write_text('name = "D"\nversion = "1.0.0"\n', encoding="utf-8")
+    (notes / "ec2.md").write_text(
+        "# EC2\n\n### How?\nLike this:\n\n```mermaid\nflowchart TD\n  A --> B\n"
+        "  B --> C[oops\n  C --> D\n```\n\n### And then?\n```mermaid\nflowchart TD\n"
+        "  X --> Y\n```\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(ROOT)  # where tools/mermaid is
+    result = check_notes(notes)
+    found = [(d.loc.line, d.code, d.message) for d in result.diagnostics]
+    assert [(line, code) for line, code, _ in found] == [(9, "DG310"), (14, "DG302")]
+    assert found[0][2].startswith("mermaid: Parse error: ") and "line" not in found[0][2]
+    assert "(mermaid accepts it)" in found[1][2]
+    assert not (notes / ".diagrams").exists()
 
 
 def _hide_renderer(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -165,9 +240,7 @@ def _fields(apkg: Path, tmp_path: Path) -> list[tuple[str, str]]:
         return sorted(conn.execute("select guid, flds from notes"))
 
 
-def _two_builds(
-    chromium: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> tuple[Path, Path]:
+def _two_builds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
     """Build the shipped notes with the renderer, then with it hidden from PATH."""
     notes = Path(shutil.copytree(NOTES, tmp_path / "notes"))
     monkeypatch.chdir(ROOT)  # where tools/mermaid is
@@ -181,9 +254,9 @@ def _two_builds(
 
 
 def test_a_build_without_renderer_uses_the_cache_and_ships_the_same_content(
-    chromium: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    renderer_here: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    first, second = _two_builds(chromium, tmp_path, monkeypatch)
+    first, second = _two_builds(tmp_path, monkeypatch)
     one, two = _entries(first), _entries(second)
     assert one.keys() == two.keys()
     assert one["media"] == two["media"] and one["media"].count(b".svg") == 10
@@ -193,7 +266,7 @@ def test_a_build_without_renderer_uses_the_cache_and_ships_the_same_content(
 
 
 def test_a_build_without_renderer_yields_the_same_apkg_bytes(
-    chromium: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    renderer_here: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    first, second = _two_builds(chromium, tmp_path, monkeypatch)
+    first, second = _two_builds(tmp_path, monkeypatch)
     assert first.read_bytes() == second.read_bytes()

@@ -235,6 +235,25 @@ def test_locate_none_without_playwright(
     assert MermaidRenderer.locate(tmp_path / "proj") is None
 
 
+def test_missing_names_each_absent_piece_with_its_install_command(
+    bare_env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(mermaid_render, "_SOURCE_CHECKOUT", tmp_path)
+    assert MermaidRenderer.missing(tmp_path) == [
+        "Chromium (`sudo apt-get install chromium`)",
+        "the mermaid bundle (`make diagrams`)",
+    ]
+    monkeypatch.setattr(mermaid_render, "_playwright_available", lambda: False)
+    fake_executable(bare_env, "chromium")
+    fake_project(tmp_path / "proj")
+    assert MermaidRenderer.missing(tmp_path / "proj") == [
+        "the playwright package (`make diagrams`)"
+    ]
+    monkeypatch.setattr(mermaid_render, "_playwright_available", lambda: True)
+    assert MermaidRenderer.missing(tmp_path / "proj") == []
+
+
 @pytest.mark.parametrize("name", ["chromium", "chromium-browser"])
 def test_locate_finds_chromium_and_bundle(bare_env: Path, tmp_path: Path, name: str) -> None:
     exe = fake_executable(bare_env, name)
@@ -269,7 +288,7 @@ def test_chromium_override_that_does_not_resolve_means_none(
 def test_locate_rejects_a_bundle_of_another_version(bare_env: Path, tmp_path: Path) -> None:
     fake_executable(bare_env, "chromium")
     fake_project(tmp_path / "proj", version="10.0.0")
-    with pytest.raises(RendererError, match=r"mermaid 10\.0\.0.*npm ci --prefix tools/mermaid"):
+    with pytest.raises(RendererError, match=r"mermaid 10\.0\.0.*make diagrams"):
         MermaidRenderer.locate(tmp_path / "proj")
 
 

@@ -80,9 +80,18 @@ CASES: dict[str, tuple[str, list[str]]] = {
             "notes/ec2.md:2: error DG020 invalid front matter: expected ',' or ']', but got '<stream end>'"
         ],
     ),
-    "front-matter-unknown-key": (
+    "front-matter-key-typo": (
         "---\ntag: [x]\n---\n# EC2\n## T\n### Q?\nA.\n",
-        ["notes/ec2.md:2: warning DG022 unknown front-matter key 'tag'; did you mean 'tags'?"],
+        [
+            "notes/ec2.md:2: error DG022 unknown front-matter key 'tag'; did you mean 'tags'?"
+            " (its value is not used)"
+        ],
+    ),
+    "front-matter-unknown-key": (
+        "---\nauthor: me\n---\n# EC2\n## T\n### Q?\nA.\n",
+        [
+            "notes/ec2.md:2: warning DG022 unknown front-matter key 'author'; known keys: deck, tags, notetype"
+        ],
     ),
     "tag-with-space": (
         "---\ntags: [ok, not ok]\n---\n# EC2\n## T\n### Q?\nA.\n",
@@ -162,7 +171,13 @@ def test_not_utf8_reports_the_line(make_notes: NotesFactory) -> None:
         ),
         (
             'name = "X"\nversion = "1.0.0"\nvresion = 2\n',
-            "notes/deck.toml:3: warning DG014 unknown key 'vresion'; did you mean 'version'?",
+            "notes/deck.toml:3: error DG014 unknown key 'vresion'; did you mean 'version'?"
+            " (its value is not used)",
+        ),
+        (
+            'name = "X"\nversion = "1.0.0"\nowner = "me"\n',
+            "notes/deck.toml:3: warning DG014 unknown key 'owner'; known keys: name, slug,"
+            " version, description, keep_removed, id, docs",
         ),
     ],
 )

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 from deckgen.notes.notetypes import BASIC_BACK, BASIC_FRONT, CLOZE_BACK, CLOZE_FRONT
-from deckgen.preview import fill_template, render_cloze
+from deckgen.preview import fill_template, render_cloze, write_preview
+
+FIXTURES = Path(__file__).parent.parent / "fixtures"
 
 BASIC = {"Front": "Q?", "Back": "<p>A.</p>", "Context": "EC2 › T", "Source": "ec2.md"}
 
@@ -51,3 +56,18 @@ def test_conditional_sections_need_a_non_empty_field() -> None:
     )
     assert fill_template("{{^Extra}}none{{/Extra}}", {"Extra": "<br> "}) == "none"
     assert "[...]" in fill_template(CLOZE_FRONT, fields)
+
+
+def test_the_page_opens_with_an_index_of_sub_decks_and_no_scripts(tmp_path: Path) -> None:
+    result = write_preview(FIXTURES / "notes_small", tmp_path / "preview")
+    page = result.path.read_text(encoding="utf-8")
+    assert "<script" not in page.lower()
+    index = re.findall(r'<li><a href="#([^"]+)">([^<]+)</a> · (\d+) cards?</li>', page)
+    sections = re.findall(r'<section class="subdeck" id="([^"]+)"><h2>([^<]+) <small>', page)
+    assert [(anchor, name) for anchor, name, _ in index] == sections
+    assert [name for _, name in sections] == ["Learn AWS::EC2", "Learn AWS::Storage"]
+    per_section = [
+        len(part.split('<section class="note"')) - 1 for part in page.split('class="subdeck"')[1:]
+    ]
+    assert [int(count) for *_, count in index] == per_section
+    assert sum(per_section) == result.cards

@@ -64,8 +64,14 @@ class FakeRenderer:
         return SVG.format(n=100 + len(self.calls), theme=theme)
 
 
+LACKS = ["Chromium (`sudo apt-get install chromium`)"]
+
+
 def use_renderer(monkeypatch: pytest.MonkeyPatch, renderer: FakeRenderer | None) -> None:
+    """`renderer` stands in for this machine's; without one, Chromium is what it lacks."""
     monkeypatch.setattr(MermaidRenderer, "locate", classmethod(lambda cls, root=None: renderer))
+    lacks = LACKS if renderer is None else []
+    monkeypatch.setattr(MermaidRenderer, "missing", staticmethod(lambda root=None: lacks))
 
 
 def test_uncached_diagrams_are_rendered_once_and_cached(
@@ -93,22 +99,58 @@ def test_without_cache_or_renderer_the_build_warns_once_and_shows_code(
     warnings = [str(d) for d in result.diagnostics if d.severity.value == "warning"]
     assert warnings == [
         f"{notes.as_posix()}/ec2.md:8: warning DG301 2 diagrams are not in"
-        f" {notes.as_posix()}/.diagrams and cannot be rendered here (needs chromium and"
-        " `make diagrams`): shown as code"
+        f" {notes.as_posix()}/.diagrams and cannot be rendered here (needs Chromium"
+        " (`sudo apt-get install chromium`)): shown as code"
     ]
 
 
-def test_check_lists_each_diagram_that_needs_rendering_and_renders_nothing(
+def test_check_has_mermaid_check_uncached_diagrams_and_stores_nothing(
     make_notes: NotesFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     notes = make_notes({"ec2.md": EC2})
     renderer = FakeRenderer()
     use_renderer(monkeypatch, renderer)
     result = check_notes(notes)
-    listed = [(d.loc.line, d.code) for d in result.diagnostics if d.severity.value == "warning"]
-    assert listed == [(8, "DG302"), (15, "DG302")]
-    assert renderer.calls == []
+    listed = [str(d) for d in result.diagnostics if d.severity.value == "warning"]
+    cache = f"{notes.as_posix()}/.diagrams"
+    assert listed == [
+        f"{notes.as_posix()}/ec2.md:{line}: warning DG302 diagram not in {cache} yet"
+        f" (mermaid accepts it): build, then commit {cache}"
+        for line in (8, 15)
+    ]
+    assert len(renderer.calls) == 4
+    assert not (notes / ".diagrams").exists()
     assert result.deck is not None
+
+
+def test_check_reports_a_diagram_mermaid_rejects_at_the_notes_line(
+    make_notes: NotesFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    notes = make_notes({"ec2.md": EC2})
+    error = MermaidError("Parse error on line 9:\n...x\n--^\nExpecting 'EOF'", line=2)
+    use_renderer(monkeypatch, FakeRenderer(error))
+    result = check_notes(notes)
+    errors = [str(d) for d in result.diagnostics if d.severity.value == "error"]
+    assert errors == [
+        f"{notes.as_posix()}/ec2.md:{line}: error DG310 mermaid: Parse error: ...x Expecting 'EOF'"
+        for line in (10, 17)
+    ]
+    assert result.deck is None
+
+
+def test_check_without_a_renderer_says_what_it_could_not_check(
+    make_notes: NotesFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    notes = make_notes({"ec2.md": EC2})
+    use_renderer(monkeypatch, None)
+    result = check_notes(notes)
+    cache = f"{notes.as_posix()}/.diagrams"
+    assert [str(d) for d in result.diagnostics if d.severity.value == "warning"] == [
+        f"{notes.as_posix()}/ec2.md:{line}: warning DG302 diagram not in {cache} yet, and not"
+        " checked: mermaid cannot run here (needs Chromium (`sudo apt-get install chromium`));"
+        f" build where it can, then commit {cache}"
+        for line in (8, 15)
+    ]
 
 
 def test_a_mermaid_syntax_error_is_reported_at_the_notes_line(
@@ -123,7 +165,7 @@ def test_a_mermaid_syntax_error_is_reported_at_the_notes_line(
         build(notes, tmp_path / "decks", 1)
     first = caught.value.errors[0]
     assert str(first) == (
-        f"{notes.as_posix()}/ec2.md:11: error DG310 mermaid: Parse error on line 3:"
+        f"{notes.as_posix()}/ec2.md:11: error DG310 mermaid: Parse error:"
         " ...tance --> Running Expecting 'SEMI', got 'EOF'"
     )
     assert not (tmp_path / "decks").exists()
@@ -168,8 +210,8 @@ def test_cached_diagrams_ship_as_a_light_and_a_dark_image(
     back = rendered[0].fields[1]
     assert re.fullmatch(
         r'<p>Like this:</p>\n<div class="diagram">'
-        r'<img class="diagram-light" src="mermaid-[0-9a-f]{16}\.svg" alt="Diagram" style="min-width: 220px">'
-        r'<img class="diagram-dark" src="mermaid-[0-9a-f]{16}\.svg" alt="Diagram" style="min-width: 220px">'
+        r'<img class="diagram-light" src="mermaid-[0-9a-f]{16}\.svg" alt="Diagram: light" style="min-width: 220px">'
+        r'<img class="diagram-dark" src="mermaid-[0-9a-f]{16}\.svg" alt="Diagram: light" style="min-width: 220px">'
         r"</div>",
         back,
     )

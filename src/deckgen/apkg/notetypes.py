@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from functools import cache
+from urllib.parse import quote
 
 import genanki
 from pygments.formatters import HtmlFormatter
@@ -34,16 +35,25 @@ BASE_CSS = """\
   max-width: 42em;
   margin: 0 auto;
   padding: 0 0.6em;
+  /* A word longer than the card (a registry URL, a policy name) breaks at the edge
+     rather than widening the card, which a phone would scroll sideways. */
+  overflow-wrap: break-word;
 }
 .nightMode.card, .night_mode.card, .nightMode .card, .night_mode .card {
   color: #e6edf3;
   background-color: #1e1f22;
 }
+/* Dark scrollbars at night: in the card's own boxes, and the page's when the card is it. */
+.nightMode, .night_mode, :root:has(> body.nightMode), :root:has(> body.night_mode) {
+  color-scheme: dark;
+}
 .context { font-size: 0.7em; color: #6e7781; margin-bottom: 0.6em; letter-spacing: 0.02em; }
 .nightMode .context, .night_mode .context { color: #9198a1; }
 .question { font-weight: 600; }
 .answer { margin-top: 0.4em; }
-.source { font-size: 0.6em; color: #8c959f; margin-top: 1.2em; }
+/* Small print still reads at WCAG AA (4.5:1) on both backgrounds. */
+.source { font-size: 0.6em; color: #59636e; margin-top: 1.2em; }
+.nightMode .source, .night_mode .source { color: #9198a1; }
 hr#answer { border: none; border-top: 1px solid #d0d7de; margin: 0.8em 0; }
 .nightMode hr#answer, .night_mode hr#answer { border-top-color: #3d444d; }
 .cloze { font-weight: 700; color: #0969da; }
@@ -57,6 +67,8 @@ code, pre {
 }
 .nightMode code, .night_mode code { background-color: #2d333b; }
 .nightMode pre code, .night_mode pre code { background: none; }
+/* Code wraps instead of scrolling inside its box: on a phone a sideways swipe is easily
+   taken for a reviewer gesture, and a command read in slices is hard to recall whole. */
 pre {
   overflow-x: auto;
   padding: 0.7em;
@@ -64,9 +76,12 @@ pre {
   background-color: #f6f8fa;
   font-size: 0.8em;
   line-height: 1.4;
+  white-space: pre-wrap;
+  overflow-wrap: anywhere;
 }
 .nightMode pre, .night_mode pre { background-color: #161b22; }
-pre code { background: none; padding: 0; font-size: 1em; white-space: pre; }
+pre code { background: none; padding: 0; font-size: 1em; white-space: inherit; }
+/* Tables keep their columns and scroll inside their own box. */
 .table-wrap { overflow-x: auto; margin: 0.5em 0; }
 table { border-collapse: collapse; }
 th, td { border: 1px solid #d0d7de; padding: 0.25em 0.6em; vertical-align: top; }
@@ -103,8 +118,39 @@ def code_css() -> str:
     return f"{light}\n{dark}\n"
 
 
+def code_lines_css() -> str:
+    """One block per source line of code: where a long line wraps, its continuation lines
+    are indented and each starts with a ↳ in the margin, so a wrapped part never reads as
+    a line of its own. The arrows tile a box that starts one line down (empty for a line
+    that does not wrap), so nothing has to match the code's background."""
+    rule = """\
+pre code .line { display: block; position: relative; padding-left: 2ch; text-indent: -2ch; }
+pre code .line::before {
+  content: "";
+  position: absolute;
+  left: 0;
+  top: 1.4em;
+  bottom: 0;
+  width: 2ch;
+  background: {light} 0 0 / 2ch 1.4em repeat-y;
+}
+.nightMode pre code .line::before, .night_mode pre code .line::before { background-image: {dark}; }
+"""
+    arrows = {"light": _continuation_arrow("#8c959f"), "dark": _continuation_arrow("#7d8590")}
+    return rule.replace("{light}", arrows["light"]).replace("{dark}", arrows["dark"])
+
+
+def _continuation_arrow(stroke: str) -> str:
+    svg = (
+        "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 12 14'>"
+        "<path d='M3 2v5.5h6.5M7 5l2.5 2.5L7 10' fill='none'"
+        f" stroke='{stroke}' stroke-width='1.4'/></svg>"
+    )
+    return 'url("data:image/svg+xml,' + quote(svg, safe=" ='/:.") + '")'
+
+
 def card_css() -> str:
-    return BASE_CSS + code_css()
+    return BASE_CSS + code_lines_css() + code_css()
 
 
 def is_builtin(note_type: NoteType) -> bool:

@@ -27,6 +27,7 @@ from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexer import Lexer
 from pygments.lexers import get_lexer_by_name
+from pygments.lexers.special import TextLexer
 from pygments.util import ClassNotFound
 
 from deckgen.cards.media import (
@@ -38,7 +39,9 @@ from deckgen.cards.media import (
     rewrite_img_sources,
 )
 from deckgen.cards.sanitize import html_diagnostics, sanitize_plugin
+from deckgen.diagrams.alt import alt_text
 from deckgen.diagrams.cache import MermaidError, RendererError
+from deckgen.diagrams.lines import without_its_lines
 from deckgen.diagrams.source import DiagramSource
 from deckgen.errors import Diagnostic, error
 from deckgen.model import SourceLoc
@@ -55,21 +58,31 @@ def _formatter() -> HtmlFormatter[str]:
 
 
 @cache
-def _lexer(language: str) -> Lexer | None:
+def _lexer(language: str) -> Lexer:
+    """Pygments' lexer for `language`; plain text for an unknown language or none."""
     try:
-        return get_lexer_by_name(language, stripnl=False)
+        return get_lexer_by_name(language, stripnl=False) if language else _plain_lexer()
     except ClassNotFound:
-        return None
+        return _plain_lexer()
+
+
+def _plain_lexer() -> Lexer:
+    return TextLexer(stripnl=False)
 
 
 def highlight_code(code: str, language: str, _attrs: str = "") -> str:
-    """markdown-it's highlight hook: Pygments spans inside <pre><code>, or '' to escape plainly."""
-    lexer = _lexer(language.strip().lower()) if language.strip() else None
-    if lexer is None:
-        return ""
-    body = highlight(code, lexer, _formatter())
-    lang = html.escape(language.strip(), quote=True)
-    return f'<pre class="{CODE_CSS_CLASS}"><code class="language-{lang}">{body}</code></pre>\n'
+    """markdown-it's highlight hook: every fenced block as <pre><code>, highlighted by
+    Pygments when it knows the language, with each source line in a span of its own.
+
+    The note types' CSS wraps long lines, and the per-line span lets it indent and mark a
+    wrapped line's continuation, so a reader never takes it for a line of its own.
+    Pygments closes every token's span at the end of a line, so each line stands alone.
+    """
+    name = language.strip()
+    body = highlight(code, _lexer(name.lower()), _formatter())
+    lines = "".join(f'<span class="line">{line}\n</span>' for line in body.split("\n")[:-1])
+    lang = f' class="language-{html.escape(name, quote=True)}"' if name else ""
+    return f'<pre class="{CODE_CSS_CLASS}"><code{lang}>{lines}</code></pre>\n'
 
 
 # --- what one field's rendering needs and collects ---------------------------------------
@@ -117,7 +130,7 @@ class FieldEnv:
         except MermaidError as err:
             # The diagram's first line is the one after the opening fence.
             line = line0 + (err.line or 0)
-            message = f"mermaid: {one_line(err.message)}"
+            message = f"mermaid: {one_line(without_its_lines(err.message))}"
             self.diagnostics.append(error(self.loc(line), MERMAID_SYNTAX, message))
             return None
         except RendererError as err:
@@ -126,13 +139,16 @@ class FieldEnv:
             return None
         if svgs is None:
             return None
+        # Both variants show the same thing; say it in words for screen readers and
+        # for a reviewer that cannot show the image.
+        alt = html.escape(alt_text(next(iter(svgs.values()))), quote=True)
         images = []
         for theme, svg in svgs.items():
             file = MediaFile(hashed_name("mermaid", svg.encode(), ".svg"), svg.encode())
             self.media[file.name] = file
             width = _svg_width(svg)
             style = f' style="min-width: {width * 55 // 100}px"' if width else ""
-            images.append(f'<img class="diagram-{theme}" src="{file.name}" alt="Diagram"{style}>')
+            images.append(f'<img class="diagram-{theme}" src="{file.name}" alt="{alt}"{style}>')
         return f'<div class="diagram">{"".join(images)}</div>\n'
 
 
@@ -198,6 +214,13 @@ def _fence(
         if diagram is not None:
             return diagram
     return str(RendererHTML.fence(self, tokens, idx, options, env))
+
+
+def _code_block(
+    self: _Rule, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    # An indented block: plain text, laid out like a fenced one.
+    return highlight_code(tokens[idx].content, "")
 
 
 def _table_open(
@@ -277,6 +300,7 @@ def build_renderer(*, sanitize: bool = True) -> MarkdownIt:
     md.add_render_rule("html_inline", _raw_html)
     md.add_render_rule("html_block", _raw_html)
     md.add_render_rule("fence", _fence)
+    md.add_render_rule("code_block", _code_block)
     md.add_render_rule("table_open", _table_open)
     md.add_render_rule("table_close", _table_close)
     return md

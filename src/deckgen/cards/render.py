@@ -13,6 +13,7 @@ from pathlib import Path
 
 from deckgen.cards.fields import FieldEnv, RenderSetup, render_block, render_inline
 from deckgen.cards.media import MediaFile, MediaFolder
+from deckgen.diagrams.renderer import MermaidRenderer
 from deckgen.diagrams.source import CACHE_FOLDER, DiagramSource
 from deckgen.errors import Diagnostic, info, warning
 from deckgen.model import Card, CardKind, Deck, NoteType, SourceLoc
@@ -84,21 +85,25 @@ def render_card(
 
 
 def render_deck(
-    deck: Deck, notes_dir: Path, *, render_diagrams: bool = True, list_stale: bool = False
+    deck: Deck, notes_dir: Path, *, checking: bool = False, list_stale: bool = False
 ) -> tuple[list[RenderedNote], list[Diagnostic]]:
     """Every card rendered, and every problem found (sorted later by the caller).
 
-    With `render_diagrams`, diagrams missing from the cache are rendered when this machine
-    has a renderer, and those that cannot be get one warning for the whole deck. Without
-    it (`deckgen check`), each diagram missing from the cache is listed. With `list_stale`
-    (a complete deck only), cached diagrams no card uses are listed as info.
+    Diagrams missing from the cache are rendered when this machine has a renderer, and
+    those that cannot be get one warning for the whole deck. With `checking` (`deckgen
+    check`) they are rendered only for mermaid to check them, never stored, and each is
+    listed, saying whether it could be checked. With `list_stale` (a complete deck only),
+    cached diagrams no card uses are listed as info.
     """
-    with DiagramSource.beside(notes_dir, render=render_diagrams) as diagrams:
+    with DiagramSource.beside(notes_dir, store=not checking) as diagrams:
         setup = RenderSetup(MediaFolder(notes_dir), diagrams)
         note_types = NoteTypes(deck.note_types)
         rendered = [render_card(card, setup, note_type_of(card, note_types)) for card in deck.cards]
     problems = [problem for note in rendered for problem in note.diagnostics]
-    problems += unrendered_warnings(diagrams.unrendered, notes_dir, render_diagrams)
+    if checking:
+        problems += uncached_warnings(diagrams.unrendered, diagrams.unstored, notes_dir)
+    else:
+        problems += unrendered_warnings(diagrams.unrendered, notes_dir)
     if list_stale:
         problems += [stale_diagram_info(path) for path in diagrams.stale_files()]
     return rendered, problems
@@ -109,23 +114,37 @@ def stale_diagram_info(path: Path) -> Diagnostic:
     return info(SourceLoc(path.as_posix(), 1), STALE_DIAGRAM, message)
 
 
-def unrendered_warnings(
-    unrendered: Sequence[SourceLoc], notes_dir: Path, render_diagrams: bool
-) -> list[Diagnostic]:
-    """What to say about diagrams neither in the cache nor renderable here."""
+def _needs() -> str:
+    """` (needs …)`: what to install for a renderer here, named wherever one was missed."""
+    lacks = MermaidRenderer.missing()
+    return f" (needs {' and '.join(lacks)})" if lacks else ""
+
+
+def unrendered_warnings(unrendered: Sequence[SourceLoc], notes_dir: Path) -> list[Diagnostic]:
+    """A build's one warning about diagrams neither in the cache nor renderable here."""
+    if not unrendered:
+        return []
     cache = (notes_dir / CACHE_FOLDER).as_posix()
-    if unrendered and render_diagrams:
-        count = len(unrendered)
-        message = (
-            f"{count} diagram{'s are' if count > 1 else ' is'} not in {cache} and cannot be"
-            " rendered here (needs chromium and `make diagrams`): shown as code"
-        )
-        return [warning(unrendered[0], DIAGRAMS_AS_CODE, message)]
+    count = len(unrendered)
     message = (
-        f"diagram not rendered yet (not in {cache}): build where chromium and"
-        f" `make diagrams` are available, then commit {cache}"
+        f"{count} diagram{'s are' if count > 1 else ' is'} not in {cache} and cannot be"
+        f" rendered here{_needs()}: shown as code"
     )
-    return [warning(loc, DIAGRAM_UNCACHED, message) for loc in unrendered]
+    return [warning(unrendered[0], DIAGRAMS_AS_CODE, message)]
+
+
+def uncached_warnings(
+    unchecked: Sequence[SourceLoc], checked: Sequence[SourceLoc], notes_dir: Path
+) -> list[Diagnostic]:
+    """`deckgen check`: each diagram missing from the cache, and whether mermaid checked it."""
+    cache = (notes_dir / CACHE_FOLDER).as_posix()
+    not_checked = (
+        f"diagram not in {cache} yet, and not checked: mermaid cannot run here{_needs()};"
+        f" build where it can, then commit {cache}"
+    )
+    found = [warning(loc, DIAGRAM_UNCACHED, not_checked) for loc in unchecked]
+    ok = f"diagram not in {cache} yet (mermaid accepts it): build, then commit {cache}"
+    return found + [warning(loc, DIAGRAM_UNCACHED, ok) for loc in checked]
 
 
 def deck_media(notes: Iterable[RenderedNote]) -> list[MediaFile]:

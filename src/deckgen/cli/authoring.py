@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+import sys
 import time
 from pathlib import Path
 
@@ -21,6 +23,7 @@ from deckgen.cli.output import (
     waiting,
 )
 from deckgen.errors import DeckgenError, Diagnostic, Severity, fails, plural, sorted_diagnostics
+from deckgen.model import Card, Deck
 
 
 @click.command(short_help="Build OUT/<slug>-<version>.apkg from the notes.")
@@ -112,8 +115,9 @@ def check(
     """Validate NOTES_DIR without writing anything.
 
     Prints every problem as path:line: severity code message, including info lines
-    for prose that makes no card. Exits 1 if there is any error (or, with --strict,
-    any warning). With --release (for CI on release tags) it also checks that nothing
+    for prose that makes no card. Diagrams not in the cache yet are checked by mermaid
+    where it can run here (nothing is stored). Exits 1 if there is any error (or, with
+    --strict, any warning). With --release (for CI on release tags) it also checks that nothing
     changed since the release in deck.lock.json and that the version and changelog
     match it.
     """
@@ -169,7 +173,8 @@ def preview(notes_dir: Path, out_dir: Path) -> None:
     """Write OUT/index.html: every card of NOTES_DIR, front and back, light and dark.
 
     One static page (no scripts) with the deck's own templates and CSS, and the
-    images and diagrams beside it, for reviewing a deck in a browser without Anki.
+    images and diagrams beside it, for reviewing a deck in a browser without Anki:
+    an index of the sub-decks, then each card's four views in reading order.
     """
     from deckgen.preview import write_preview
 
@@ -207,11 +212,17 @@ def check_report(
     }
 
 
-@click.command("list", short_help="List the cards: sub-deck, tags, question.")
+@click.command("list", short_help="List the notes: sub-deck, file:line, question.")
 @NOTES_DIR
-@click.option("--json", "as_json", is_flag=True, help="Print the cards as JSON, for scripts.")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print every note whole as JSON, for scripts."
+)
 def list_cards(notes_dir: Path, as_json: bool) -> None:
-    """List the cards of NOTES_DIR: sub-deck, tags and question."""
+    """List the notes of NOTES_DIR by sub-deck: file:line and question.
+
+    On a terminal each line is cut to its width; piped, lines are whole. --json adds
+    each note's kind, id, GUID and tags.
+    """
     from deckgen.pipeline import load_deck
     from deckgen.releases.plan import resolve_guids
     from deckgen.releases.published import base_lock
@@ -223,26 +234,41 @@ def list_cards(notes_dir: Path, as_json: bool) -> None:
     except DeckgenError as exc:
         fail(exc)
         return
-    rows = [
-        {
-            "deck": deck.subdeck_name(card),
-            "kind": card.kind.value,
-            "id": card.explicit_id,
-            "guid": guid,
-            "tags": list(card.tags),
-            "question": card.question,
-            "source": f"{card.source}:{card.loc.line}",
-        }
-        for card, guid in zip(deck.cards, guids, strict=True)
-    ]
     if as_json:
+        rows = [
+            {
+                "deck": deck.subdeck_name(card),
+                "kind": card.kind.value,
+                "id": card.explicit_id,
+                "guid": guid,
+                "tags": list(card.tags),
+                "question": card.question,
+                "source": f"{card.source}:{card.loc.line}",
+            }
+            for card, guid in zip(deck.cards, guids, strict=True)
+        ]
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
-    table = [
-        (str(row["deck"]), " ".join(card.tags) or "-", card.question)
-        for row, card in zip(rows, deck.cards, strict=True)
-    ]
-    deck_width = max(len(d) for d, _, _ in table)
-    tag_width = max(len(t) for _, t, _ in table)
-    for subdeck, tags, question in table:
-        click.echo(f"{subdeck:<{deck_width}}  {tags:<{tag_width}}  {question}")
+    for line in note_listing(deck, terminal_width()):
+        click.echo(line)
+
+
+def terminal_width() -> int | None:
+    """The terminal's width when stdout is one, else None (piped: nothing is cut)."""
+    return shutil.get_terminal_size().columns if sys.stdout.isatty() else None
+
+
+def note_listing(deck: Deck, width: int | None = None) -> list[str]:
+    """`deckgen list`: a line per sub-deck, then one per note, `file:line  question`,
+    each cut to `width` (None: whole)."""
+    by_subdeck: dict[str, list[Card]] = {}
+    for card in deck.cards:
+        by_subdeck.setdefault(deck.subdeck_name(card), []).append(card)
+    lines = []
+    for name, cards in by_subdeck.items():
+        where = max(len(str(card.loc)) for card in cards)
+        lines.append(f"{name} ({plural(len(cards), 'note')})")
+        lines += [f"  {card.loc!s:<{where}}  {' '.join(card.question.split())}" for card in cards]
+    if width is None:
+        return lines
+    return [line if len(line) <= width else line[: max(width - 1, 0)] + "…" for line in lines]

@@ -12,12 +12,16 @@ from deckgen.errors import DeckgenError
 
 @click.command(short_help="Show what changed since the last release.")
 @NOTES_DIR
-def diff(notes_dir: Path) -> None:
+@click.option(
+    "--full", is_flag=True, help="Show each changed field whole, not a few words around each edit."
+)
+def diff(notes_dir: Path, full: bool) -> None:
     """Show what changed in NOTES_DIR since the last release (deck.lock.json).
 
-    Lists the notes added, changed (with a short word diff per field) and removed,
-    changed note types and deck settings, probable rewordings with the id that keeps
-    their review history, and the version the next release would get.
+    Lists the notes added, changed (with a short word diff per field; --full for the
+    whole field) and removed, in file and line order, changed note types and deck
+    settings, probable rewordings with the id that keeps their review history, and the
+    version the next release would get.
     """
     from deckgen.pipeline import build_time
     from deckgen.publish import next_version, prepare
@@ -33,7 +37,7 @@ def diff(notes_dir: Path) -> None:
     print_diagnostics(prepared.diagnostics)
     if prepared.note:
         click.echo(f"Note: {prepared.note}.")
-    click.echo(report(plan, prepared.lock, version), nl=False)
+    click.echo(report(plan, prepared.lock, version, full=full), nl=False)
 
 
 @click.command(short_help="Cut a release: version, lock, changelog, deck.")

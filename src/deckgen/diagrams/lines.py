@@ -1,7 +1,8 @@
 """Where in a diagram's source mermaid's error is: its reported line, mapped back.
 
 Mermaid reports lines of the text it parsed, not of what the author wrote; error_line
-undoes the difference. `result` is what the page script in mermaid_render.py leaves for
+undoes the difference, and without_its_lines takes mermaid's own numbers out of its
+message. `result` is what the page script in mermaid_render.py leaves for
 a failed render: {"message", "firstLine", "hashLine"}.
 """
 
@@ -11,6 +12,16 @@ import re
 from typing import Any
 
 _LINE_IN_MESSAGE_RE = re.compile(r"\bline (\d+)", re.IGNORECASE)
+# "on line 5:", "on line 3, column 12", " at offset: 41": places in the text mermaid parsed
+_PLACE_IN_MESSAGE_RE = re.compile(
+    r"\s+(?:on line \d+(?:, column \d+)?|at offset: \d+)(?=[\s.,:]|$)", re.IGNORECASE
+)
+
+
+def without_its_lines(message: str) -> str:
+    """Mermaid's message without the lines, columns and offsets it counts in the text it
+    parsed, which are not the notes file's: the diagnostic carries the file's line."""
+    return _PLACE_IN_MESSAGE_RE.sub("", message)
 
 
 def error_line(source: str, result: dict[str, Any]) -> int | None:

@@ -2,8 +2,8 @@
 
 Cards must not run JavaScript, so a fenced ```mermaid block is rendered once, at build
 time, by the real renderer: the pinned ``mermaid`` browser bundle (tools/mermaid, installed
-with ``npm ci --prefix tools/mermaid``) inside headless Chromium, driven by Playwright.
-Keys, the committed cache and the errors are in diagrams.py.
+with ``make diagrams``) inside headless Chromium, driven by Playwright. Keys, the
+committed cache and the errors are in cache.py.
 
 API::
 
@@ -16,6 +16,8 @@ API::
         .close()                        shut the browser now; a later render() relaunches
         Playwright's sync API allows one instance per thread and none inside a running
         asyncio loop, so keep other Playwright use out of the `with` block.
+    MermaidRenderer.missing(project_root=None) -> list[str]
+        what locate() lacks here, each with the command that installs it
     bundle_version(bundle) -> str | None
 
 Environment: DECKGEN_CHROMIUM (a Chromium executable, path or name) overrides the search
@@ -54,6 +56,9 @@ if TYPE_CHECKING:
 BUNDLE_RELPATH = Path("tools/mermaid/node_modules/mermaid/dist/mermaid.min.js")
 _SOURCE_CHECKOUT = Path(__file__).resolve().parents[3]  # src/deckgen/diagrams/ → the repository
 CHROMIUM_NAMES = ("chromium", "chromium-browser")
+# What installs each piece; said wherever one is missing.
+INSTALL_CHROMIUM = "sudo apt-get install chromium"
+INSTALL_BUNDLE = "make diagrams"  # the pinned bundle, and playwright into .venv
 RENDER_TIMEOUT_MS = 30_000
 _FROZEN_TIME = "2000-01-01T00:00:00Z"
 
@@ -157,20 +162,29 @@ class MermaidRenderer:
         Raises RendererError when the bundle is present but is not MERMAID_VERSION:
         rendering it would file SVGs under keys that claim another version.
         """
-        chromium = _find_chromium()
-        # Without a root: the current folder, then the checkout deckgen runs from (an
-        # editable install), so a build started elsewhere still finds `make diagrams`' bundle.
-        roots = [project_root] if project_root else [Path.cwd(), _SOURCE_CHECKOUT]
-        bundle = next(filter(None, (_find_bundle(root) for root in roots)), None)
+        chromium, bundle = find_chromium(), _locate_bundle(project_root)
         if chromium is None or bundle is None or not _playwright_available():
             return None
         found = bundle_version(bundle)
         if found != MERMAID_VERSION:
             raise RendererError(
                 f"{bundle} is mermaid {found or '(unknown version)'}, deckgen pins "
-                f"{MERMAID_VERSION}; run `npm ci --prefix tools/mermaid`"
+                f"{MERMAID_VERSION}; run `{INSTALL_BUNDLE}`"
             )
         return cls(chromium, bundle)
+
+    @staticmethod
+    def missing(project_root: Path | None = None) -> list[str]:
+        """What this machine lacks for `locate` to find a renderer, each with the command
+        that installs it (empty when one is found)."""
+        lacks = []
+        if find_chromium() is None:
+            lacks.append(f"Chromium (`{INSTALL_CHROMIUM}`)")
+        if _locate_bundle(project_root) is None:
+            lacks.append(f"the mermaid bundle (`{INSTALL_BUNDLE}`)")
+        if not _playwright_available():
+            lacks.append(f"the playwright package (`{INSTALL_BUNDLE}`)")
+        return lacks
 
     def __enter__(self) -> Self:
         self._entered = True
@@ -300,7 +314,7 @@ class MermaidRenderer:
 # --- discovery --------------------------------------------------------------------------
 
 
-def _find_chromium() -> Path | None:
+def find_chromium() -> Path | None:
     override = os.environ.get("DECKGEN_CHROMIUM")
     # An explicit choice that does not resolve means "none", not "search elsewhere".
     candidates = (override,) if override else CHROMIUM_NAMES
@@ -309,6 +323,13 @@ def _find_chromium() -> Path | None:
         if found:
             return Path(found)
     return None
+
+
+def _locate_bundle(project_root: Path | None) -> Path | None:
+    # Without a root: the current folder, then the checkout deckgen runs from (an
+    # editable install), so a build started elsewhere still finds `make diagrams`' bundle.
+    roots = [project_root] if project_root else [Path.cwd(), _SOURCE_CHECKOUT]
+    return next(filter(None, (_find_bundle(root) for root in roots)), None)
 
 
 def _find_bundle(project_root: Path) -> Path | None:

@@ -3,7 +3,8 @@
 The renderer (headless Chromium) is looked for only when a diagram is missing from the
 cache, so a build whose diagrams are all cached neither needs nor starts a browser. A
 diagram that is neither cached nor renderable is remembered, so the build can print one
-warning and `deckgen check` can list them.
+warning and `deckgen check` can list them. `deckgen check` renders without storing
+(`store=False`): mermaid checks each uncached diagram, and the cache stays as it was.
 """
 
 from __future__ import annotations
@@ -25,20 +26,27 @@ class DiagramSource:
     """SVGs per theme for a diagram's source; use as a context manager (it may own a browser)."""
 
     def __init__(
-        self, cache: DiagramCache, *, render: bool = True, project_root: Path | None = None
+        self,
+        cache: DiagramCache,
+        *,
+        render: bool = True,
+        store: bool = True,
+        project_root: Path | None = None,
     ) -> None:
         self.cache = cache
         self.render = render
+        self.store = store
         self.project_root = project_root
         self.unrendered: list[SourceLoc] = []
+        self.unstored: list[SourceLoc] = []  # rendered here but, without `store`, not cached
         self.sources: list[str] = []  # every diagram asked for, to tell stale cache files
         self._renderer: MermaidRenderer | None = None
         self._located = False
         self._stack = contextlib.ExitStack()
 
     @classmethod
-    def beside(cls, notes_dir: Path, *, render: bool = True) -> DiagramSource:
-        return cls(DiagramCache(notes_dir / CACHE_FOLDER), render=render)
+    def beside(cls, notes_dir: Path, *, render: bool = True, store: bool = True) -> DiagramSource:
+        return cls(DiagramCache(notes_dir / CACHE_FOLDER), render=render, store=store)
 
     def __enter__(self) -> Self:
         return self
@@ -61,9 +69,12 @@ class DiagramSource:
         if cached is not None:
             return cached
         renderer = self._locate() if self.render else None
-        svgs = render_cached(source, self.cache, renderer) if renderer is not None else None
-        if svgs is None:
+        if renderer is None:
             self.unrendered.append(loc)
+            return None
+        svgs = render_cached(source, self.cache, renderer, store=self.store)
+        if not self.store:
+            self.unstored.append(loc)
         return svgs
 
     def stale_files(self) -> list[Path]:
@@ -80,9 +91,10 @@ class DiagramSource:
 
 
 def render_cached(
-    source: str, cache: DiagramCache, renderer: MermaidRenderer | None
+    source: str, cache: DiagramCache, renderer: MermaidRenderer | None, *, store: bool = True
 ) -> dict[str, str] | None:
-    """Every theme of one diagram, taken from the cache or rendered and stored.
+    """Every theme of one diagram, taken from the cache or rendered (and, with `store`,
+    stored).
 
     Returns None when a theme is uncached and there is no renderer: the caller then
     shows the source as a code block. Raises MermaidError for a rejected diagram.
@@ -94,6 +106,7 @@ def render_cached(
             if renderer is None:
                 return None
             svg = renderer.render(source, theme)
-            cache.put(source, theme, svg)
+            if store:
+                cache.put(source, theme, svg)
         svgs[theme] = svg
     return svgs

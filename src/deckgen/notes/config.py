@@ -35,6 +35,19 @@ def did_you_mean(key: str, known: tuple[str, ...], noun: str = "keys") -> str:
     return f"; did you mean '{close[0]}'?" if close else f"; known {noun}: {', '.join(known)}"
 
 
+def unknown_key(
+    loc: SourceLoc, code: str, what: str, key: str, known: tuple[str, ...]
+) -> Diagnostic:
+    """An unknown key close to a known one is taken for a typo of it (`tag:` for `tags:`):
+    an error with the did-you-mean, since the value it carries would be silently lost. One
+    close to none (a note for another tool, say) is only a warning naming the known keys."""
+    close = difflib.get_close_matches(key, known, n=1)
+    if close:
+        message = f"unknown {what} '{key}'; did you mean '{close[0]}'? (its value is not used)"
+        return error(loc, code, message)
+    return warning(loc, code, f"unknown {what} '{key}'; known keys: {', '.join(known)}")
+
+
 def key_line(text: str, key: str) -> int:
     """The line a top-level key is set on, for pointing at it (1 when not found)."""
     pattern = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*[=:]", re.MULTILINE)
@@ -59,8 +72,7 @@ def parse_deck_toml(text: str, path: str) -> tuple[DeckConfig | None, list[Diagn
 
     for key in data:
         if key not in DECK_KEYS:
-            message = f"unknown key '{key}'{did_you_mean(key, DECK_KEYS)}"
-            problems.append(warning(loc(key), "DG014", message))
+            problems.append(unknown_key(loc(key), "DG014", "key", key, DECK_KEYS))
     name = data.get("name")
     if not isinstance(name, str) or not name.strip():
         problems.append(error(loc("name"), "DG012", "'name' must be a non-empty string"))
@@ -182,10 +194,11 @@ def parse_front_matter(
     def loc(key: str) -> SourceLoc:
         return SourceLoc(path, first_line + key_line(text, key))
 
-    for key in data:
+    for key in map(str, data):
         if key not in FRONT_MATTER_KEYS:
-            message = f"unknown front-matter key '{key}'{did_you_mean(str(key), FRONT_MATTER_KEYS)}"
-            problems.append(warning(loc(str(key)), "DG022", message))
+            problems.append(
+                unknown_key(loc(key), "DG022", "front-matter key", key, FRONT_MATTER_KEYS)
+            )
     deck = data.get("deck")
     if deck is not None and (not isinstance(deck, str) or not deck.strip() or "::" in deck):
         problems.append(error(loc("deck"), "DG023", "'deck' must be a non-empty name without '::'"))

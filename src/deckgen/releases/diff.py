@@ -27,8 +27,9 @@ def plain_words(field: str) -> list[str]:
     return html.unescape(_TAG.sub(" ", field)).split()
 
 
-def word_diff(old: str, new: str) -> str:
-    """`…two-minute [-warning-]{+notice+}.` with a few words of context, cut to one line."""
+def word_diff(old: str, new: str, *, full: bool = False) -> str:
+    """`…two-minute [-warning-]{+notice+}.` with a few words of context, cut to one line;
+    with `full`, every word of the field, nothing cut."""
     a, b = plain_words(old), plain_words(new)
     if a == b:
         return "formatting only"
@@ -36,14 +37,16 @@ def word_diff(old: str, new: str) -> str:
     opcodes = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
     for index, (tag, i1, i2, j1, j2) in enumerate(opcodes):
         if tag == "equal":
-            pieces.append(_context(a[i1:i2], first=index == 0, last=index == len(opcodes) - 1))
+            first, last = index == 0, index == len(opcodes) - 1
+            words = a[i1:i2]
+            pieces.append(" ".join(words) if full else _context(words, first=first, last=last))
             continue
         if i2 > i1:
             pieces.append(f"[-{' '.join(a[i1:i2])}-]")
         if j2 > j1:
             pieces.append(f"{{+{' '.join(b[j1:j2])}+}}")
     line = " ".join(piece for piece in pieces if piece)
-    return line if len(line) <= _MAX_LINE else line[: _MAX_LINE - 1] + "…"
+    return line if full or len(line) <= _MAX_LINE else line[: _MAX_LINE - 1] + "…"
 
 
 def _context(words: list[str], *, first: bool, last: bool) -> str:
@@ -58,15 +61,17 @@ def _id_of(note: ShippedNote) -> str | None:
     return note.key.removeprefix("id:") if note.key.startswith("id:") else None
 
 
-def note_changes(old: ShippedNote, new: ShippedNote, names: tuple[str, ...]) -> Iterator[str]:
-    """One line per thing that changed in a note: fields (named `names`), tags, deck, note
-    type, id."""
+def note_changes(
+    old: ShippedNote, new: ShippedNote, names: tuple[str, ...], *, full: bool = False
+) -> Iterator[str]:
+    """One line per thing that changed in a note: fields (named `names`; with `full`,
+    whole), tags, deck, note type, id."""
     if old.note_type != new.note_type:
         yield f"note type: {old.note_type} → {new.note_type}"
     else:
         for name, before, after in zip(names, old.fields, new.fields, strict=True):
             if before != after:
-                yield f"{name}: {word_diff(before, after)}"
+                yield f"{name}: {word_diff(before, after, full=full)}"
     gained = [tag for tag in new.tags if tag not in old.tags]
     lost = [tag for tag in old.tags if tag not in new.tags]
     if gained or lost:
@@ -132,8 +137,11 @@ def _where(plan: Plan, note: ShippedNote) -> str:
     return f"  ({loc})" if loc else ""
 
 
-def report(plan: Plan, lock: Lock | None, next_version: str) -> str:
-    """The whole `deckgen diff` text."""
+def report(plan: Plan, lock: Lock | None, next_version: str, *, full: bool = False) -> str:
+    """The whole `deckgen diff` text; with `full`, changed fields whole (no `…` cuts).
+
+    Added and changed notes come in file and line order; removed ones by the file they
+    were in (the lock keeps no line), then by question."""
     changes = plan.changes
     if lock is None:
         return (
@@ -144,12 +152,15 @@ def report(plan: Plan, lock: Lock | None, next_version: str) -> str:
     if not changes.any:
         return f"No changes since {since}.\n"
     lines = [f"Changes since {since}:"]
-    lines += [f"  added    {_one_line(n)}{_where(plan, n)}" for n in _by_key(changes.added)]
-    for old, new in sorted(changes.changed, key=lambda pair: (pair[1].deck, pair[1].question)):
+    lines += [f"  added    {_one_line(n)}{_where(plan, n)}" for n in _in_place(plan, changes.added)]
+    for old, new in sorted(changes.changed, key=lambda pair: plan.locations[pair[1].guid]):
         lines.append(f"  changed  {_one_line(new)}{_where(plan, new)}")
         names = plan.note_types[new.note_type].fields
-        lines += [f"             {line}" for line in note_changes(old, new, names)]
-    lines += [f"  removed  {_one_line(n)}" for n in _by_key(changes.removed)]
+        lines += [f"             {line}" for line in note_changes(old, new, names, full=full)]
+    lines += [
+        f"  removed  {_one_line(n)}  (was in {_source_of(n, lock)})"
+        for n in _by_file(changes.removed, lock)
+    ]
     lines += [f"  note type {name} changed (templates or styling)" for name in changes.note_types]
     lines += [
         f"  note type {name} changed its fields: learners must tick *Merge note types*"
@@ -173,8 +184,20 @@ def report(plan: Plan, lock: Lock | None, next_version: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _by_key(notes: Sequence[ShippedNote]) -> list[ShippedNote]:
-    return sorted(notes, key=lambda n: (n.deck, n.question))
+def _in_place(plan: Plan, notes: Sequence[ShippedNote]) -> list[ShippedNote]:
+    """Notes in the order they are written: by file, then line."""
+    return sorted(notes, key=lambda n: plan.locations[n.guid])
+
+
+def _source_of(note: ShippedNote, lock: Lock | None) -> str:
+    """The file a released note was in: its Source field, when its note type has one."""
+    names = lock.fields_of(note) if lock is not None else ()
+    return html.unescape(note.fields[names.index("Source")]) if "Source" in names else "?"
+
+
+def _by_file(notes: Sequence[ShippedNote], lock: Lock | None) -> list[ShippedNote]:
+    """Removed notes by the file they were in, then by question."""
+    return sorted(notes, key=lambda n: (_source_of(n, lock), n.question))
 
 
 def _reason(changes: Changes) -> str:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -268,3 +270,27 @@ def test_diff_full_shows_each_changed_field_whole(notes: Path, out: Path) -> Non
         f"{head}             Back: [-Spare-] {{+Unused+}} EC2 capacity at a discount; AWS can"
         f" reclaim it with a two-minute [-warning.-] {{+interruption notice.+}}\n{tail}"
     )
+
+
+def test_a_build_of_unreleased_changes_never_takes_a_released_name(
+    notes: Path, out: Path, tmp_path: Path
+) -> None:
+    assert cut(notes, out, T1).exit_code == 0
+    released = (out / "learn-aws-1.0.0.apkg").read_bytes()
+    edit(notes / "ec2.md", "## Tenancy", "### What is a Savings Plan?\nA commitment.\n\n## Tenancy")
+    result = run(["build", str(notes), "-o", str(out)], T2)
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"Built {out.as_posix()}/learn-aws-1.1.0-dev.apkg: 8 notes")
+    assert (out / "learn-aws-1.0.0.apkg").read_bytes() == released  # the release stays
+    with zipfile.ZipFile(out / "learn-aws-1.1.0-dev.apkg") as package:
+        (tmp_path / "c.anki2").write_bytes(package.read("collection.anki2"))
+    with sqlite3.connect(tmp_path / "c.anki2") as db:
+        decks = json.loads(db.execute("select decks from col").fetchone()[0])
+    db.close()
+    root = next(d for d in decks.values() if d["name"] == "Learn AWS")
+    assert root["desc"].endswith("Version 1.1.0-dev: unreleased changes after 1.0.0")
+    sums = (out / "SHA256SUMS").read_text().splitlines()
+    assert [line.split("  ")[1] for line in sums] == [
+        "learn-aws-1.0.0.apkg",
+        "learn-aws-1.1.0-dev.apkg",
+    ]

@@ -14,20 +14,18 @@ importing this module (for `BuildResult`, say) costs nothing.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gc
 import hashlib
-import os
-import re
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from deckgen import times
 from deckgen.errors import DeckgenError, Diagnostic, error, fails, has_errors
 from deckgen.model import Card, Deck, SourceLoc
 
@@ -37,6 +35,7 @@ if TYPE_CHECKING:
     from deckgen.cards.render import RenderedNote
     from deckgen.diagrams.source import DiagramSource
     from deckgen.notes.folder import LoadResult, NotesFile, NotesFolder
+    from deckgen.releases.lock import Lock
     from deckgen.releases.plan import Plan
 
 # (stage, done, total): stage is "files" (parsed and rendered) or "package" (written)
@@ -100,44 +99,6 @@ class Loaded:
     rendered: list[RenderedNote]
     diagnostics: list[Diagnostic]
     machine_independent: bool  # False when a diagram could not be had on this machine
-
-
-_SECONDS = re.compile(r"[0-9]{1,12}")
-
-
-def pinned_time(
-    environ: Mapping[str, str] = os.environ, now: Callable[[], float] = time.time
-) -> int | None:
-    """SOURCE_DATE_EPOCH when set (reproducible builds), else None. Refused unless it is
-    whole seconds between 2000 and now (deckgen.times)."""
-    value = environ.get("SOURCE_DATE_EPOCH")
-    if value is None or value == "":
-        return None
-    if not _SECONDS.fullmatch(value):
-        message = f"SOURCE_DATE_EPOCH must be whole seconds since 1970, not {value!r}"
-    elif int(value) < times.EARLIEST:
-        message = (
-            f"SOURCE_DATE_EPOCH={value} is {times.utc_time(int(value))}, before 2000:"
-            " not a build time; unset it or use the commit's (git log -1 --format=%ct)"
-        )
-    elif int(value) > times.latest(now()):
-        message = (
-            f"SOURCE_DATE_EPOCH={value} is {times.utc_time(int(value))}, in the future:"
-            " Anki 2.1.50–2.1.60 refuse a whole deck with a future time, and learners"
-            " could never receive a later fix; unset it or use the commit's time"
-            " (git log -1 --format=%ct)"
-        )
-    else:
-        return int(value)
-    raise DeckgenError([error(SourceLoc("SOURCE_DATE_EPOCH", 1), "DG050", message)])
-
-
-def build_time(
-    environ: Mapping[str, str] = os.environ, now: Callable[[], float] = time.time
-) -> int:
-    """SOURCE_DATE_EPOCH when set (reproducible builds), else now."""
-    pinned = pinned_time(environ, now)
-    return int(now()) if pinned is None else pinned
 
 
 def count_cards(deck: Deck) -> dict[str, int]:
@@ -279,6 +240,7 @@ def write_deck(
             plan.shipped_note_types,
             plan.removed_deck_description(),
             stage_media(media, Path(media_dir)),
+            plan.unreleased_after,
         )
         write_package(package, staged, plan.timestamp, files.scratch(path))
     sums = out_dir / CHECKSUMS
@@ -305,6 +267,20 @@ class BuildResult:
     @property
     def cards(self) -> int:
         return sum(self.cards_per_subdeck.values())
+
+
+def _unreleased(
+    plan: Plan, released: str, rendered: Sequence[RenderedNote], lock: Lock, stamp: int
+) -> Plan:
+    """A build of notes that differ from the last release never takes a released version's
+    name: it is the next release's version marked `-dev` (file name, deck description)."""
+    from deckgen.releases.plan import make_plan
+    from deckgen.releases.versions import next_release
+
+    config = plan.deck.config
+    version = f"{next_release(config.version, released, plan.changes.needed_bump())}-dev"
+    deck = dataclasses.replace(plan.deck, config=dataclasses.replace(config, version=version))
+    return dataclasses.replace(make_plan(deck, rendered, lock, stamp), unreleased_after=released)
 
 
 @contextlib.contextmanager
@@ -347,6 +323,8 @@ def build(
         stamp = int(now) if timestamp is None else timestamp
         plan = make_plan(deck, loaded.rendered, lock, stamp)
         check_time(plan, lock, stamp, pinned=timestamp is not None)
+        if lock is not None and plan.changes.any:
+            plan = _unreleased(plan, lock.version, loaded.rendered, lock, stamp)
         media = deck_media(loaded.rendered)
         del loaded  # the plan holds what the package needs; a big deck needs the memory
         if progress is not None:

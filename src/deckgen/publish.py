@@ -27,7 +27,7 @@ from deckgen.releases import changelog
 from deckgen.releases.lock import Lock, lock_json, lock_path
 from deckgen.releases.plan import Changes, Plan, check_time, make_plan
 from deckgen.releases.published import base_lock
-from deckgen.releases.versions import Bump, bump, is_newer
+from deckgen.releases.versions import Bump, next_release
 
 _VERSION_LINE = re.compile(r"""^(\s*["']?version["']?\s*=\s*)(["'])[^"'\n]*\2""", re.MULTILINE)
 
@@ -86,9 +86,7 @@ def next_version(prepared: Prepared, needed: Bump, requested: Bump | None) -> st
             f" (see `deckgen diff`)"
         )
         raise DeckgenError([error(prepared.version_loc(), "DG063", message)])
-    target = bump(lock.version, max(needed, requested or Bump.NONE))
-    raised_by_hand = is_newer(written, lock.version) and not is_newer(target, written)
-    return written if raised_by_hand else target
+    return next_release(written, lock.version, max(needed, requested or Bump.NONE))
 
 
 @dataclass(frozen=True)

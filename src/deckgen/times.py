@@ -9,7 +9,13 @@ time may run ahead of this machine's clock by CLOCK_SKEW_S at most.
 
 from __future__ import annotations
 
+import os
+import re
 import time
+from collections.abc import Callable, Mapping
+
+from deckgen.errors import DeckgenError, error
+from deckgen.model import SourceLoc
 
 EARLIEST = 946_684_800  # 2000-01-01T00:00:00Z
 CLOCK_SKEW_S = 300
@@ -44,3 +50,41 @@ def implausible(seconds: int, now: float) -> str | None:
     if seconds > latest(now):
         return f"{utc_time(seconds)}, in the future"
     return None
+
+
+_SECONDS = re.compile(r"[0-9]{1,12}")
+
+
+def pinned_time(
+    environ: Mapping[str, str] = os.environ, now: Callable[[], float] = time.time
+) -> int | None:
+    """SOURCE_DATE_EPOCH when set (reproducible builds), else None. Refused unless it is
+    whole seconds between 2000 and now (deckgen.times)."""
+    value = environ.get("SOURCE_DATE_EPOCH")
+    if value is None or value == "":
+        return None
+    if not _SECONDS.fullmatch(value):
+        message = f"SOURCE_DATE_EPOCH must be whole seconds since 1970, not {value!r}"
+    elif int(value) < EARLIEST:
+        message = (
+            f"SOURCE_DATE_EPOCH={value} is {utc_time(int(value))}, before 2000:"
+            " not a build time; unset it or use the commit's (git log -1 --format=%ct)"
+        )
+    elif int(value) > latest(now()):
+        message = (
+            f"SOURCE_DATE_EPOCH={value} is {utc_time(int(value))}, in the future:"
+            " Anki 2.1.50–2.1.60 refuse a whole deck with a future time, and learners"
+            " could never receive a later fix; unset it or use the commit's time"
+            " (git log -1 --format=%ct)"
+        )
+    else:
+        return int(value)
+    raise DeckgenError([error(SourceLoc("SOURCE_DATE_EPOCH", 1), "DG050", message)])
+
+
+def build_time(
+    environ: Mapping[str, str] = os.environ, now: Callable[[], float] = time.time
+) -> int:
+    """SOURCE_DATE_EPOCH when set (reproducible builds), else now."""
+    pinned = pinned_time(environ, now)
+    return int(now()) if pinned is None else pinned

@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 
 from deckgen.errors import DeckgenError
 from deckgen.incremental.build import build
-from deckgen.pipeline import pinned_time
 from deckgen.releases.lock import parse_lock
+from deckgen.times import pinned_time
 from helpers import examples
 
 T = 1_790_000_000

@@ -23,9 +23,11 @@ from deckgen.atomic import temp_beside
 from deckgen.model import Deck, NoteType, ShippedNote
 
 
-def root_description(deck: Deck) -> str:
+def root_description(deck: Deck, unreleased_after: str | None = None) -> str:
     config = deck.config
     version = f"Version {config.version}"
+    if unreleased_after is not None:
+        version += f": unreleased changes after {unreleased_after}"
     return f"{config.description}<br><br>{version}" if config.description else version
 
 
@@ -82,12 +84,15 @@ def make_package(
     note_types: Mapping[str, tuple[NoteType, int]],
     descriptions: Mapping[str, str] | None = None,
     media: Iterable[Path] = (),
+    unreleased_after: str | None = None,
 ) -> genanki.Package:
     """`note_types` gives each note type of the notes, by name, with its modification time;
     `descriptions` gives sub-decks (by full name) a description of their own."""
     root = deck.config.name
     decks: dict[str, genanki.Deck] = {
-        root: genanki.Deck(ids.deck_id(root), root, description=root_description(deck))
+        root: genanki.Deck(
+            ids.deck_id(root), root, description=root_description(deck, unreleased_after)
+        )
     }
     models = {
         name: _TimedModel(genanki_model(note_type), mod)

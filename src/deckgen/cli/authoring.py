@@ -53,7 +53,7 @@ def build(
     """
     from deckgen.cli.progress import progress_bar
     from deckgen.incremental.build import build as run_build
-    from deckgen.pipeline import pinned_time
+    from deckgen.times import pinned_time
 
     try:
         with progress_bar(enabled=not quiet) as progress:

@@ -23,9 +23,9 @@ def diff(notes_dir: Path, full: bool) -> None:
     settings, probable rewordings with the id that keeps their review history, and the
     version the next release would get.
     """
-    from deckgen.pipeline import build_time
     from deckgen.publish import next_version, prepare
     from deckgen.releases.diff import report
+    from deckgen.times import build_time
 
     try:
         prepared = prepare(notes_dir)
@@ -58,10 +58,10 @@ def release(notes_dir: Path, out_dir: Path, bump_level: str | None) -> None:
     OUT/CHANGELOG.md, OUT/<slug>-<version>.apkg and OUT/SHA256SUMS. Refuses when the
     notes have errors, when nothing changed, or when time would go backwards.
     """
-    from deckgen.pipeline import pinned_time
     from deckgen.publish import release as run_release
     from deckgen.releases.changelog import counts_line
     from deckgen.releases.versions import parse_bump
+    from deckgen.times import pinned_time
 
     requested = parse_bump(bump_level) if bump_level else None
     try:

@@ -81,6 +81,7 @@ class Plan:
         return self.notes + tuple(t.note for t in self.tombstones)
 
     anki_note_types: dict[str, NoteType]  # every note type the shipped notes use, by name
+    unreleased_after: str | None = None  # a build of changes not released yet: after which
 
     @property
     def shipped_note_types(self) -> dict[str, tuple[NoteType, int]]:

@@ -50,3 +50,11 @@ def bump(version: str, level: Bump) -> str:
     if level is Bump.PATCH:
         return f"{major}.{minor}.{patch + 1}"
     return version
+
+
+def next_release(written: str, released: str, level: Bump) -> str:
+    """The version the next release gets: the released one bumped `level`, unless deck.toml
+    was already raised at least that far by hand (`written`)."""
+    target = bump(released, level)
+    raised_by_hand = is_newer(written, released) and not is_newer(target, written)
+    return written if raised_by_hand else target

@@ -241,6 +241,7 @@ def write_deck(
             plan.removed_deck_description(),
             stage_media(media, Path(media_dir)),
             plan.unreleased_after,
+            plan.notices(),
         )
         write_package(package, staged, plan.timestamp, files.scratch(path))
     sums = out_dir / CHECKSUMS

@@ -129,6 +129,7 @@ def release(
         stamp = int(now) if timestamp is None else timestamp
         draft = prepared.plan(stamp)
         _refuse_unchanged(prepared, draft.changes)
+        _refuse_switched(draft)
         check_time(draft, prepared.lock, stamp, pinned=timestamp is not None)
         needed = draft.changes.needed_bump()
         version = next_version(prepared, needed, requested)
@@ -159,6 +160,25 @@ def release(
         prepared.diagnostics,
         prepared.note,
     )
+
+
+def _refuse_switched(plan: Plan) -> None:
+    """A released note cannot move to another note type: Anki skips it unless the learner
+    ticks *Merge note types*, which merges the two note types into one for good (every
+    note of either gets the other's templates)."""
+    problems = [
+        error(
+            plan.locations[new.guid],
+            "DG138",
+            f"'{new.question}' was released as a {old.note_type} note and is now a"
+            f" {new.note_type} one: Anki cannot move a learner's note to another note type"
+            " without merging the two; give the card a new id (a new note, the old one is"
+            " tombstoned)",
+        )
+        for old, new in plan.changes.switched
+    ]
+    if problems:
+        raise DeckgenError(problems)
 
 
 def read_deck_toml(path: Path) -> str:

@@ -71,3 +71,14 @@ def test_the_page_opens_with_an_index_of_sub_decks_and_no_scripts(tmp_path: Path
     ]
     assert [int(count) for *_, count in index] == per_section
     assert sum(per_section) == result.cards
+
+
+def test_the_preview_shows_every_kind_of_note(tmp_path: Path) -> None:
+    result = write_preview(FIXTURES / "notes_types", tmp_path / "preview")
+    page = result.path.read_text(encoding="utf-8")
+    assert result.cards == 8  # basic 1, reversed 2, type-in 1, cloze 2, vocabulary 2
+    assert page.count('<input id="typeans" type="text" disabled') == 2  # front, light and dark
+    assert '<code id="typeans">Paris</code>' in page
+    assert "deckgen Reversed · Back to front" in page and "Vocabulary" in page
+    assert "font-family: Georgia, serif" in page  # the note type's own CSS
+    assert "[sound:chat-" in page

@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,12 +23,17 @@ from deckgen.atomic import temp_beside
 from deckgen.model import Deck, NoteType, ShippedNote
 
 
-def root_description(deck: Deck, unreleased_after: str | None = None) -> str:
+def root_description(
+    deck: Deck, unreleased_after: str | None = None, notices: Sequence[str] = ()
+) -> str:
+    """The root deck's description: the author's, the version, and what a learner must
+    know about importing this version (`notices`, one paragraph each)."""
     config = deck.config
     version = f"Version {config.version}"
     if unreleased_after is not None:
         version += f": unreleased changes after {unreleased_after}"
-    return f"{config.description}<br><br>{version}" if config.description else version
+    parts = [config.description] if config.description else []
+    return "<br><br>".join([*parts, version, *notices])
 
 
 class _TimedNote(genanki.Note):  # type: ignore[misc]  # genanki has no type hints
@@ -85,13 +90,14 @@ def make_package(
     descriptions: Mapping[str, str] | None = None,
     media: Iterable[Path] = (),
     unreleased_after: str | None = None,
+    notices: Sequence[str] = (),
 ) -> genanki.Package:
     """`note_types` gives each note type of the notes, by name, with its modification time;
     `descriptions` gives sub-decks (by full name) a description of their own."""
     root = deck.config.name
     decks: dict[str, genanki.Deck] = {
         root: genanki.Deck(
-            ids.deck_id(root), root, description=root_description(deck, unreleased_after)
+            ids.deck_id(root), root, description=root_description(deck, unreleased_after, notices)
         )
     }
     models = {

@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from deckgen import __version__
-from deckgen.cli import authoring, releasing
+from deckgen.cli import authoring, notetypes, releasing
 
 
 class _Deckgen(click.Group):
@@ -49,6 +49,7 @@ for command in (
     releasing.diff,
     releasing.release,
     releasing.changelog,
+    notetypes.notetype,
 ):
     cli.add_command(command)
 

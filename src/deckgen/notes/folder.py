@@ -15,8 +15,9 @@ from deckgen import ids
 from deckgen.errors import Diagnostic, error, info, warning
 from deckgen.model import Card, Deck, DeckConfig, SourceLoc
 from deckgen.notes.config import DECK_TOML, DEFAULT_DOCS, parse_deck_toml
+from deckgen.notes.notetype_files import load_note_types
 from deckgen.notes.notetypes import FOLDER as NOTE_TYPES_FOLDER
-from deckgen.notes.notetypes import NoteTypes, load_note_types
+from deckgen.notes.notetypes import NoteTypes
 from deckgen.notes.parse import parse_notes_file
 
 MAX_FILE_BYTES = 8 * 1024 * 1024

@@ -19,34 +19,12 @@ from deckgen.errors import Diagnostic, error, info
 from deckgen.model import SourceLoc
 from deckgen.notes.blocks import Block, list_items
 from deckgen.notes.cloze import CLOZE_OPEN, check_cloze
-from deckgen.notes.config import FrontMatter, parse_front_matter, parse_tags
+from deckgen.notes.comments import CARD_COMMENT, Comments, note_comment
+from deckgen.notes.config import FrontMatter, parse_front_matter
 
-# A comment about the card it stands beside: right after the question line, or right
-# before a cloze (or on the first lines of a cloze list item).
-CARD_COMMENT = re.compile(r"^\s*<!--\s*(id|notetype|tags)\s*:\s*(.*?)\s*-->\s*$")
-VALID_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _Q_PREFIX = re.compile(r"^\s*Q:\s?")
 _A_PREFIX = re.compile(r"^\s*A:\s?")
 _LIST_MARKER = re.compile(r"^\s*(?:[-+*]|\d{1,9}[.)])(?:[ \t]+|$)")
-
-
-@dataclass
-class Comments:
-    """What the comments beside one card say: its id, note type and tags of its own."""
-
-    explicit_id: str | None = None
-    note_type: tuple[str, SourceLoc] | None = None
-    tags: tuple[str, ...] = ()
-    given: dict[str, SourceLoc] = field(default_factory=dict)  # which comments, and where
-
-    @property
-    def first(self) -> SourceLoc | None:
-        return min(self.given.values(), default=None)
-
-    def describe(self) -> str:
-        if self.explicit_id is not None:
-            return f"id '{self.explicit_id}'"
-        return " and ".join(f"the {name} comment" for name in sorted(self.given))
 
 
 @dataclass
@@ -104,7 +82,8 @@ class FileWalk:
 
     def run(self, blocks: list[Block]) -> None:
         for index, block in enumerate(blocks):
-            if self.pending is not None and not self._is_cloze_block(block):
+            comment = block.kind == "html_block" and CARD_COMMENT.match(block.tokens[0].content)
+            if self.pending is not None and not (comment or self._is_cloze_block(block)):
                 self._dangling()
             self.step(block, is_first=index == 0)
         self.close_card()
@@ -182,27 +161,7 @@ class FileWalk:
         self._note_comment(self.pending, match.group(1), match.group(2), loc)
 
     def _note_comment(self, comments: Comments, name: str, value: str, loc: SourceLoc) -> None:
-        if name in comments.given:
-            message = f"a second {name} comment for one card (first at {comments.given[name]})"
-            self.diagnostics.append(error(loc, "DG106", message))
-            return
-        comments.given[name] = loc
-        if name == "id":
-            comments.explicit_id = self._checked_id(value, loc) or None
-        elif name == "notetype":
-            comments.note_type = (value, loc)
-        else:
-            tags, problems = parse_tags(value.split(), loc)
-            comments.tags = tags
-            self.diagnostics.extend(problems)
-
-    def _checked_id(self, value: str, loc: SourceLoc) -> str:
-        """The id, or '' after reporting it when it is not a valid id."""
-        if VALID_ID.match(value):
-            return value
-        message = f"invalid id '{value}': use letters, digits, '.', '_' and '-'"
-        self.diagnostics.append(error(loc, "DG103", message))
-        return ""
+        self.diagnostics.extend(note_comment(comments, name, value, loc))
 
     def _dangling(self) -> None:
         comments, self.pending = self.pending, None

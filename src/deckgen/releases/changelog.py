@@ -57,6 +57,13 @@ def section(version: str, released: int, plan: Plan) -> str:
     other += [f"- deck.toml: {key} changed." for key in changes.settings]
     if other:
         lines += ["### Other", "", *other, ""]
+    if changes.needs_merge:
+        lines += [
+            "**When you import this version, tick *Merge note types* and set *Update notes* to"
+            " *Always* in the import dialog.** A note type changed its fields; without both,"
+            " Anki keeps your old notes (and adds an unused copy of the note type).",
+            "",
+        ]
     moved = [(old, new) for old, new in changes.changed if old.deck != new.deck]
     if moved:
         lines += [

@@ -50,9 +50,10 @@ class Changes:
 
     @property
     def needs_merge(self) -> bool:
-        """Whether learners must tick *Merge note types* on import for every update to arrive:
-        Anki skips a note whose note type's fields differ from theirs."""
-        return bool(self.note_type_fields or self.switched)
+        """Whether learners must tick *Merge note types* (and update notes *Always*) on
+        import for every update to arrive: Anki skips a note whose note type's fields differ
+        from theirs, and merging stamps their notes with the import's time."""
+        return bool(self.note_type_fields)
 
     def needed_bump(self) -> Bump:
         """major: learners must merge note types; minor: cards added or removed, or the look
@@ -90,6 +91,16 @@ class Plan:
             name: (note_type, self.note_types[name].mod)
             for name, note_type in self.anki_note_types.items()
         }
+
+    def notices(self) -> list[str]:
+        """What a learner must know to import this package (the root deck's description)."""
+        if not self.changes.needs_merge:
+            return []
+        return [
+            "<b>When you import this version, tick <i>Merge note types</i> and set"
+            " <i>Update notes</i> to <i>Always</i></b> in the import dialog: a note type"
+            " changed its fields, and without both Anki keeps your old notes."
+        ]
 
     def removed_deck_description(self) -> dict[str, str]:
         config = self.deck.config

@@ -57,7 +57,12 @@ def verify(package: Path, notes_dir: Path, tag: str | None = None) -> Verdict:
             rebuilt, deck, locations, warnings = _rebuild(notes, Path(work, "decks"))
         except DeckgenError as exc:
             raise DeckgenError([_relocated(d, shown) for d in exc.diagnostics]) from None
-        mine, theirs = sha256_of(package), sha256_of(rebuilt)
+        try:
+            mine, theirs = sha256_of(package), sha256_of(rebuilt)
+        except OSError as exc:
+            message = f"cannot read the package: {exc.strerror or exc}"
+            loc = SourceLoc(package.as_posix(), 1)
+            raise DeckgenError([error(loc, PACKAGE_UNREADABLE, message)]) from None
         differences: list[Difference] = []
         if mine != theirs:
             try:

@@ -63,7 +63,8 @@ class Difference:
     only_in: str | None  # "package" or "rebuilt" when only one has it; None: both, differing
     parts: tuple[str, ...] = ()  # what differs when both have it: field names, "tags", "mod" …
     question: str = ""  # a note's question, as text
-    values: dict[str, tuple[str, str]] = field(default_factory=dict)  # part → (package, rebuilt)
+    # each part's value in the package and in the rebuilt deck (a media file's: sha256)
+    values: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 def read_package(path: Path) -> Contents:
@@ -158,7 +159,9 @@ def compare(package: Contents, rebuilt: Contents) -> list[Difference]:
         if here is None or there is None:
             found.append(Difference("media file", name, _only(here)))
         elif here != there:
-            found.append(Difference("media file", name, None, ("bytes",)))
+            found.append(
+                Difference("media file", name, None, ("bytes",), values={"bytes": (here, there)})
+            )
     return found
 
 

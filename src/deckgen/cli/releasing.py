@@ -206,9 +206,8 @@ def verify_report(
                 "name": d.name,
                 "question": d.question or None,
                 "only_in": d.only_in,
-                "parts": {part: {"package": a, "rebuilt": b} for part, (a, b) in d.values.items()}
-                if d.values
-                else list(d.parts),
+                # what differs, each with its two values; empty when only one side has it
+                "parts": {part: {"package": a, "rebuilt": b} for part, (a, b) in d.values.items()},
             }
             for d in differences
         ],

@@ -63,10 +63,13 @@ def make_notes(tmp_path: Path) -> NotesFactory:
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> pytest.TestReport:
-    """In CI a browser or Anki test may not skip: a skip there hides a missing install step."""
+    """In CI a browser, Anki or libraries test may not skip: a skip there hides a missing
+    install step."""
     report: pytest.TestReport = yield
     in_ci = os.environ.get("CI") == "true"
-    needs_real_parts = item.get_closest_marker("browser") or item.get_closest_marker("anki")
+    needs_real_parts = any(
+        item.get_closest_marker(name) for name in ("browser", "anki", "libraries")
+    )
     if in_ci and needs_real_parts and report.skipped:
         report.outcome = "failed"
         report.longrepr = f"skipped in CI, where it must run: {report.longrepr}"

@@ -39,13 +39,20 @@ CHILD = textwrap.dedent(
         Path(flag).write_text(stage)
         time.sleep(600)
 
-    if stage == "mid-write":
-        # genanki has written collection.anki2 into the zip and is about to add the
-        # media map: the temporary file holds half an archive, no central directory.
-        zipfile.ZipFile.writestr = pause
-    elif stage == "normalising":
-        # genanki's zip is complete; its normalised copy is being written beside it.
-        zipfile.ZipFile.infolist = pause
+    if stage in ("collection", "mid-write"):
+        # Pause at the first entry deflated ("collection": the collection is complete in
+        # its scratch file beside the deck, the zip open and empty) or at the second
+        # ("mid-write": the zip holds collection.anki2, no media map, no central directory).
+        import deflate
+        compress, calls = deflate.deflate_compress, []
+
+        def deflate_or_pause(data, level):
+            calls.append(data)
+            if len(calls) == (1 if stage == "collection" else 2):
+                pause()
+            return compress(data, level)
+
+        deflate.deflate_compress = deflate_or_pause
     elif stage == "before-rename":
         # the temporary file is complete and flushed; atomic_path is about to rename it.
         Path.replace = pause
@@ -119,7 +126,7 @@ def test_a_build_killed_mid_write_leaves_the_last_deck_byte_identical(
     assert temp_files(out) == []
 
 
-def test_every_temp_a_build_killed_while_normalising_leaves_is_swept_next_time(
+def test_every_temp_a_build_killed_while_zipping_leaves_is_swept_next_time(
     make_notes: NotesFactory, tmp_path: Path
 ) -> None:
     notes = make_notes(NOTES_V1)
@@ -128,11 +135,11 @@ def test_every_temp_a_build_killed_while_normalising_leaves_is_swept_next_time(
     make_notes(NOTES_V2)
     before = snapshot(out, notes)
 
-    assert kill_build_at("normalising", notes, out, tmp_path / "paused") == -signal.SIGKILL
+    assert kill_build_at("collection", notes, out, tmp_path / "paused") == -signal.SIGKILL
 
     assert snapshot(out, notes) == before
     leftovers = [p.name for p in temp_files(out)]
-    assert len(leftovers) == 2, leftovers  # genanki's zip and its normalised copy
+    assert len(leftovers) == 2, leftovers  # the zip begun and the collection's scratch
     assert all(name.startswith(f".{deck.name}.") for name in leftovers), leftovers
     build(notes, out, T)
     assert temp_files(out) == []

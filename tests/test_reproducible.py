@@ -10,8 +10,11 @@ import time
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from deckgen.apkg.package import make_package, write_package
 from deckgen.cards.render import render_card
+from deckgen.errors import DeckgenError
 from deckgen.pipeline import load_deck
 from deckgen.releases.plan import make_plan
 from release_helpers import FIXTURE
@@ -79,3 +82,26 @@ def test_media_files_are_reproducible_too(tmp_path: Path) -> None:
     with zipfile.ZipFile(tmp_path / "a" / "deck.apkg") as archive:
         assert archive.read("media") == b'{"0": "diagram.svg"}'
         assert archive.read("0").startswith(b"<svg")
+
+
+def test_an_apsw_linking_another_sqlite_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A distribution's apsw links the system's SQLite: its decks would not match anyone's."""
+    import apsw
+
+    from deckgen.apkg import collection
+
+    monkeypatch.setattr(apsw, "sqlite_lib_version", lambda: "3.40.1")
+    deck, _ = load_deck(FIXTURE)
+    plan = make_plan(deck, [render_card(c) for c in deck.cards], None, int(EPOCH))
+    package = make_package(deck, plan.shipped, plan.shipped_note_types)
+    with pytest.raises(DeckgenError) as caught:
+        write_package(package, tmp_path / "deck.apkg", plan.timestamp)
+    (problem,) = caught.value.diagnostics
+    assert (problem.code, problem.loc.path) == ("DG053", collection.apsw.__file__)
+    assert problem.message == (
+        "apsw 3.54.1.0 links SQLite 3.40.1, not the pinned 3.54.1: a deck built here would"
+        " not match the published checksums; install the wheel deckgen pins"
+        " (pip install 'apsw==3.54.1.0')"
+    )

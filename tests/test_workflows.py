@@ -42,3 +42,11 @@ def test_release_workflow_delegates_to_deckgen() -> None:
     assert 'SOURCE_DATE_EPOCH="$(git log -1 --format=%ct)" .venv/bin/deckgen build' in text
     assert "deckgen changelog" in text
     assert "decks/*.apkg decks/SHA256SUMS" in text
+
+
+def test_release_workflow_verifies_the_deck_before_publishing_it() -> None:
+    text = (WORKFLOWS / "release.yml").read_text(encoding="utf-8")
+    verify = text.index('deckgen verify "$deck" notes --tag "$GITHUB_REF_NAME"')
+    checksums = text.index("(cd decks && sha256sum -c SHA256SUMS)")
+    assert text.index(".venv/bin/deckgen build") < checksums < verify
+    assert verify < text.index("gh release create")

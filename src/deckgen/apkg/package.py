@@ -17,8 +17,9 @@ from typing import Any
 import genanki
 
 from deckgen import ids
+from deckgen.apkg.collection import write_collection
 from deckgen.apkg.notetypes import genanki_model
-from deckgen.apkg.reproducible import normalise_zip
+from deckgen.apkg.reproducible import Entry, write_zip
 from deckgen.atomic import temp_beside
 from deckgen.model import Deck, NoteType, ShippedNote
 
@@ -125,11 +126,17 @@ def make_package(
 def write_package(
     package: genanki.Package, path: Path, timestamp: float, scratch: Path | None = None
 ) -> None:
-    """genanki's .apkg at `path`, its zip normalised so that the same notes give the same
-    bytes, by way of the file `scratch` (default: a temporary file beside `path`)."""
-    package.write_to_file(str(path), timestamp=timestamp)
-    work = temp_beside(path) if scratch is None else scratch
+    """The .apkg of `package` at `path`, the same bytes for the same notes on any machine:
+    what genanki's write_to_file writes (collection.anki2, the media index `media`, the
+    media files as 0, 1, …), but the collection written with the pinned SQLite into the
+    file `scratch` (default: a temporary file beside `path`) and the zip by write_zip."""
+    collection = temp_beside(path) if scratch is None else scratch
     try:
-        normalise_zip(path, work)
+        write_collection(package, collection, timestamp)
+        media = [Path(name) for name in package.media_files]
+        index = json.dumps({i: file.name for i, file in enumerate(media)})
+        entries: dict[str, Entry] = {"collection.anki2": collection, "media": index.encode()}
+        entries.update((str(i), file) for i, file in enumerate(media))
+        write_zip(path, entries)
     finally:
-        work.unlink(missing_ok=True)
+        collection.unlink(missing_ok=True)

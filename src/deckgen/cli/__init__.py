@@ -1,7 +1,8 @@
 """The `deckgen` command: parse arguments, call the core, print, map errors to exit codes.
 
 The only subpackage that imports click. Commands are grouped by who runs them when:
-authoring.py (build, check, list, preview) and releasing.py (diff, release, changelog).
+authoring.py (build, check, list, preview) and releasing.py (diff, release, changelog,
+verify).
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ for command in (
     releasing.release,
     releasing.changelog,
     notetypes.notetype,
+    releasing.verify,
 ):
     cli.add_command(command)
 

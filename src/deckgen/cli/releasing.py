@@ -1,13 +1,26 @@
-"""The commands of a release: diff, release, changelog."""
+"""The commands of a release: diff, release, changelog, and verify for whoever holds one."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from deckgen.cli.output import NOTES_DIR, OUT_DIR, fail, print_diagnostics, waiting
-from deckgen.errors import DeckgenError
+from deckgen.cli.output import (
+    NOTES_DIR,
+    OUT_DIR,
+    Exit1,
+    fail,
+    print_diagnostics,
+    summary_line,
+    waiting,
+)
+from deckgen.errors import DeckgenError, Diagnostic, sorted_diagnostics
+
+if TYPE_CHECKING:
+    from deckgen.verify import Verdict
 
 
 @click.command(short_help="Show what changed since the last release.")
@@ -114,3 +127,93 @@ def changelog(notes_dir: Path, out_dir: Path, version: str | None) -> None:
         fail(DeckgenError([error(loc, "DG068", f"no section for {version}")]))
         return
     click.echo(section, nl=False)
+
+
+@click.command(short_help="Check that an .apkg is exactly the deck the notes build.")
+@click.argument(
+    "package", metavar="DECK.apkg", type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@NOTES_DIR
+@click.option("--tag", help="Build the notes as this release tag holds them (git), e.g. v1.2.0.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json: one object on stdout, for CI.",
+)
+def verify(package: Path, notes_dir: Path, tag: str | None, output_format: str) -> None:
+    """Check that DECK.apkg is exactly the deck NOTES_DIR (default: notes) builds.
+
+    The notes are built again in a temporary folder with the lock's times (with --tag,
+    as that git tag holds them) and the packages are compared byte for byte. When they
+    differ, every note (by question and GUID, at the line that writes it), note type,
+    deck and media file that differs is listed. Exits 0 when the package is that deck,
+    1 when it is not, 2 on usage errors (an unknown tag, say).
+    """
+    from deckgen.verify import TagError, summary
+    from deckgen.verify import verify as run_verify
+
+    source = notes_dir.as_posix() + (f" at {tag}" if tag else "")
+    as_json = output_format == "json"
+    try:
+        verdict = run_verify(package, notes_dir, tag)
+    except DeckgenError as exc:
+        usage = isinstance(exc, TagError)
+        if as_json:
+            echo_json(verify_report(package, notes_dir, tag, None, exc.diagnostics))
+            raise click.exceptions.Exit(2 if usage else 1) from None
+        print_diagnostics(exc.diagnostics)
+        failure = click.UsageError if usage else Exit1
+        message = f"cannot verify {package.as_posix()}: {summary_line(exc.diagnostics)}"
+        raise failure(message) from None
+    if as_json:
+        echo_json(verify_report(package, notes_dir, tag, verdict, verdict.diagnostics))
+        if not verdict.identical:
+            raise click.exceptions.Exit(1)
+        return
+    print_diagnostics(verdict.diagnostics)
+    where = f"{verdict.deck} as {source} builds it"
+    if not verdict.identical:
+        raise Exit1(
+            f"{package.as_posix()} is not {where}: {summary(verdict)}"
+            f" (sha256 {verdict.sha256}, rebuilt {verdict.rebuilt_sha256})"
+        )
+    click.echo(f"OK: {package.as_posix()} is exactly {where} (sha256 {verdict.sha256})")
+
+
+def echo_json(report: dict[str, object]) -> None:
+    click.echo(json.dumps(report, indent=2, ensure_ascii=False))
+
+
+def verify_report(
+    package: Path,
+    notes_dir: Path,
+    tag: str | None,
+    verdict: Verdict | None,
+    diagnostics: list[Diagnostic],
+) -> dict[str, object]:
+    """`verify --format json`: the verdict, each difference, and every diagnostic."""
+    differences = verdict.differences if verdict is not None else []
+    return {
+        "package": package.as_posix(),
+        "notes_dir": notes_dir.as_posix(),
+        "tag": tag,
+        "ok": verdict is not None and verdict.identical,
+        "deck": verdict.deck if verdict is not None else None,
+        "sha256": verdict.sha256 if verdict is not None else None,
+        "rebuilt_sha256": verdict.rebuilt_sha256 if verdict is not None else None,
+        "differences": [
+            {
+                "kind": d.kind,
+                "name": d.name,
+                "question": d.question or None,
+                "only_in": d.only_in,
+                # what differs, each with its two values; empty when only one side has it
+                "parts": {part: {"package": a, "rebuilt": b} for part, (a, b) in d.values.items()},
+            }
+            for d in differences
+        ],
+        "diagnostics": [d.as_dict() for d in sorted_diagnostics(diagnostics)],
+    }

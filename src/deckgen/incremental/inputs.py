@@ -22,6 +22,8 @@ _LIBRARIES = (
     "python-slugify",
     "PyYAML",
     "nh3",
+    "apsw",  # bundles the SQLite that writes the collection
+    "deflate",  # bundles the libdeflate that compresses the zip
 )
 _NOT_INPUTS = frozenset({".git", ".hg", ".svn", "__pycache__"})
 

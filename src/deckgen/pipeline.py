@@ -122,7 +122,7 @@ def pinned_time(
     elif int(value) > times.latest(now()):
         message = (
             f"SOURCE_DATE_EPOCH={value} is {times.utc_time(int(value))}, in the future:"
-            " Anki 2.1.50–2.1.60 refuse a whole deck with a future time, and learners"
+            " Anki 2.1.54–2.1.60 refuse a whole deck with a future time, and learners"
             " could never receive a later fix; unset it or use the commit's time"
             " (git log -1 --format=%ct)"
         )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import itertools
 import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -82,6 +83,22 @@ def note_type_hashes() -> dict[str, tuple[int, str]]:
     return hashes
 
 
+class _Package(genanki.Package):  # type: ignore[misc]  # genanki has no type hints
+    """A package whose note and card ids end at its time instead of starting there.
+
+    Anki's ids are creation times in milliseconds. genanki numbers notes and cards one
+    millisecond apart *from* the package time, so a deck of 50,000 notes and cards built
+    now holds ids 50 seconds ahead of the clock. Anki 2.1.54 and 2.1.55 refuse a whole
+    deck holding an id later than the learner's clock (2.1.56–2.1.60: more than a day
+    later), so here the ids count up *to* the package time, never past it.
+    """
+
+    def write_to_db(self, cursor: Any, timestamp: float, id_gen: Any) -> None:
+        ids = sum(1 + len(note.cards) for deck in self.decks for note in deck.notes)
+        last = int(timestamp) * 1000
+        super().write_to_db(cursor, timestamp, itertools.count(last - ids + 1))
+
+
 def make_package(
     deck: Deck,
     notes: Iterable[ShippedNote],
@@ -110,7 +127,7 @@ def make_package(
                 guid=note.guid,
             )
         )
-    package = genanki.Package(list(decks.values()))
+    package = _Package(list(decks.values()))
     package.media_files = [str(path) for path in sorted(media)]
     return package
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 from pathlib import Path
 
 FIXTURE = Path(__file__).parent / "fixtures" / "notes_release"
@@ -44,3 +46,22 @@ def v3_changes(notes: Path) -> None:
         "A Dedicated Host gives {{c1::visibility and control of the physical server}}.\n",
         "",
     )
+
+
+def git(repo: Path, *args: str, when: int) -> str:
+    """A git command run at the time `when`: commits and annotated tags are dated then."""
+    stamp = f"@{when} +0000"
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "maintainer",
+        "GIT_AUTHOR_EMAIL": "maintainer@example.com",
+        "GIT_COMMITTER_NAME": "maintainer",
+        "GIT_COMMITTER_EMAIL": "maintainer@example.com",
+        "GIT_AUTHOR_DATE": stamp,
+        "GIT_COMMITTER_DATE": stamp,
+    }
+    args = ("-c", "tag.gpgSign=false", "-c", "commit.gpgSign=false", *args)
+    done = subprocess.run(
+        ["git", "-C", str(repo), *args], check=True, capture_output=True, text=True, env=env
+    )
+    return done.stdout

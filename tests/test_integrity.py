@@ -285,7 +285,9 @@ def test_time_going_backwards_without_source_date_epoch_blames_the_clock(tmp_pat
 # --- published history lives in git tags --------------------------------------------------
 
 
-def git(repo: Path, *args: str) -> str:
+def git(repo: Path, *args: str, when: int | None = None) -> str:
+    """A git command; with `when`, commits and tags are dated then (a release is
+    published at its tag's date)."""
     env = {
         **os.environ,
         "GIT_AUTHOR_NAME": "t",
@@ -293,6 +295,8 @@ def git(repo: Path, *args: str) -> str:
         "GIT_COMMITTER_NAME": "t",
         "GIT_COMMITTER_EMAIL": "t@example.com",
     }
+    if when is not None:
+        env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = f"@{when} +0000"
     done = subprocess.run(
         ["git", "-C", str(repo), *args], check=True, capture_output=True, text=True, env=env
     )
@@ -312,7 +316,7 @@ def publish(repo: Path, when: int, message: str) -> str:
     assert result.exit_code == 0, result.output
     version = result.output.split()[1].rstrip(",")
     git(repo, "add", "notes", "decks/CHANGELOG.md")
-    git(repo, "commit", "-q", "-m", message)
+    git(repo, "commit", "-q", "-m", message, when=when)  # published as soon as it was cut
     git(repo, "tag", f"v{version}")
     return version
 

@@ -45,7 +45,9 @@ def test_first_release_writes_everything(notes: Path, out: Path) -> None:
         f"  wrote {out.as_posix()}/SHA256SUMS\n"
         f"  wrote {notes.as_posix()}/deck.lock.json\n"
         f"  wrote {out.as_posix()}/CHANGELOG.md\n"
-        "Commit the notes and CHANGELOG.md, then tag v1.0.0 and push it.\n"
+        "Commit the notes and CHANGELOG.md, then tag v1.0.0 and push it when you publish"
+        ' (git tag -a v1.0.0 -m "Release 1.0.0"): the deck learners get carries the'
+        " tag's date.\n"
     )
     assert (out / "CHANGELOG.md").read_text(encoding="utf-8") == (
         "# Changelog\n\n## 1.0.0 (2026-09-21)\n\nFirst release: 7 notes in all.\n"

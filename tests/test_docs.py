@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from learner import VERSIONS
 
+from deckgen.apkg.package import IMPORT_ADVICE
 from deckgen.cli import cli
 from deckgen.errors import CODES
 
@@ -24,3 +26,18 @@ def test_every_command_is_documented(command: str) -> None:
 
 def test_quick_start_is_the_two_commands() -> None:
     assert "make decks" in README and "make test" in README
+
+
+def test_the_readme_names_the_anki_versions_the_matrix_tests() -> None:
+    start = README.index("## Which Anki")
+    section = README[start : README.index("\n## ", start + 1)]
+    assert "Anki 2.1.49 and later" in section
+    for version in VERSIONS:
+        assert f"tested: {version}" in section, version
+    assert "**Import only the newest version.**" in section
+    assert "*Update notes: Always*" in section and "2.1.55 to 24.11" in section
+
+
+def test_the_advice_in_every_deck_and_changelog_names_the_versions() -> None:
+    assert IMPORT_ADVICE.startswith("Import only the newest version.")
+    assert "Anki 2.1.55–24.11" in IMPORT_ADVICE and "“Update notes: Always”" in IMPORT_ADVICE

@@ -50,7 +50,9 @@ def test_first_release_writes_everything(notes: Path, out: Path) -> None:
         " tag's date.\n"
     )
     assert (out / "CHANGELOG.md").read_text(encoding="utf-8") == (
-        "# Changelog\n\n## 1.0.0 (2026-09-21)\n\nFirst release: 7 notes in all.\n"
+        "# Changelog\n\n## 1.0.0 (2026-09-21)\n\nFirst release: 7 notes in all.\n\n"
+        "Import only the newest version. On Anki 2.1.55–24.11, if an edit does not arrive,"
+        " import it again with “Update notes: Always” (Anki 23.10 or later).\n"
     )
     check = run(["check", str(notes), "--release", "-o", str(out), "--tag", "v1.0.0"])
     assert check.exit_code == 0, check.output

@@ -24,6 +24,8 @@ end, as a learner reopening Anki would.
     types off, update notes and note types "if newer", no scheduling, no deck presets.
     The driver sends those; {"update_notes": "always"} sends "Update notes: Always", the
     choice a learner can make on that screen.
+  {"legacy": true} imports as 2.1.55–24.06 do with Preferences › "Legacy import/export
+  handling" turned on: the legacy importer.
 `review` answers a card as that version's reviewer does (v2 scheduler on 2.1.49, v3 after).
 """
 
@@ -45,8 +47,11 @@ from typing import Any
 _ANSWER = sys.stdout
 sys.stdout = sys.stderr
 
+import anki.lang  # noqa: E402
 from anki.buildinfo import version as ANKI_VERSION  # noqa: E402
 from anki.collection import Collection  # noqa: E402
+
+anki.lang.set_lang("en_US")  # as the desktop app does on start (the legacy importer needs it)
 
 try:  # 23.10 and later
     from anki.collection import ImportAnkiPackageOptions, ImportAnkiPackageRequest
@@ -119,7 +124,7 @@ def _legacy_import(col: Collection, apkg: Path) -> dict[str, Any]:
 def cmd_import(col: Collection, cmd: dict[str, Any]) -> dict[str, Any]:
     apkg = Path(cmd["apkg"]).resolve()
     update_notes = cmd.get("update_notes", "if-newer")
-    kind = importer()
+    kind = "legacy" if cmd.get("legacy") else importer()
     started = time.time()
     if kind == "legacy":
         counts = _legacy_import(col, apkg)

@@ -67,10 +67,16 @@ class Learner:
         results: list[dict[str, Any]] = answer["results"]
         return results
 
-    def imports(self, *apkgs: Path, update_notes: str = "if-newer") -> tuple[Counts, Collection]:
+    def imports(
+        self, *apkgs: Path, update_notes: str = "if-newer", legacy: bool = False
+    ) -> tuple[Counts, Collection]:
         """File › Import of each package in turn, with the import screen's defaults (or
-        "Update notes: Always"): the last import's counts and the collection after it."""
-        commands = [{"cmd": "import", "apkg": str(p), "update_notes": update_notes} for p in apkgs]
+        "Update notes: Always"; or with Preferences › "Legacy import/export handling"):
+        the last import's counts and the collection after it."""
+        commands = [
+            {"cmd": "import", "apkg": str(p), "update_notes": update_notes, "legacy": legacy}
+            for p in apkgs
+        ]
         *imported, dumped = self.run(*commands, {"cmd": "dump"})
         return Counts(**imported[-1]["counts"]), Collection(dumped)
 

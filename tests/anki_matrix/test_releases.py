@@ -19,6 +19,7 @@ import pytest
 from learner import Counts, Learner
 
 from deckgen.apkg import notetypes
+from deckgen.apkg.package import IMPORT_ADVICE
 from deckgen.pipeline import build
 from deckgen.publish import release
 from release_helpers import FIXTURE, edit, git, v2_changes, v3_changes
@@ -40,13 +41,18 @@ class Expected:
     """What one Anki version does where the versions differ."""
 
     keeps_edits_of_an_older_release: bool  # False: the importer stamps updates with its clock
+    # True: the importer makes every deck of the package, so a learner whose removed notes
+    # stay in their own sub-decks gets an empty Removed sub-deck (its description says
+    # it is safe to delete). Shipping tombstones without cards would avoid it, but then
+    # Check Database makes their cards for new learners, in some other deck.
+    makes_an_empty_removed_deck: bool
 
 
 EXPECTED = {
-    "2.1.49": Expected(keeps_edits_of_an_older_release=True),
-    "2.1.66": Expected(keeps_edits_of_an_older_release=False),
-    "24.11": Expected(keeps_edits_of_an_older_release=False),
-    "26.9.3": Expected(keeps_edits_of_an_older_release=True),
+    "2.1.49": Expected(keeps_edits_of_an_older_release=True, makes_an_empty_removed_deck=False),
+    "2.1.66": Expected(keeps_edits_of_an_older_release=False, makes_an_empty_removed_deck=True),
+    "24.11": Expected(keeps_edits_of_an_older_release=False, makes_an_empty_removed_deck=True),
+    "26.9.3": Expected(keeps_edits_of_an_older_release=True, makes_an_empty_removed_deck=True),
 }
 
 
@@ -109,6 +115,12 @@ def test_a_learner_who_imports_each_release_when_it_comes_out_gets_every_change(
         '<p class="removed"><b>Removed from Learn AWS in version 2.0.0.</b>'
     )
     assert "Version 2.0.0" in after.decks["Learn AWS"]
+    removed_deck = "Learn AWS::Removed" in after.decks
+    assert removed_deck == EXPECTED[learner.version].makes_an_empty_removed_deck
+    assert {c["deck"] for n in after.notes for c in n["cards"]} == {
+        "Learn AWS::EC2",
+        "Learn AWS::Storage",
+    }
 
     v3_matrix_changes(notes)
     counts, after = learner.imports(release(notes, out, next_second(), None).path)
@@ -196,6 +208,15 @@ def test_a_learner_who_imports_the_newest_release_while_the_next_is_cut_but_unpu
     )
 
 
+@pytest.mark.parametrize("learner", ["2.1.66"], indirect=True)
+def test_legacy_import_handling_keeps_the_edits(learner: Learner, history: History) -> None:
+    """What keeps the loss from happening on 2.1.55–24.06: Preferences › "Legacy
+    import/export handling", whose importer keeps the notes' own times."""
+    counts, col = learner.imports(history.v1, history.v2, history.v3, legacy=True)
+    assert counts == Counts(1, 3, 5, 0)
+    assert SPOT_V3 in col.note(*SPOT)["fields"]["Back"]
+
+
 def test_a_new_learner_gets_the_latest_release_whole(learner: Learner, history: History) -> None:
     counts, col = learner.imports(history.v3)
     assert counts == Counts(9, 0, 0, 0)  # 7 live notes and 2 removed ones
@@ -203,7 +224,7 @@ def test_a_new_learner_gets_the_latest_release_whole(learner: Learner, history: 
     assert len(removed) == 2
     assert {card["deck"] for n in removed for card in n["cards"]} == {"Learn AWS::Removed"}
     assert "safe to delete" in col.decks["Learn AWS::Removed"]
-    assert "Version 3.0.0" in col.decks["Learn AWS"]
+    assert f"Version 3.0.0. {IMPORT_ADVICE}" in col.decks["Learn AWS"]
     assert set(col.note_types()) == {"deckgen Basic", "deckgen Cloze"}
 
 

@@ -23,10 +23,18 @@ from deckgen.apkg.reproducible import normalise_zip
 from deckgen.atomic import temp_beside
 from deckgen.model import Deck, ShippedNote
 
+# For learners, in the root deck's description and in every release's changelog: Anki
+# 2.1.55–24.11 stamp a note they update with the import's time and skip a later release
+# dated before it (tests/anki_matrix measures it); "Update notes: Always" brings the edit.
+IMPORT_ADVICE = (
+    "Import only the newest version. On Anki 2.1.55–24.11, if an edit does not arrive,"
+    " import it again with “Update notes: Always” (Anki 23.10 or later)."
+)
+
 
 def root_description(deck: Deck) -> str:
     config = deck.config
-    version = f"Version {config.version}"
+    version = f"Version {config.version}. {IMPORT_ADVICE}"
     return f"{config.description}<br><br>{version}" if config.description else version
 
 

@@ -30,7 +30,7 @@ lint: $(VENV)/.installed-test  ## ruff, mypy and the import layers (import-linte
 	$(BIN)/lint-imports
 
 test: $(VENV)/.installed-test lint anki-venvs  ## every test, real Anki imports included
-	$(BIN)/python -m pytest
+	DECKGEN_ANKI_VENVS=$(abspath $(ANKI_VENVS)) $(BIN)/python -m pytest
 
 # One environment per Anki importer generation, for the compatibility matrix
 # (tests/anki_matrix): .venv-anki/<version>/, each pinned whole. No pip inside them: the

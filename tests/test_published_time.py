@@ -130,3 +130,10 @@ def test_tagging_a_release_makes_the_next_build_rebuild(repo: Path, tmp_path: Pa
     rebuilt = incremental_build(repo / "notes", out)
     assert not rebuilt.skipped
     assert note_mods(rebuilt.path)["What is a Spot Instance?"] == TAGGED
+
+
+def test_a_branch_named_like_the_tag_does_not_hide_it(repo: Path, tmp_path: Path) -> None:
+    git(repo, "branch", "v2.0.0", when=CUT)
+    git(repo, "tag", "-a", "v2.0.0", "-m", "Release 2.0.0", when=TAGGED)
+    after = note_mods(build(repo / "notes", tmp_path / "d", None).path)
+    assert after["What is a Spot Instance?"] == TAGGED

@@ -79,7 +79,7 @@ def _tags(notes_dir: Path) -> dict[str, int] | None:
     """Every `v<semver>` tag → its date (`creatordate`: an annotated tag's own date, else
     its commit's); None outside git."""
     listed = _git(
-        notes_dir, "for-each-ref", "--format=%(refname:short) %(creatordate:unix)", "refs/tags/v*"
+        notes_dir, "for-each-ref", "--format=%(refname:strip=2) %(creatordate:unix)", "refs/tags/v*"
     )
     if listed is None:
         return None

@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 LINT_PATHS := src tests tools $(wildcard benchmarks)
 MERMAID_JS := tools/mermaid/node_modules/mermaid/dist/mermaid.min.js
 
-.PHONY: decks test lint diagrams test-browser bench clean
+.PHONY: decks test lint diagrams test-browser bench clean anki-venvs
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit("deckgen needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -35,8 +35,23 @@ lint: $(VENV)/.installed-test  ## ruff, mypy and the import layers (import-linte
 	$(BIN)/lint-imports
 
 # Where npm is, the diagram tests get their bundle too; elsewhere they skip, saying so.
-test: $(VENV)/.installed-test lint $(if $(shell command -v npm),$(MERMAID_JS))  ## every test
-	$(BIN)/python -m pytest
+test: $(VENV)/.installed-test lint anki-venvs $(if $(shell command -v npm),$(MERMAID_JS))  ## every test
+	DECKGEN_ANKI_VENVS=$(abspath $(ANKI_VENVS)) $(BIN)/python -m pytest
+
+# One environment per Anki importer generation, for the compatibility matrix
+# (tests/anki_matrix): .venv-anki/<version>/, each pinned whole. No pip inside them: the
+# main venv's pip installs into each (`pip --python`), which saves seconds per venv.
+ANKI_VERSIONS := 2.1.49 2.1.66 24.11 26.9.3
+ANKI_VENVS    ?= .venv-anki
+
+$(ANKI_VENVS)/%/.installed: tests/anki_matrix/requirements/anki-%.txt | $(BIN)/python
+	rm -rf $(ANKI_VENVS)/$*
+	$(PYTHON) -m venv --without-pip $(ANKI_VENVS)/$*
+	$(BIN)/python -m pip --python $(ANKI_VENVS)/$*/bin/python install --quiet -r $<
+	$(ANKI_VENVS)/$*/bin/python -c 'import anki.collection'
+	touch $@
+
+anki-venvs: $(foreach v,$(ANKI_VERSIONS),$(ANKI_VENVS)/$(v)/.installed)  ## the Anki versions of the matrix
 
 # The pinned mermaid bundle, for rendering diagrams missing from notes/.diagrams/ (never
 # committed): only mermaid's own tarball, checked against package-lock.json (see install.py).
@@ -56,4 +71,4 @@ bench: $(VENV)/.installed-base  ## deckgen vs the floor at 1k/10k/100k cards; wr
 	$(BIN)/python benchmarks/run.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .deckgen-cache decks/*.apkg decks/SHA256SUMS benchmarks/work
+	rm -rf $(VENV) $(ANKI_VENVS) .pytest_cache .mypy_cache .ruff_cache .deckgen-cache decks/*.apkg decks/SHA256SUMS benchmarks/work

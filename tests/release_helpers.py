@@ -48,23 +48,27 @@ def v3_changes(notes: Path) -> None:
     )
 
 
-def git(repo: Path, *args: str) -> str:
-    """A git command in `repo`, as a fixed author, whatever the machine's git config."""
+def git(repo: Path, *args: str, when: int | None = None) -> str:
+    """A git command in `repo` as a fixed author, whatever the machine's git config; with
+    `when`, commits and annotated tags are dated then (a release ships at its tag's date)."""
     env = {
         **os.environ,
-        "GIT_AUTHOR_NAME": "t",
-        "GIT_AUTHOR_EMAIL": "t@example.com",
-        "GIT_COMMITTER_NAME": "t",
-        "GIT_COMMITTER_EMAIL": "t@example.com",
+        "GIT_AUTHOR_NAME": "maintainer",
+        "GIT_AUTHOR_EMAIL": "maintainer@example.com",
+        "GIT_COMMITTER_NAME": "maintainer",
+        "GIT_COMMITTER_EMAIL": "maintainer@example.com",
     }
+    if when is not None:
+        env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = f"@{when} +0000"
+    args = ("-c", "tag.gpgSign=false", "-c", "commit.gpgSign=false", *args)
     done = subprocess.run(
         ["git", "-C", str(repo), *args], check=True, capture_output=True, text=True, env=env
     )
     return done.stdout
 
 
-def commit_and_tag(repo: Path, version: str) -> None:
-    """Commit the notes and the changelog of a release, and tag it v<version>."""
+def commit_and_tag(repo: Path, version: str, when: int | None = None) -> None:
+    """Commit the notes and the changelog of a release, and tag it v<version> (dated `when`)."""
     git(repo, "add", "notes", "decks/CHANGELOG.md")
-    git(repo, "commit", "-q", "-m", f"Release {version}")
-    git(repo, "tag", f"v{version}")
+    git(repo, "commit", "-q", "-m", f"Release {version}", when=when)
+    git(repo, "tag", f"v{version}", when=when)

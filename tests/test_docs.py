@@ -6,7 +6,9 @@ import re
 from pathlib import Path
 
 import pytest
+from learner import VERSIONS
 
+from deckgen.apkg.package import IMPORT_ADVICE
 from deckgen.cli import cli
 from deckgen.errors import CODES
 
@@ -35,3 +37,18 @@ def test_every_example_runs_the_deckgen_that_make_decks_installs() -> None:
     bare = [line for line in commands if re.match(rf"\s*deckgen ({runs})", line)]
     assert bare == []
     assert sum(line.startswith(".venv/bin/deckgen ") for line in commands) >= 10
+
+
+def test_the_readme_names_the_anki_versions_the_matrix_tests() -> None:
+    start = README.index("## Which Anki")
+    section = README[start : README.index("\n## ", start + 1)]
+    assert "Anki 2.1.49 and later" in section
+    for version in VERSIONS:
+        assert f"tested: {version}" in section, version
+    assert "**Import only the newest version.**" in section
+    assert "*Update notes: Always*" in section and "2.1.55 to 24.11" in section
+
+
+def test_the_advice_in_every_deck_and_changelog_names_the_versions() -> None:
+    assert IMPORT_ADVICE.startswith("Import only the newest version.")
+    assert "Anki 2.1.55–24.11" in IMPORT_ADVICE and "“Update notes: Always”" in IMPORT_ADVICE

@@ -305,7 +305,7 @@ def publish(repo: Path, when: int, message: str) -> str:
     result = run(["release", str(repo / "notes"), "-o", str(repo / "decks")], when)
     assert result.exit_code == 0, result.output
     version = result.output.split()[1].rstrip(",")
-    commit_and_tag(repo, version)
+    commit_and_tag(repo, version, when)  # published as soon as it was cut
     return version
 
 

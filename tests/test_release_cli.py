@@ -47,10 +47,14 @@ def test_first_release_writes_everything(notes: Path, out: Path) -> None:
         f"  wrote {out.as_posix()}/SHA256SUMS\n"
         f"  wrote {notes.as_posix()}/deck.lock.json\n"
         f"  wrote {out.as_posix()}/CHANGELOG.md\n"
-        "Commit the notes and CHANGELOG.md, then tag v1.0.0 and push it.\n"
+        "Commit the notes and CHANGELOG.md, then tag v1.0.0 and push it when you publish"
+        ' (git tag -a v1.0.0 -m "Release 1.0.0"): the deck learners get carries the'
+        " tag's date.\n"
     )
     assert (out / "CHANGELOG.md").read_text(encoding="utf-8") == (
-        "# Changelog\n\n## 1.0.0 (2026-09-21)\n\nFirst release: 7 notes in all.\n"
+        "# Changelog\n\n## 1.0.0 (2026-09-21)\n\nFirst release: 7 notes in all.\n\n"
+        "Import only the newest version. On Anki 2.1.55–24.11, if an edit does not arrive,"
+        " import it again with “Update notes: Always” (Anki 23.10 or later).\n"
     )
     check = run(["check", str(notes), "--release", "-o", str(out), "--tag", "v1.0.0"])
     assert check.exit_code == 0, check.output
@@ -288,7 +292,7 @@ def test_a_build_of_unreleased_changes_never_takes_a_released_name(
         decks = json.loads(db.execute("select decks from col").fetchone()[0])
     db.close()
     root = next(d for d in decks.values() if d["name"] == "Learn AWS")
-    assert root["desc"].endswith("Version 1.1.0-dev: unreleased changes after 1.0.0")
+    assert "<br><br>Version 1.1.0-dev: unreleased changes after 1.0.0. " in root["desc"]
     sums = (out / "SHA256SUMS").read_text().splitlines()
     assert [line.split("  ")[1] for line in sums] == [
         "learn-aws-1.0.0.apkg",

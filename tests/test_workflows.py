@@ -42,6 +42,12 @@ def test_release_workflow_delegates_to_deckgen() -> None:
     assert 'SOURCE_DATE_EPOCH="$(git log -1 --format=%ct)" .venv/bin/deckgen build' in text
     assert "deckgen changelog" in text
     assert "decks/*.apkg decks/SHA256SUMS" in text
+    # the release ships at the annotated tag's date, which checkout alone would lose
+    assert "fetch-depth: 0" in text
+    assert (
+        'git fetch --force origin "+refs/tags/${GITHUB_REF_NAME}:refs/tags/${GITHUB_REF_NAME}"'
+        in text
+    )
 
 
 def test_release_workflow_verifies_the_deck_before_publishing_it() -> None:

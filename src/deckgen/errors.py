@@ -141,6 +141,7 @@ CODES: dict[str, str] = {
     "DG072": "lock-from-newer-deckgen",
     "DG073": "lock-not-published",
     "DG074": "changelog-unreadable",
+    "DG075": "tag-in-the-future",
     "DG080": "cache-unsafe",
     "DG090": "package-unreadable",
     "DG091": "package-differs",

@@ -2,9 +2,11 @@
 
 Anki updates a note on import only when the incoming one is newer, so every time in a
 package must be one that later releases can beat: never before 2000 (a mistake), never in
-the future. Anki 2.1.50–2.1.60 refuse a whole deck that holds a time later than the
-learner's clock, and a far-future time would make every later fix look older; a build's
-time may run ahead of this machine's clock by CLOCK_SKEW_S at most.
+the future. Anki 2.1.54–2.1.60 refuse a whole deck holding an id (a creation time in
+milliseconds) later than the learner's clock (2.1.56 and later: more than a day later),
+and a far-future time would make every later fix look older; so no time or id in a
+package is later than the build's time, and a build's time may run ahead of this
+machine's clock by CLOCK_SKEW_S at most.
 """
 
 from __future__ import annotations
@@ -73,7 +75,7 @@ def pinned_time(
     elif int(value) > latest(now()):
         message = (
             f"SOURCE_DATE_EPOCH={value} is {utc_time(int(value))}, in the future:"
-            " Anki 2.1.50–2.1.60 refuse a whole deck with a future time, and learners"
+            " Anki 2.1.54–2.1.60 refuse a whole deck with a future time, and learners"
             " could never receive a later fix; unset it or use the commit's time"
             " (git log -1 --format=%ct)"
         )

@@ -37,7 +37,7 @@ def test_a_reverted_release_reaches_learners(tmp_path: Path, collection: Collect
     out = repo / "decks"
     git(repo, "init", "-q", "-b", "main")
     v1 = release(notes, out, T1, None)
-    commit_and_tag(repo, v1.version)
+    commit_and_tag(repo, v1.version, T1)
     v1_deck = tmp_path / "v1.apkg"
     shutil.copy(v1.path, v1_deck)
 
@@ -49,11 +49,12 @@ def test_a_reverted_release_reaches_learners(tmp_path: Path, collection: Collect
     )
     v2 = release(notes, out, T2, None)
     assert v2.version == "1.1.0"
-    commit_and_tag(repo, v2.version)
+    commit_and_tag(repo, v2.version, T2)
     v2_deck = tmp_path / "v2.apkg"
     shutil.copy(v2.path, v2_deck)
 
-    git(repo, "revert", "--no-edit", "HEAD")  # the lock and the changelog go back to 1.0.0
+    # the lock and the changelog go back to 1.0.0
+    git(repo, "revert", "--no-edit", "HEAD", when=T2 + 60)
     assert json.loads((notes / "deck.lock.json").read_text())["version"] == "1.0.0"
     v3 = release(notes, out, T3, None)
     assert v3.previous == "1.1.0" and is_newer(v3.version, "1.1.0")

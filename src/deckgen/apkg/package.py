@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import itertools
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -23,6 +24,14 @@ from deckgen.apkg.reproducible import Entry, write_zip
 from deckgen.atomic import temp_beside
 from deckgen.model import Deck, NoteType, ShippedNote
 
+# For learners, in the root deck's description and in every release's changelog: Anki
+# 2.1.55–24.11 stamp a note they update with the import's time and skip a later release
+# dated before it (tests/anki_matrix measures it); "Update notes: Always" brings the edit.
+IMPORT_ADVICE = (
+    "Import only the newest version. On Anki 2.1.55–24.11, if an edit does not arrive,"
+    " import it again with “Update notes: Always” (Anki 23.10 or later)."
+)
+
 
 def root_description(
     deck: Deck, unreleased_after: str | None = None, notices: Sequence[str] = ()
@@ -34,7 +43,7 @@ def root_description(
     if unreleased_after is not None:
         version += f": unreleased changes after {unreleased_after}"
     parts = [config.description] if config.description else []
-    return "<br><br>".join([*parts, version, *notices])
+    return "<br><br>".join([*parts, f"{version}. {IMPORT_ADVICE}", *notices])
 
 
 class _TimedNote(genanki.Note):  # type: ignore[misc]  # genanki has no type hints
@@ -84,6 +93,22 @@ def note_type_hash(note_type: NoteType) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+class _Package(genanki.Package):  # type: ignore[misc]  # genanki has no type hints
+    """A package whose note and card ids end at its time instead of starting there.
+
+    Anki's ids are creation times in milliseconds. genanki numbers notes and cards one
+    millisecond apart *from* the package time, so a deck of 50,000 notes and cards built
+    now holds ids 50 seconds ahead of the clock. Anki 2.1.54 and 2.1.55 refuse a whole
+    deck holding an id later than the learner's clock (2.1.56–2.1.60: more than a day
+    later), so here the ids count up *to* the package time, never past it.
+    """
+
+    def write_to_db(self, cursor: Any, timestamp: float, id_gen: Any) -> None:
+        ids = sum(1 + len(note.cards) for deck in self.decks for note in deck.notes)
+        last = int(timestamp) * 1000
+        super().write_to_db(cursor, timestamp, itertools.count(last - ids + 1))
+
+
 def make_package(
     deck: Deck,
     notes: Iterable[ShippedNote],
@@ -118,7 +143,7 @@ def make_package(
                 guid=note.guid,
             )
         )
-    package = genanki.Package(list(decks.values()))
+    package = _Package(list(decks.values()))
     package.media_files = [str(path) for path in sorted(media)]
     return package
 

@@ -94,7 +94,9 @@ def release(notes_dir: Path, out_dir: Path, bump_level: str | None) -> None:
     for path in (result.path, result.path.with_name("SHA256SUMS"), result.lock, result.changelog):
         click.echo(f"  wrote {path.as_posix()}")
     click.echo(
-        f"Commit the notes and {result.changelog.name}, then tag v{result.version} and push it."
+        f"Commit the notes and {result.changelog.name}, then tag v{result.version} and push it"
+        f' when you publish (git tag -a v{result.version} -m "Release {result.version}"):'
+        " the deck learners get carries the tag's date."
     )
 
 

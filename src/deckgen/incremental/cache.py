@@ -36,7 +36,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from deckgen.errors import DeckgenError, Diagnostic, Severity, error
-from deckgen.incremental.inputs import digest, file_sha256, scan_inputs, tool_fingerprint
+from deckgen.incremental.inputs import (
+    digest,
+    file_sha256,
+    scan_inputs,
+    tags_fingerprint,
+    tool_fingerprint,
+)
 from deckgen.model import SourceLoc
 
 if TYPE_CHECKING:
@@ -203,7 +209,9 @@ class BuildCache:
     def build_key(self, pinned_time: int | None) -> str:
         files = [f"{rel}={digest}" for rel, digest in self.inputs.items()]
         pinned = "" if pinned_time is None else str(pinned_time)
-        return digest("build", tool_fingerprint(), self.notes_dir.as_posix(), pinned, *files)
+        # a tag changes the deck without changing a file: its date is the release's time
+        tags = tags_fingerprint(self.notes_dir)
+        return digest("build", tool_fingerprint(), self.notes_dir.as_posix(), pinned, tags, *files)
 
     def _stamp_path(self, out_dir: Path) -> Path:
         return self.folder / f"build-{digest(str(out_dir.absolute()))[:16]}.json"

@@ -1,4 +1,5 @@
-"""What a build depends on, fingerprinted: deckgen itself and every file of the notes folder.
+"""What a build depends on, fingerprinted: deckgen itself, every file of the notes folder and
+the release tags (a release ships at its tag's date: deckgen.releases.published).
 
 Imports nothing heavy, so that a build that changes nothing is decided in milliseconds.
 """
@@ -7,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import subprocess
 import sys
 from functools import cache
 from importlib.metadata import PackageNotFoundError, version
@@ -67,6 +69,28 @@ def scan_inputs(notes_dir: Path) -> dict[str, str]:
             path = Path(root, name)
             digests[path.relative_to(notes_dir).as_posix()] = _input_digest(notes_dir, path)
     return digests
+
+
+def tags_fingerprint(notes_dir: Path) -> str:
+    """The `v*` tags of the repository holding the notes folder and what each points at
+    ("" outside git): tagging a release changes its deck without changing a file."""
+    try:
+        done = subprocess.run(
+            [
+                "git",
+                "-C",
+                str(notes_dir),
+                "for-each-ref",
+                "--format=%(refname) %(objectname)",
+                "refs/tags/v*",
+            ],
+            capture_output=True,
+            check=False,
+            timeout=60,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return done.stdout.decode("utf-8", "surrogateescape") if done.returncode == 0 else ""
 
 
 def _input_digest(notes_dir: Path, path: Path) -> str:

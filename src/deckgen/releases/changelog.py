@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
+from deckgen.apkg.package import IMPORT_ADVICE
 from deckgen.errors import DeckgenError, error, plural
 from deckgen.model import ShippedNote, SourceLoc
 from deckgen.releases.lock import merge_conflict_line
@@ -79,6 +80,7 @@ def section(version: str, released: int, plan: Plan) -> str:
             f" them, open the Browser, search `tag:{tag}`, select all and delete.",
             "",
         ]
+    lines += [IMPORT_ADVICE, ""]
     return "\n".join(lines)
 
 

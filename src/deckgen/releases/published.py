@@ -9,10 +9,19 @@ and in every time, tombstones what the reverted release added and ships again wh
 changed. A lock that contradicts the tag (deleted, a different lock under the same
 version, as a bad merge leaves it) is an error that names the tag to restore it from.
 Outside git, or before the first tag, deck.lock.json alone is the history.
+
+A release is published at its tag's date (an annotated tag's own date, else the tagged
+commit's), not at the time `deckgen release` cut it: what the release changed ships with
+that later time (`as_published`). Anki 2.1.55–24.11 stamp a note they update with the
+moment of the import, and skip a later release whose time is earlier than that moment;
+a learner who imports the newest release while the next one is cut but not yet published
+would otherwise miss that one's edits. The tag is part of the published history, so the
+deck built from it is as reproducible as before, and the next release follows it.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,9 +32,11 @@ from deckgen.model import DeckConfig, SourceLoc
 from deckgen.notes.config import DECK_TOML, SEMVER
 from deckgen.releases.lock import LOCK_FILE, Lock, lock_json, lock_path, parse_lock, read_lock
 from deckgen.releases.versions import version_key
+from deckgen.times import implausible, utc_time
 
 LOCK_OF_ANOTHER_DECK = "DG070"
 LOCK_NOT_PUBLISHED = "DG073"
+TAG_IN_THE_FUTURE = "DG075"
 
 
 @dataclass(frozen=True)
@@ -33,8 +44,14 @@ class Published:
     """The highest `v*` tag whose tree holds this folder's lock, and that lock."""
 
     tag: str
-    lock: Lock
+    lock: Lock  # as the tag's tree holds it
     path: str  # the lock's path in the repository, for `git checkout TAG -- PATH`
+    time: int  # the tag's date: when the release was published
+
+    @property
+    def shipped(self) -> Lock:
+        """The lock as learners received it (`as_published`)."""
+        return as_published(self.lock, self.time)
 
 
 @dataclass(frozen=True)
@@ -58,19 +75,74 @@ def _git(notes_dir: Path, *args: str) -> str | None:
     return done.stdout.decode("utf-8", "surrogateescape")
 
 
+def _tags(notes_dir: Path) -> dict[str, int] | None:
+    """Every `v<semver>` tag → its date (`creatordate`: an annotated tag's own date, else
+    its commit's); None outside git."""
+    listed = _git(
+        notes_dir, "for-each-ref", "--format=%(refname:strip=2) %(creatordate:unix)", "refs/tags/v*"
+    )
+    if listed is None:
+        return None
+    tags = {}
+    for line in listed.splitlines():
+        tag, _, date = line.rpartition(" ")
+        if SEMVER.match(tag[1:]) and date.isdigit():
+            tags[tag] = int(date)
+    return tags
+
+
 def published(notes_dir: Path, now: float) -> Published | None:
     """The lock of the highest `v*` tag (by semver) that holds one for this notes folder."""
     prefix = _git(notes_dir, "rev-parse", "--show-prefix")
-    listed = _git(notes_dir, "tag", "--list", "v*") if prefix is not None else None
-    if prefix is None or listed is None:
+    tags = _tags(notes_dir) if prefix is not None else None
+    if prefix is None or tags is None:
         return None
     path = f"{prefix.strip()}{LOCK_FILE}"
-    tags = [tag for tag in listed.split() if SEMVER.match(tag[1:])]
     for tag in sorted(tags, key=lambda t: version_key(t[1:]), reverse=True):
         text = _git(notes_dir, "show", f"{tag}:{path}")
         if text is not None:
-            return Published(tag, parse_lock(text, f"{tag}:{path}", now), path)
+            lock = parse_lock(text, f"{tag}:{path}", now)
+            _check_tag_time(notes_dir, tag, tags[tag], now)
+            return Published(tag, lock, path, tags[tag])
     return None
+
+
+def _check_tag_time(notes_dir: Path, tag: str, date: int, now: float) -> None:
+    why = implausible(date, now)
+    if why is not None:
+        message = (
+            f"the tag {tag} is dated {why}: its release would ship with that time, which Anki"
+            " 2.1.54–2.1.60 refuse and no later release could beat; tag it again with this"
+            f" machine's clock right (git tag -f -a {tag})"
+        )
+        raise DeckgenError(
+            [error(SourceLoc(lock_path(notes_dir).as_posix(), 1), TAG_IN_THE_FUTURE, message)]
+        )
+
+
+def as_published(lock: Lock, published_at: int) -> Lock:
+    """The lock as learners received it: everything its release changed (the notes, note
+    types and tombstones stamped with its cut time, `released`) carries the time it was
+    published instead, when that is later. Older times stay as they are."""
+    if published_at <= lock.released:
+        return lock
+
+    def later(mod: int) -> int:
+        return published_at if mod == lock.released else mod
+
+    return dataclasses.replace(
+        lock,
+        released=published_at,
+        note_types={
+            name: dataclasses.replace(state, mod=later(state.mod))
+            for name, state in lock.note_types.items()
+        },
+        notes=tuple(dataclasses.replace(note, mod=later(note.mod)) for note in lock.notes),
+        removed=tuple(
+            dataclasses.replace(t, note=dataclasses.replace(t.note, mod=later(t.note.mod)))
+            for t in lock.removed
+        ),
+    )
 
 
 def base_lock(notes_dir: Path, config: DeckConfig, now: float) -> Base:
@@ -96,19 +168,21 @@ def base_lock(notes_dir: Path, config: DeckConfig, now: float) -> Base:
             f" {tagged.tag}: restore it ({restore}); after a merge, keep one side of the"
             " lock, then run `deckgen release`",
         )
-    if here > there and working.released < tagged.lock.released:
+    shipped = tagged.shipped
+    if here > there and working.released <= shipped.released:
         _not_published(
             notes_dir,
-            f"{LOCK_FILE} is {working.version}, but its release time is before that of the"
-            f" published {tagged.tag}: restore it ({restore}), then run `deckgen release`",
+            f"{LOCK_FILE} is {working.version}, but it was cut before the published"
+            f" {tagged.tag} ({utc_time(shipped.released)}): restore it ({restore}), then run"
+            " `deckgen release`",
         )
     if here < there:
         return Base(
-            tagged.lock,
+            shipped,
             f"{LOCK_FILE} is at {working.version}, older than the published {tagged.tag}"
             f" (reverted?): comparing with {tagged.tag}, so the next release is newer than it",
         )
-    return Base(working)
+    return Base(shipped if here == there else working)
 
 
 def _not_published(notes_dir: Path, message: str) -> NoReturn:

@@ -163,5 +163,7 @@ CODES: dict[str, str] = {
     "DG402": "html-attribute-removed",
     "DG403": "unsafe-url",
     "DG404": "html-malformed",
+    "DG510": "quality-comment-invalid",
+    "DG511": "quality-comment-dangling",
     "DG900": "skipped-prose",
 }

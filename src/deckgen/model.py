@@ -18,6 +18,30 @@ class SourceLoc:
         return f"{self.path}:{self.line}"
 
 
+# The card-quality checks (deckgen.quality), by the short names that a quality comment
+# (`<!-- quality: ok NAME — reason -->`) and deck.toml's `[quality] off = [...]` use.
+QUALITY_CHECKS = (
+    "long-answer",
+    "list",
+    "two-questions",
+    "cloze-count",
+    "cloze-guessable",
+    "leak",
+    "duplicate",
+    "ambiguous",
+)
+
+
+@dataclass(frozen=True)
+class Silence:
+    """`<!-- quality: ok list — the four states are the point -->`: the author accepts one
+    quality finding on a card, and says why."""
+
+    check: str  # one of QUALITY_CHECKS
+    reason: str
+    loc: SourceLoc
+
+
 class CardKind(enum.Enum):
     BASIC = "basic"
     CLOZE = "cloze"
@@ -43,6 +67,7 @@ class Card:
     loc: SourceLoc
     explicit_id: str | None = None
     answer_line: int | None = None
+    silences: tuple[Silence, ...] = ()  # quality findings the author accepted on this card
 
 
 @dataclass(frozen=True)

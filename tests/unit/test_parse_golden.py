@@ -31,6 +31,12 @@ def parsed_as_json(name: str) -> dict[str, object]:
                 "answer": card.answer,
                 "topic": card.topic,
                 "tags": list(card.tags),
+                # quality comments, shown only where a card has them (deckgen.quality)
+                **(
+                    {"silences": [[s.check, s.reason, s.loc.line] for s in card.silences]}
+                    if card.silences
+                    else {}
+                ),
             }
             for card in parsed.cards
         ],

@@ -10,7 +10,7 @@ from typing import Any, TypeVar, cast
 from deckgen.cards.media import MediaFile
 from deckgen.cards.render import RenderedNote
 from deckgen.incremental.cache import BuildCache, diagnostic_from_json, diagnostic_to_json
-from deckgen.model import Card, CardKind, SourceLoc
+from deckgen.model import Card, CardKind, Silence, SourceLoc
 from deckgen.pipeline import FileResult
 
 _T = TypeVar("_T")
@@ -18,7 +18,7 @@ _T = TypeVar("_T")
 # Card fields this module knows how to store; a test fails when Card gains another.
 CARD_FIELDS = (
     "kind", "question", "answer", "deck", "topic", "tags", "source", "loc", "explicit_id",
-    "answer_line",
+    "answer_line", "silences",
 )  # fmt: skip
 
 
@@ -33,6 +33,7 @@ def card_to_json(card: Card) -> dict[str, Any]:
         "kind": card.kind.value,
         "tags": list(card.tags),
         "loc": [loc.path, loc.line, loc.column],
+        "silences": [[s.check, s.reason, s.loc.line] for s in card.silences],
     }
 
 
@@ -53,6 +54,9 @@ def card_from_json(data: dict[str, Any], shared: dict[Any, Any] | None = None) -
         deck=share(data["deck"]),
         topic=share(data["topic"]),
         source=share(data["source"]),
+        silences=tuple(
+            Silence(check, reason, SourceLoc(path, at)) for check, reason, at in data["silences"]
+        ),
     )
     return Card(**values)
 

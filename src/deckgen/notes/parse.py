@@ -58,6 +58,7 @@ def _cards(walk: FileWalk, deck: str) -> list[Card]:
             q.loc,
             q.explicit_id,
             answer_line=None if q.answer_start is None else q.answer_start + 1,
+            silences=tuple(q.silences),
         )
         for q, topic, answer in walk.basics
     ]
@@ -72,6 +73,7 @@ def _cards(walk: FileWalk, deck: str) -> list[Card]:
             walk.source,
             c.loc,
             c.explicit_id,
+            silences=c.silences,
         )
         for c, topic in walk.clozes
     ]

@@ -14,12 +14,23 @@ from dataclasses import dataclass, field
 
 from deckgen import ids
 from deckgen.errors import Diagnostic, error, info
-from deckgen.model import SourceLoc
+from deckgen.model import Silence, SourceLoc
 from deckgen.notes.blocks import Block, list_items
 from deckgen.notes.cloze import CLOZE_OPEN, check_cloze
+from deckgen.notes.comments import (
+    BEFORE_LIST,
+    ID_COMMENT,
+    INSIDE_ANSWER,
+    cloze_next,
+    dangling,
+    is_comment_block,
+    is_quality_block,
+    is_quality_comment,
+    item_silences,
+    parse_silence,
+)
 from deckgen.notes.config import FrontMatter, parse_front_matter
 
-ID_COMMENT = re.compile(r"^\s*<!--\s*id:\s*(.*?)\s*-->\s*$")
 VALID_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _Q_PREFIX = re.compile(r"^\s*Q:\s?")
 _A_PREFIX = re.compile(r"^\s*A:\s?")
@@ -36,6 +47,7 @@ class OpenCard:
     strip_a: bool = False
     explicit_id: str | None = None
     awaiting_id: bool = True  # the id comment may still follow the question line
+    silences: list[Silence] = field(default_factory=list)
 
 
 @dataclass
@@ -43,6 +55,7 @@ class Cloze:
     text: str
     loc: SourceLoc
     explicit_id: str | None
+    silences: tuple[Silence, ...] = ()
 
 
 @dataclass
@@ -57,6 +70,8 @@ class FileWalk:
     topic: str | None = None
     open_card: OpenCard | None = None
     pending_id: tuple[str, SourceLoc] | None = None
+    pending_silences: list[Silence] = field(default_factory=list)
+    cloze_next: bool = False  # the next block, past id and quality comments, is a cloze
     basics: list[tuple[OpenCard, str | None, str]] = field(default_factory=list)
     clozes: list[tuple[Cloze, str | None]] = field(default_factory=list)
 
@@ -66,13 +81,19 @@ class FileWalk:
     # --- the walk -----------------------------------------------------------------
 
     def run(self, blocks: list[Block]) -> None:
+        before_cloze = cloze_next(blocks, self._is_cloze_block)
         for index, block in enumerate(blocks):
-            if self.pending_id is not None and not self._is_cloze_block(block):
-                self._dangling_id()
+            if not self._is_cloze_block(block):
+                if self.pending_id is not None and not is_quality_block(block):
+                    self._dangling_id()
+                if self.pending_silences and not is_comment_block(block):
+                    self._dangling_silences()
+            self.cloze_next = before_cloze[index]
             self.step(block, is_first=index == 0)
         self.close_card()
         if self.pending_id is not None:
             self._dangling_id()
+        self._dangling_silences()
 
     def step(self, block: Block, *, is_first: bool) -> None:
         kind = block.kind
@@ -82,6 +103,8 @@ class FileWalk:
             self._heading(block)
         elif kind == "html_block" and ID_COMMENT.match(block.tokens[0].content):
             self._id_comment(block)
+        elif is_quality_block(block):
+            self._quality_comment(block)
         elif self.open_card is not None and self.open_card.needs_a:
             self._expect_answer(block)
         elif kind == "paragraph":
@@ -146,6 +169,24 @@ class FileWalk:
         message = f"invalid id '{value}': use letters, digits, '.', '_' and '-'"
         self.diagnostics.append(error(loc, "DG103", message))
         return ""
+
+    def _quality_comment(self, block: Block) -> None:
+        loc = self.loc(block.start)
+        silence, problems = parse_silence(block.tokens[0].content, loc)
+        self.diagnostics.extend(problems)
+        found, card = [silence] if silence else [], self.open_card
+        if card is not None and card.awaiting_id:
+            card.silences.extend(found)
+        elif self.cloze_next or card is None:  # for a cloze, or dangling at the next block
+            self.close_card()
+            self.pending_silences.extend(found)
+        else:  # inside an answer: it stays a comment there, and the card stays whole
+            self.diagnostics.append(dangling(loc, INSIDE_ANSWER))
+            self._answer_or_prose(block)
+
+    def _dangling_silences(self) -> None:
+        self.diagnostics.extend(dangling(silence.loc) for silence in self.pending_silences)
+        self.pending_silences = []
 
     def _dangling_id(self) -> None:
         assert self.pending_id is not None
@@ -240,11 +281,18 @@ class FileWalk:
                 " put each item's id on the item's first line"
             )
             self.diagnostics.append(error(loc, "DG104", message))
+        if self.pending_silences and len(cloze_items) > 1:
+            where = BEFORE_LIST.format(len(cloze_items))
+            self.diagnostics.extend(dangling(s.loc, where) for s in self.pending_silences)
+            self.pending_silences = []
         for item in items:
             text, item_id, first = _item_text(self.lines, item)
             if not CLOZE_OPEN.search(text):
                 self._prose(item)
                 continue
+            found, problems = item_silences(self.lines[item.start : item.end], self.loc(item.start))
+            self.pending_silences += found
+            self.diagnostics += problems
             if item_id is not None:
                 if self.pending_id is not None:
                     self._dangling_id()
@@ -257,8 +305,10 @@ class FileWalk:
         if self.pending_id is not None:
             explicit = self.pending_id[0] or None
             self.pending_id = None
+        silences, self.pending_silences = tuple(self.pending_silences), []
         self.diagnostics.extend(check_cloze(text, self.path, line0 + 1))
-        self.clozes.append((Cloze(text.strip(), self.loc(line0), explicit), self.topic))
+        cloze = Cloze(text.strip(), self.loc(line0), explicit, silences)
+        self.clozes.append((cloze, self.topic))
 
     # --- closing cards ------------------------------------------------------------
 
@@ -303,7 +353,9 @@ def _item_text(lines: list[str], item: Block) -> tuple[str, str | None, int]:
     body = [first, *textwrap.dedent("\n".join(raw[1:])).split("\n")] if len(raw) > 1 else [first]
     item_id = None
     start = item.start
-    match = ID_COMMENT.match(body[0])
-    if match:
-        item_id, body, start = match.group(1), body[1:], start + 1
+    # the item's first lines may hold its id comment and quality comments, in any order
+    while body and (ID_COMMENT.match(body[0]) or is_quality_comment(body[0])):
+        match = ID_COMMENT.match(body[0])
+        item_id = match.group(1) if match else item_id
+        body, start = body[1:], start + 1
     return "\n".join(body).strip(), item_id, start

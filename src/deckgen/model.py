@@ -71,6 +71,17 @@ class Card:
 
 
 @dataclass(frozen=True)
+class QualitySettings:
+    """deck.toml's `[quality]` table: the thresholds of the card-quality checks."""
+
+    max_answer_words: int = 30  # words of prose in a basic card's answer (no code, no tables)
+    max_list_items: int = 4  # items of a list, table or enumeration to recall at once
+    max_cloze_deletions: int = 3  # cards (c1, c2 …) of one cloze note
+    max_definition_words: int = 20  # answer of an open "What is X?" question, of several facts
+    off: tuple[str, ...] = ()  # checks not run at all
+
+
+@dataclass(frozen=True)
 class DeckConfig:
     """deck.toml, validated."""
 
@@ -81,6 +92,7 @@ class DeckConfig:
     keep_removed: int = 2  # releases a removed note ships for as a tombstone
     id: str | None = None  # which deck this is, whatever its name: a lock of another is refused
     docs: tuple[str, ...] = ("README.md",)  # Markdown files that document the notes: not read
+    quality: QualitySettings = QualitySettings()
 
 
 @dataclass(frozen=True)

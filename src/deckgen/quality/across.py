@@ -118,26 +118,34 @@ def duplicates(readings: list[Reading], common: dict[str, set[str]]) -> Iterator
     phrase on fronts that share nearly all their telling stems."""
     prompts = [p for r in readings for p in r.prompts if p.shows]
     pairs = _same_questions(prompts, readings)
-    telling = {id(p): p.shows - common[readings[p.note].card.deck] for p in prompts}
     fronts: dict[str, list[Prompt]] = defaultdict(list)
-    keys: dict[str, list[Prompt]] = defaultdict(list)
+    answers: dict[str, list[Prompt]] = defaultdict(list)
     for prompt in prompts:
         for stem in prompt.shows:
             fronts[stem].append(prompt)
         for stem in prompt.key:
-            keys[stem].append(prompt)
-    for prompt in prompts:
-        if not prompt.key:
-            continue
-        shown = min((fronts.get(stem, []) for stem in prompt.key), key=len)
-        answered = [keys[stem] for stem in prompt.key if len(keys[stem]) <= MAX_POSTING]
-        candidates = {id(p): p for p in _capped(shown) + [p for ps in answered for p in ps]}
-        for other in candidates.values():
-            if other.note != prompt.note and _same_fact(prompt, other, telling):
+            answers[stem].append(prompt)
+    keyed = [p for p in prompts if p.key]
+    telling = {id(p): p.shows - common[readings[p.note].card.deck] for p in keyed}
+    keys = {id(p): p.keys for p in keyed}
+    for prompt in keyed:
+        for other in _candidates(prompt, fronts, answers):
+            if other.key and other.note != prompt.note and _same_fact(prompt, other, keys, telling):
                 pairs.add((min(prompt.note, other.note), max(prompt.note, other.note)))
     for first, second in sorted(pairs):
         earlier, later = sorted((readings[first].card, readings[second].card), key=_position)
         yield Finding("duplicate", later, f"it asks the same fact as {where(earlier)}", earlier)
+
+
+def _candidates(
+    prompt: Prompt, fronts: dict[str, list[Prompt]], answers: dict[str, list[Prompt]]
+) -> list[Prompt]:
+    """The cards that could ask a card's fact: those whose front shows its answer (looked
+    up by the answer's rarest stem), and those whose answer shares a stem with it."""
+    found = _capped(min((fronts.get(stem, []) for stem in prompt.key), key=len))
+    for stem in prompt.key:
+        found += _capped(answers[stem])
+    return list({id(other): other for other in found}.values())
 
 
 def _same_questions(prompts: list[Prompt], readings: list[Reading]) -> set[tuple[int, int]]:
@@ -165,15 +173,15 @@ def _capped(posting: list[Prompt]) -> list[Prompt]:
     return posting if len(posting) <= MAX_POSTING else []
 
 
-def _same_fact(a: Prompt, b: Prompt, telling: dict[int, frozenset[str]]) -> bool:
-    if not b.key:
-        return False
-    if b.shows.issuperset(a.key) and a.shows.issuperset(b.key):
+def _same_fact(
+    a: Prompt, b: Prompt, keys: dict[int, frozenset[str]], telling: dict[int, frozenset[str]]
+) -> bool:
+    keys_a, keys_b = keys[id(a)], keys[id(b)]
+    if b.shows.issuperset(keys_a) and a.shows.issuperset(keys_b):
         # each shows the other's answer: one fact asked both ways, if they share its terms
-        shared = (telling[id(a)] & telling[id(b)]).difference(a.key, b.key)
+        shared = (telling[id(a)] & telling[id(b)]) - keys_a - keys_b
         return len(shared) >= MIN_CUES
-    keys_a, keys_b = set(a.key), b.key
-    if len(keys_a.intersection(keys_b)) < SAME_KEY * len(keys_a.union(keys_b)):
+    if len(keys_a & keys_b) < SAME_KEY * len(keys_a | keys_b):
         return False
     smaller, other = telling[id(a)], b.shows
     if len(telling[id(b)]) < len(smaller):

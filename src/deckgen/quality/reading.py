@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from deckgen.model import Card, CardKind
 from deckgen.quality import text
 
-MAX_KEY_STEMS = 4  # a longer answer head is a sentence, not a key phrase
-HEAD_CHARS = 200  # a head is found in this much of the answer's first line, or it is too long
+MAX_KEY_STEMS = 4  # content stems of a key phrase its question lacks, at most …
+MAX_HEAD_WORDS = 12  # … and words of the answer's head: a longer head is a sentence
+HEAD_CHARS = 160  # a head is found in this much of the answer's first line, or it is too long
 _PAREN = re.compile(r"\([^()]*\)")
 _ABBREVIATION = re.compile(r"\b(e\.g|i\.e|etc|vs)\.", re.IGNORECASE)
 _CLAUSE_END = re.compile(r"[.;:!?](?=\s|$)|,\s|\s[—–-]{1,2}\s")
@@ -30,6 +31,10 @@ class Prompt:
     shows: frozenset[str]  # content stems of the front: the question, or the cloze text
     key: tuple[str, ...]  # the answer's key phrase: its content stems the front does not show
     key_text: str  # the key phrase as written, for messages
+
+    @property
+    def keys(self) -> frozenset[str]:
+        return frozenset(self.key)
 
 
 @dataclass(frozen=True)
@@ -63,10 +68,12 @@ def read(card: Card, index: int) -> Reading:
         return _read_cloze(card, index)
     question = text.plain(card.question)
     lines = tuple(text.prose_lines(card.answer))
-    answer = text.plain(" ".join(line for line in lines if not text.is_table_row(line)))
+    answer = text.plain(" ".join([line for line in lines if not line.lstrip().startswith("|")]))
     shows = frozenset(text.stems(question))
     head = key_phrase(lines)
-    key = tuple(dict.fromkeys(s for s in text.stems(head) if s not in shows))
+    key: tuple[str, ...] = ()
+    if head.count(" ") < MAX_HEAD_WORDS:  # a longer head is a sentence, not a key phrase
+        key = tuple(dict.fromkeys(s for s in text.stems(head) if s not in shows))
     if len(key) > MAX_KEY_STEMS:
         key = ()
     prompt = Prompt(index, None, shows, key, head)
@@ -94,13 +101,20 @@ def _read_cloze(card: Card, index: int) -> Reading:
     deletions = tuple(part for part in segments if isinstance(part, text.Deletion))
     numbers = sorted({deletion.number for deletion in deletions})
     sentence = text.plain(text.cloze_text(segments, shown=True))
-    always = text.stems(text.plain(text.cloze_text(segments, shown=False)))
+    # each part's stems once: a card's front is the text, the other numbers' deletions and
+    # its own hints
+    around = set(text.stems(text.plain(text.cloze_text(segments, shown=False))))
+    hidden_stems = {n: set[str]() for n in numbers}
+    hint_stems = {n: set[str]() for n in numbers}
+    for deletion in deletions:
+        hidden_stems[deletion.number].update(text.stems(text.plain(deletion.hidden)))
+        hint_stems[deletion.number].update(text.stems(text.plain(deletion.hint)))
     # a deletion is shown on the note's other cards, so only a lone number keeps it hidden
-    visible = frozenset(text.stems(sentence) if len(numbers) > 1 else always)
+    visible = frozenset(around.union(*hidden_stems.values()) if len(numbers) > 1 else around)
     prompts = []
     for number in numbers:
-        front = text.plain(text.cloze_text(segments, number, shown=True))
-        shows = frozenset(text.stems(front))
+        others = (stems for n, stems in hidden_stems.items() if n != number)
+        shows = frozenset(around.union(hint_stems[number], *others))
         hidden = " … ".join(text.plain(d.hidden) for d in deletions if d.number == number)
         key = tuple(dict.fromkeys(s for s in text.stems(hidden) if s not in shows))
         prompts.append(Prompt(index, number, shows, key, hidden))

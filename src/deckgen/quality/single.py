@@ -169,10 +169,9 @@ def ambiguous(reading: Reading, settings: QualitySettings) -> Iterator[Finding]:
         return
     count = reading.answer_words
     limit = settings.max_definition_words
-    if count <= limit or lowered != "what ":
+    if count <= limit or lowered != "what " or not _OPEN_QUESTION.match(question):
         return
-    facts = _FACT_BREAK.search(_ABBREVIATION.sub("", reading.answer))
-    if facts and _OPEN_QUESTION.match(question):
+    if _FACT_BREAK.search(_ABBREVIATION.sub("", reading.answer)):
         yield Finding(
             "ambiguous",
             reading.card,

@@ -9,7 +9,6 @@ fact meet without a stemming library.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -85,7 +84,8 @@ def plain(markdown: str) -> str:
 
 def words(text: str) -> list[str]:
     """Lowercased words; `kube-scheduler`, `m7g.large`, `3,000` and `ecr:GetLogin` are one."""
-    return _WORD.findall(text.lower().replace("’", "'"))
+    lowered = text.lower()
+    return _WORD.findall(lowered.replace("’", "'") if "’" in lowered else lowered)
 
 
 def stem(word: str) -> str:
@@ -109,13 +109,22 @@ def stem(word: str) -> str:
 
 def content(items: Iterable[str]) -> list[str]:
     """The content stems of words, in order: stop words left out."""
-    return [stemmed for word in items if (stemmed := _content_stem(word))]
+    known = _CONTENT_STEMS
+    found = []
+    for word in items:
+        stemmed = known.get(word)
+        if stemmed is None:
+            if len(known) > MAX_KNOWN_WORDS:
+                known.clear()
+            stemmed = known[word] = "" if word in STOP_WORDS else stem(word.removesuffix("'s"))
+        if stemmed:
+            found.append(stemmed)
+    return found
 
 
-@functools.lru_cache(maxsize=65536)
-def _content_stem(word: str) -> str:
-    """A word's stem, or '' for a stop word."""
-    return "" if word in STOP_WORDS else stem(word.removesuffix("'s"))
+# a word's content stem, or '' for a stop word: a deck has a few thousand words, each met often
+_CONTENT_STEMS: dict[str, str] = {}
+MAX_KNOWN_WORDS = 200_000
 
 
 def stems(text: str) -> list[str]:

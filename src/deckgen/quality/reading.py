@@ -39,6 +39,8 @@ class Prompt:
 
 @dataclass(frozen=True)
 class Reading:
+    """A note read once, for every check: its text, and what each of its cards shows."""
+
     card: Card
     index: int
     question: str  # plain text: the question, or the cloze's sentence with every deletion shown

@@ -2,9 +2,9 @@
 
 Simple, explainable rules on the author's Markdown, no parser: fenced code and HTML
 comments are not prose, inline marks are dropped, and words are lowercased. A *content
-stem* is a word that is not a stop word, with a light plural rule (Harman's S-stemmer:
-`policies` → `policy`, `types` → `type`, `hosts` → `host`), so that two wordings of a
-fact meet without a stemming library.
+stem* is a word that is not a stop word, cut by a light suffix rule (Harman's S-stemmer
+for plurals, then `-ed`, `-ing` and a final `-e`: `policies` → `policy`, `stopped` →
+`stop`), so that two wordings of a fact meet without a stemming library.
 """
 
 from __future__ import annotations
@@ -34,11 +34,10 @@ _STOP_TEXT = """
     may me might more most must mustn't my myself neither no nor not now of off on once
     one's only or other ought our ours ourselves out over own per same shall she should
     shouldn't so some such than that that's the their theirs them themselves then there
-    there's these they this those through to too under until up upon us use used uses using
-    very via vs was
-    wasn't we were weren't what what's whatever when where whether which while who whom
-    whose why will with within without won't would wouldn't yes you your yours yourself
-    yourselves
+    there's these they this those through to too under until up upon us use used uses
+    using very via vs was wasn't we were weren't what what's whatever when where whether
+    which while who whom whose why will with within without won't would wouldn't yes you
+    your yours yourself yourselves
 """
 STOP_WORDS = frozenset(_STOP_TEXT.split())
 

@@ -39,3 +39,16 @@ def test_benchmark_runs_and_writes_results(tmp_path: Path) -> None:
     assert text.startswith("# Results\n\nHand-written notes stay.\n")
     assert "| 40 (" in text
     assert "`deckgen --help`" in text
+
+
+def test_quality_benchmark_runs() -> None:
+    run = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "quality.py"), "--cards", "40", "--repeat", "1"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=BENCHMARKS,
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.startswith("40 cards (")
+    assert "\nlint: best " in run.stdout

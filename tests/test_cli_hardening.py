@@ -103,6 +103,7 @@ def test_check_json_reports_every_diagnostic(runner: CliRunner, make_notes: Note
                 "message": "removed raw HTML <script>: not allowed in notes",
             },
         ],
+        "silenced": [],
     }
 
 

@@ -18,6 +18,30 @@ class SourceLoc:
         return f"{self.path}:{self.line}"
 
 
+# The card-quality checks (deckgen.quality), by the short names that a quality comment
+# (`<!-- quality: ok NAME — reason -->`) and deck.toml's `[quality] off = [...]` use.
+QUALITY_CHECKS = (
+    "long-answer",
+    "list",
+    "two-questions",
+    "cloze-count",
+    "cloze-guessable",
+    "leak",
+    "duplicate",
+    "ambiguous",
+)
+
+
+@dataclass(frozen=True)
+class Silence:
+    """`<!-- quality: ok list — the four states are the point -->`: the author accepts one
+    quality finding on a card, and says why."""
+
+    check: str  # one of QUALITY_CHECKS
+    reason: str
+    loc: SourceLoc
+
+
 class CardKind(enum.Enum):
     BASIC = "basic"
     CLOZE = "cloze"
@@ -55,6 +79,7 @@ class Card:
     answer_line: int | None = None
     note_type: str = ""  # the note type's name; "" for deckgen Basic or deckgen Cloze by kind
     sections: tuple[FieldSection, ...] = ()  # fields given under `#### Field` headings
+    silences: tuple[Silence, ...] = ()  # quality findings the author accepted on this card
 
 
 @dataclass(frozen=True)
@@ -84,6 +109,17 @@ class NoteType:
 
 
 @dataclass(frozen=True)
+class QualitySettings:
+    """deck.toml's `[quality]` table: the thresholds of the card-quality checks."""
+
+    max_answer_words: int = 30  # words of prose in a basic card's answer (no code, no tables)
+    max_list_items: int = 4  # items of a list, table or enumeration to recall at once
+    max_cloze_deletions: int = 3  # cards (c1, c2 …) of one cloze note
+    max_definition_words: int = 20  # answer of an open "What is X?" question, of several facts
+    off: tuple[str, ...] = ()  # checks not run at all
+
+
+@dataclass(frozen=True)
 class DeckConfig:
     """deck.toml, validated."""
 
@@ -94,6 +130,7 @@ class DeckConfig:
     keep_removed: int = 2  # releases a removed note ships for as a tombstone
     id: str | None = None  # which deck this is, whatever its name: a lock of another is refused
     docs: tuple[str, ...] = ("README.md",)  # Markdown files that document the notes: not read
+    quality: QualitySettings = QualitySettings()
 
 
 @dataclass(frozen=True)

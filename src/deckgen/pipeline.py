@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from deckgen.cards.render import RenderedNote
     from deckgen.diagrams.source import DiagramSource
     from deckgen.notes.folder import LoadResult, NotesFile, NotesFolder
+    from deckgen.quality.lint import Silenced
     from deckgen.releases.lock import Lock
     from deckgen.releases.plan import Plan
 
@@ -144,24 +145,34 @@ def load_deck(notes_dir: Path, *, strict: bool = False) -> tuple[Deck, list[Diag
     return loaded.deck, loaded.diagnostics
 
 
-def check_notes(notes_dir: Path) -> LoadResult:
-    """Everything `build` would report, writing nothing: diagrams missing from the cache
-    are rendered only for mermaid to check them, where this machine can."""
+@dataclass(frozen=True)
+class Checked:
+    deck: Deck | None  # None when errors kept the deck from being assembled
+    diagnostics: list[Diagnostic]  # the card-quality findings among them
+    silenced: list[Silenced] = field(default_factory=list)  # quality findings cards accepted
+
+
+def check_notes(notes_dir: Path) -> Checked:
+    """Everything `build` would report, writing nothing (diagrams missing from the cache
+    are rendered only for mermaid to check them, where this machine can), and the
+    card-quality lint (deckgen.quality) of every card that parsed."""
     from deckgen.cards.render import render_deck
-    from deckgen.notes.folder import LoadResult, load_notes
+    from deckgen.notes.folder import load_notes
+    from deckgen.quality.lint import lint
     from deckgen.releases.published import base_lock
 
     loaded = load_notes(notes_dir)
     if loaded.partial is None:
-        return loaded
+        return Checked(loaded.deck, loaded.diagnostics)
     complete = loaded.deck is not None
     _, problems = render_deck(loaded.partial, notes_dir, checking=True, list_stale=complete)
     try:  # a lock a build would refuse (a merge conflict, another deck's) fails the check too
         base_lock(notes_dir, loaded.partial.config, time.time())
     except DeckgenError as exc:
         problems += exc.diagnostics
+    quality = lint(loaded.partial.cards, loaded.partial.config.quality)
     deck = None if has_errors(problems) else loaded.deck
-    return LoadResult(deck, [*loaded.diagnostics, *problems], loaded.partial)
+    return Checked(deck, [*loaded.diagnostics, *problems, *quality.diagnostics], quality.silenced)
 
 
 def load_and_render(

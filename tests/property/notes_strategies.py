@@ -12,6 +12,8 @@ import re
 
 from hypothesis import strategies as st
 
+from deckgen.model import QUALITY_CHECKS
+
 # Any character but lone surrogates (which cannot be written to a UTF-8 file).
 ANY_CHAR = st.characters(exclude_categories=["Cs"])
 # A bias towards the characters Markdown and deckgen's format give meaning to.
@@ -24,6 +26,7 @@ IDS = st.one_of(
     st.from_regex(r"[A-Za-z0-9][A-Za-z0-9._-]{0,15}", fullmatch=True),
     TEXT,
 )
+QUALITY_NAMES = st.one_of(st.sampled_from(QUALITY_CHECKS), TEXT)
 CLOZE_NUMBER = st.sampled_from(["1", "1", "2", "3", "0", "10", "99999999999999999999999"])
 XSS = st.sampled_from(
     [
@@ -91,6 +94,12 @@ PIECE = st.one_of(
     cloze().map(lambda text: "1. " + text),
     IDS.map(lambda value: f"<!-- id: {value} -->"),
     IDS.map(lambda value: f"- <!-- id: {value} -->\n  {{{{c1::x}}}}"),
+    st.tuples(QUALITY_NAMES, st.sampled_from([" — ", ": ", " ", ""]), TEXT).map(
+        lambda q: f"<!-- quality: ok {q[0]}{q[1]}{q[2]} -->"
+    ),
+    st.tuples(QUALITY_NAMES, TEXT).map(
+        lambda q: f"- <!-- quality: ok {q[0]} — {q[1]} -->\n  {{{{c1::x}}}}"
+    ),
     st.tuples(st.sampled_from(["```", "~~~", "````"]), st.sampled_from(["", "python", "??"]), TEXT)
     .map(lambda f: f"{f[0]}{f[1]}\n{f[2]}\n{f[0]}")
     .flatmap(lambda fence: st.sampled_from([fence, fence.rsplit("\n", 1)[0]])),

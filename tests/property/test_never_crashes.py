@@ -23,7 +23,9 @@ from notes_strategies import (
 from deckgen.cards.render import render_card
 from deckgen.errors import DeckgenError, Diagnostic
 from deckgen.incremental.build import build
+from deckgen.model import QualitySettings
 from deckgen.notes.parse import parse_notes_file
+from deckgen.quality.lint import lint
 from helpers import examples
 
 T = 1_790_000_000
@@ -72,6 +74,20 @@ def test_parsing_any_file_gives_diagnostics_inside_it(text: str) -> None:
     for card in parsed.cards:
         assert 1 <= card.loc.line <= lines["notes/ec2.md"]
         render_card(card)
+
+
+@settings(max_examples=examples(0.5))
+@given(st.lists(hostile_notes(), min_size=1, max_size=3))
+def test_the_quality_lint_reads_any_cards(texts: list[str]) -> None:
+    """Whatever the cards hold, the card-quality lint answers with findings on them."""
+    cards, lines = [], {}
+    for number, text in enumerate(texts):
+        path = f"notes/f{number}.md"
+        cards += parse_notes_file(text, path, f"f{number}.md", "learn-aws").cards
+        lines[path] = line_count(text)
+    report = lint(cards, QualitySettings(max_answer_words=5, max_list_items=1))
+    for diagnostic in [*report.diagnostics, *(s.diagnostic for s in report.silenced)]:
+        assert_points_into(diagnostic, lines, "notes")
 
 
 @st.composite

@@ -46,6 +46,8 @@ def card_as_json(card: Card) -> dict[str, object]:
         found["note_type"] = card.note_type
     if card.sections:
         found["sections"] = [[s.name, s.markdown, s.line] for s in card.sections]
+    if card.silences:  # quality comments (deckgen.quality)
+        found["silences"] = [[s.check, s.reason, s.loc.line] for s in card.silences]
     return found
 
 

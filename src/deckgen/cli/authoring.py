@@ -24,6 +24,7 @@ from deckgen.cli.output import (
 )
 from deckgen.errors import DeckgenError, Diagnostic, Severity, fails, plural, sorted_diagnostics
 from deckgen.model import Card, Deck
+from deckgen.quality.lint import Silenced
 
 
 @click.command(short_help="Build OUT/<slug>-<version>.apkg from the notes.")
@@ -115,11 +116,12 @@ def check(
     """Validate NOTES_DIR without writing anything.
 
     Prints every problem as path:line: severity code message, including info lines
-    for prose that makes no card. Diagrams not in the cache yet are checked by mermaid
-    where it can run here (nothing is stored). Exits 1 if there is any error (or, with
-    --strict, any warning). With --release (for CI on release tags) it also checks that nothing
-    changed since the release in deck.lock.json and that the version and changelog
-    match it.
+    for prose that makes no card, and the card-quality findings (DG5xx: long answers,
+    lists, leaks, duplicates …) that no `<!-- quality: ok CHECK — reason -->` comment
+    silenced. Diagrams not in the cache yet are checked by mermaid where it can run here
+    (nothing is stored). Exits 1 if there is any error (or, with --strict, any warning).
+    With --release (for CI on release tags) it also checks that nothing changed since the
+    release in deck.lock.json and that the version and changelog match it.
     """
     from deckgen.pipeline import check_notes, count_cards
 
@@ -133,17 +135,20 @@ def check(
             failed = fails(diagnostics, strict=strict)
         notes = len(loaded.deck.cards) if loaded.deck is not None else None
         report = check_report(notes_dir, diagnostics, notes, counts, failed=failed)
+        report["silenced"] = [silenced_as_dict(item) for item in loaded.silenced]
         click.echo(json.dumps(report, indent=2, ensure_ascii=False))
         if failed:
             raise click.exceptions.Exit(1)
         return
     print_diagnostics(loaded.diagnostics, show_info=True)
+    silenced = len(loaded.silenced)
+    quiet = f"; {plural(silenced, 'quality finding')} silenced" if silenced else ""
     if failed or loaded.deck is None or counts is None:
-        raise Exit1(failure_line(loaded.diagnostics))
+        raise Exit1(failure_line(loaded.diagnostics) + quiet)
     click.echo(
         f"{notes_dir.as_posix()}: {plural(len(loaded.deck.cards), 'note')},"
         f" {plural(sum(counts.values()), 'card')} in {plural(len(counts), 'sub-deck')};"
-        f" {summary_line(loaded.diagnostics)}"
+        f" {summary_line(loaded.diagnostics)}{quiet}"
     )
     if for_release:
         check_release_of(notes_dir, out_dir, tag, loaded.deck.config.version)
@@ -209,6 +214,17 @@ def check_report(
         "notes": notes,
         "cards": sum(counts.values()) if counts is not None else None,
         "diagnostics": [d.as_dict() for d in ordered],
+    }
+
+
+def silenced_as_dict(item: Silenced) -> dict[str, object]:
+    """A silenced quality finding for `check --format json`: the finding, marked silenced,
+    with the reason its card gave and the line of that comment."""
+    return {
+        **item.diagnostic.as_dict(),
+        "silenced": True,
+        "reason": item.silence.reason,
+        "comment_line": item.silence.loc.line,
     }
 
 

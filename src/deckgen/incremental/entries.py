@@ -10,7 +10,7 @@ from typing import Any, TypeVar, cast
 from deckgen.cards.media import MediaFile
 from deckgen.cards.render import RenderedNote
 from deckgen.incremental.cache import BuildCache, diagnostic_from_json, diagnostic_to_json
-from deckgen.model import Card, CardKind, FieldSection, SourceLoc
+from deckgen.model import Card, CardKind, FieldSection, Silence, SourceLoc
 from deckgen.pipeline import FileResult
 
 _T = TypeVar("_T")
@@ -18,7 +18,7 @@ _T = TypeVar("_T")
 # Card fields this module knows how to store; a test fails when Card gains another.
 CARD_FIELDS = (
     "kind", "question", "answer", "deck", "topic", "tags", "source", "loc", "explicit_id",
-    "answer_line", "note_type", "sections",
+    "answer_line", "note_type", "sections", "silences",
 )  # fmt: skip
 
 
@@ -34,6 +34,7 @@ def card_to_json(card: Card) -> dict[str, Any]:
         "tags": list(card.tags),
         "loc": [loc.path, loc.line, loc.column],
         "sections": [[s.name, s.markdown, s.line] for s in card.sections],
+        "silences": [[s.check, s.reason, s.loc.line] for s in card.silences],
     }
 
 
@@ -56,6 +57,9 @@ def card_from_json(data: dict[str, Any], shared: dict[Any, Any] | None = None) -
         source=share(data["source"]),
         note_type=share(data["note_type"]),
         sections=tuple(FieldSection(name, text, line) for name, text, line in data["sections"]),
+        silences=tuple(
+            Silence(check, reason, SourceLoc(path, at)) for check, reason, at in data["silences"]
+        ),
     )
     return Card(**values)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,10 +13,17 @@ import yaml
 
 from deckgen import ids
 from deckgen.errors import Diagnostic, error, warning
-from deckgen.model import DeckConfig, SourceLoc
+from deckgen.model import QUALITY_CHECKS, DeckConfig, QualitySettings, SourceLoc
 
 DECK_TOML = "deck.toml"
-DECK_KEYS = ("name", "slug", "version", "description", "keep_removed", "id", "docs")
+DECK_KEYS = ("name", "slug", "version", "description", "keep_removed", "id", "docs", "quality")
+QUALITY_KEYS = (
+    "max_answer_words",
+    "max_list_items",
+    "max_cloze_deletions",
+    "max_definition_words",
+    "off",
+)
 DEFAULT_DOCS = ("README.md",)
 _DECK_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 FRONT_MATTER_KEYS = ("deck", "tags", "notetype")
@@ -49,8 +57,9 @@ def unknown_key(
 
 
 def key_line(text: str, key: str) -> int:
-    """The line a top-level key is set on, for pointing at it (1 when not found)."""
-    pattern = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*[=:]", re.MULTILINE)
+    """The line a key is set on (or its `[table]` opens), for pointing at it (1 when not found)."""
+    name = re.escape(key)
+    pattern = re.compile(rf"^\s*(?:[\"']?{name}[\"']?\s*[=:]|\[\s*{name}\s*\])", re.MULTILINE)
     match = pattern.search(text)
     return text.count("\n", 0, match.start()) + 1 if match else 1
 
@@ -119,6 +128,8 @@ def parse_deck_toml(text: str, path: str) -> tuple[DeckConfig | None, list[Diagn
             f' the notes, e.g. ["README.md", "COVERAGE.md"], not {docs!r}'
         )
         problems.append(error(loc("docs"), "DG015", message))
+    quality, quality_problems = parse_quality(data.get("quality", {}), loc)
+    problems += quality_problems
     if any(p.is_error for p in problems):
         return None, problems
     assert isinstance(name, str) and isinstance(version, str) and isinstance(description, str)
@@ -135,8 +146,46 @@ def parse_deck_toml(text: str, path: str) -> tuple[DeckConfig | None, list[Diagn
         keep_removed,
         deck_id if isinstance(deck_id, str) else None,
         tuple(dict.fromkeys(docs)),
+        quality,
     )
     return config, problems
+
+
+def parse_quality(
+    table: object, loc: Callable[[str], SourceLoc]
+) -> tuple[QualitySettings, list[Diagnostic]]:
+    """deck.toml's `[quality]` table: the thresholds of the card-quality checks, and the
+    checks turned off."""
+    if not isinstance(table, dict):
+        message = "'quality' must be a table, e.g. [quality] with max_answer_words = 40"
+        return QualitySettings(), [error(loc("quality"), "DG015", message)]
+    problems: list[Diagnostic] = []
+    for key in table:
+        if key not in QUALITY_KEYS:
+            message = f"unknown key 'quality.{key}'{did_you_mean(key, QUALITY_KEYS)}"
+            problems.append(warning(loc(key), "DG014", message))
+    numbers: dict[str, int] = {}
+    for key in QUALITY_KEYS[:-1]:
+        value = table.get(key, getattr(QualitySettings, key))
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+            numbers[key] = value
+        else:
+            message = f"'quality.{key}' must be a whole number, 1 or more, not {value!r}"
+            problems.append(error(loc(key), "DG015", message))
+    off = table.get("off", [])
+    unknown = [n for n in off if n not in QUALITY_CHECKS] if isinstance(off, list) else [off]
+    if unknown:
+        name = unknown[0]
+        hint = did_you_mean(name, QUALITY_CHECKS) if isinstance(name, str) else ""
+        message = (
+            f"'quality.off' must be a list of check names, e.g. [\"ambiguous\"];"
+            f" {name!r} is not one{hint.replace('known keys', 'checks')}"
+        )
+        problems.append(error(loc("off"), "DG015", message))
+    if problems and any(p.is_error for p in problems):
+        return QualitySettings(), problems
+    assert isinstance(off, list)
+    return QualitySettings(**numbers, off=tuple(dict.fromkeys(off))), problems
 
 
 def _is_doc_name(value: object) -> bool:

@@ -110,7 +110,7 @@ class _CardMaker:
         loc = found.loc
         return Card(
             kind, question, "", self.deck, found.topic, tags, self.walk.source, loc, explicit,
-            note_type=name,
+            note_type=name, silences=tuple(found.comments.silences),
         )  # fmt: skip
 
     def cloze(self, found: FoundCloze) -> Card | None:

@@ -19,7 +19,16 @@ from deckgen.errors import Diagnostic, error, info
 from deckgen.model import SourceLoc
 from deckgen.notes.blocks import Block, list_items
 from deckgen.notes.cloze import CLOZE_OPEN, check_cloze
-from deckgen.notes.comments import CARD_COMMENT, Comments, note_comment
+from deckgen.notes.comments import (
+    BEFORE_LIST,
+    CARD_COMMENT,
+    INSIDE_ANSWER,
+    Comments,
+    cloze_next,
+    comment_of,
+    dangling_silence,
+    note_comment,
+)
 from deckgen.notes.config import FrontMatter, parse_front_matter
 
 _Q_PREFIX = re.compile(r"^\s*Q:\s?")
@@ -73,6 +82,7 @@ class FileWalk:
     topic: str | None = None
     open_card: OpenCard | None = None
     pending: Comments | None = None  # comments waiting for the cloze they stand before
+    cloze_next: bool = False  # the next block, past card comments, is a cloze
     found: list[FoundBasic | FoundCloze] = field(default_factory=list)
 
     def loc(self, line0: int) -> SourceLoc:
@@ -81,10 +91,12 @@ class FileWalk:
     # --- the walk -----------------------------------------------------------------
 
     def run(self, blocks: list[Block]) -> None:
+        before_cloze = cloze_next(blocks, self._is_cloze_block)
         for index, block in enumerate(blocks):
-            comment = block.kind == "html_block" and CARD_COMMENT.match(block.tokens[0].content)
+            comment = comment_of(block) is not None
             if self.pending is not None and not (comment or self._is_cloze_block(block)):
                 self._dangling()
+            self.cloze_next = before_cloze[index]
             self.step(block, is_first=index == 0)
         self.close_card()
         if self.pending is not None:
@@ -96,8 +108,8 @@ class FileWalk:
             self._front_matter(block)
         elif kind == "heading" and (block.level <= 3 or self.open_card is None):
             self._heading(block)
-        elif kind == "html_block" and CARD_COMMENT.match(block.tokens[0].content):
-            self._card_comment(block)
+        elif (comment := comment_of(block)) is not None:
+            self._card_comment(block, *comment)
         elif self.open_card is not None and self.open_card.needs_a:
             self._expect_answer(block)
         elif kind == "paragraph":
@@ -147,25 +159,31 @@ class FileWalk:
 
     # --- comments about a card ------------------------------------------------------
 
-    def _card_comment(self, block: Block) -> None:
-        match = CARD_COMMENT.match(block.tokens[0].content)
-        assert match is not None
+    def _card_comment(self, block: Block, name: str, value: str) -> None:
         loc = self.loc(block.start)
         card = self.open_card
         if card is not None and card.awaiting_comments:
-            self._note_comment(card.comments, match.group(1), match.group(2), loc)
+            self._note_comment(card.comments, name, value, loc)
+            return
+        if name == "quality" and card is not None and not self.cloze_next:
+            # inside an answer: it stays a comment there, and the card stays whole
+            self.diagnostics.append(dangling_silence(loc, INSIDE_ANSWER))
+            self._answer_or_prose(block)
             return
         self.close_card()
         if self.pending is None:
             self.pending = Comments()
-        self._note_comment(self.pending, match.group(1), match.group(2), loc)
+        self._note_comment(self.pending, name, value, loc)
 
     def _note_comment(self, comments: Comments, name: str, value: str, loc: SourceLoc) -> None:
         self.diagnostics.extend(note_comment(comments, name, value, loc))
 
     def _dangling(self) -> None:
         comments, self.pending = self.pending, None
-        loc = comments.first if comments is not None else None
+        if comments is None:
+            return
+        self.diagnostics.extend(dangling_silence(s.loc) for s in comments.silences)
+        loc = comments.first
         if comments is None or loc is None or ("id" in comments.given and not comments.explicit_id):
             return  # an invalid id was reported already
         message = (
@@ -251,6 +269,10 @@ class FileWalk:
         items = list(list_items(block))
         texts = [_item_text(self.lines, item) for item in items]
         cloze_count = sum(1 for text, _, _ in texts if CLOZE_OPEN.search(text))
+        if self.pending is not None and cloze_count > 1 and self.pending.silences:
+            where = BEFORE_LIST.format(cloze_count)
+            self.diagnostics.extend(dangling_silence(s.loc, where) for s in self.pending.silences)
+            self.pending.silences = []
         if self.pending is not None and cloze_count > 1 and self.pending.first is not None:
             where = (
                 "id on the item's first line"

@@ -142,6 +142,7 @@ def page(chromium: Path, sides: tuple[Path, list[Side]]) -> Iterator[Page]:
             executable_path=str(chromium), args=["--no-sandbox", "--disable-gpu"]
         )
         page = browser.new_page(viewport={"width": WIDTHS[0], "height": 800})
+        page.set_default_timeout(180_000)  # a loaded machine lays out slowly
         # A document at a file:// URL in the media folder, so the cards' images resolve.
         page.goto((folder / "blank.html").as_uri())
         yield page

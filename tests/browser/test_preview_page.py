@@ -46,6 +46,9 @@ def svg_labels(svg: Path) -> set[str]:
 def open_page(browser: Browser, path: Path, width: int, height: int, scale: int = 1) -> Page:
     """The page at `path`, once every image has loaded."""
     page = browser.new_page(viewport={"width": width, "height": height}, device_scale_factor=scale)
+    # the shipped deck's page is long: on a loaded machine laying it out for a screenshot
+    # takes more than Playwright's default 30 s
+    page.set_default_timeout(180_000)
     page.goto(path.as_uri())
     page.wait_for_function("[...document.images].every(i => i.complete)")
     return page

@@ -144,7 +144,7 @@ def test_a_file_saved_during_a_build_is_never_shipped_after_it_is_undone(
     result = run(["build", str(notes), "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert result.output.startswith("Built ")
-    fields = rows(out / "learn-aws-1.0.0.apkg", tmp_path)[0][1]
+    fields = rows(out / "learn-aws-1.0.0-dev.apkg", tmp_path)[0][1]
     assert "Spare capacity." in fields and "EDITED" not in fields
 
 
@@ -178,7 +178,7 @@ def test_a_planted_cache_entry_never_ships(make_notes: NotesFactory, tmp_path: P
         entry.write_bytes(raw.replace(b"Spare capacity.", b"<script>alert(1)</script>"))
     other = tmp_path / "other"  # a build elsewhere: no deck to keep, files from the cache
     assert run(["build", str(notes), "-o", str(other), "--strict"]).exit_code == 0
-    assert "script" not in str(rows(other / "learn-aws-1.0.0.apkg", tmp_path))
+    assert "script" not in str(rows(other / "learn-aws-1.0.0-dev.apkg", tmp_path))
 
 
 @pytest.mark.skipif(not hasattr(os, "getuid"), reason="POSIX owners and modes")
@@ -574,7 +574,10 @@ def test_a_build_beside_a_release_keeps_both_in_sha256sums(tmp_path: Path) -> No
     edit(other / "deck.toml", 'slug = "learn-aws"', 'slug = "other"')
     assert run(["build", str(other), "-o", str(out)]).exit_code == 0
     sums = (out / "SHA256SUMS").read_text().splitlines()
-    assert [line.split("  ")[1] for line in sums] == ["learn-aws-1.0.0.apkg", "other-1.0.0.apkg"]
+    assert [line.split("  ")[1] for line in sums] == [
+        "learn-aws-1.0.0.apkg",
+        "other-1.0.0-dev.apkg",
+    ]
     check = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=out, capture_output=True)
     assert check.returncode == 0, check.stdout
 

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from deckgen.quality.lint import Silenced
     from deckgen.releases.lock import Lock
     from deckgen.releases.plan import Plan
+    from deckgen.releases.published import Base
 
 # (stage, done, total): stage is "files" (parsed and rendered) or "package" (written)
 Progress = Callable[[str, int, int], None]
@@ -275,6 +276,7 @@ class BuildResult:
     tombstones: int = 0  # removed notes shipped once more
     skipped: bool = False
     machine_independent: bool = True  # False when a diagram could not be had on this machine
+    locations: dict[str, SourceLoc] = field(default_factory=dict)  # GUID → where it is written
 
     @property
     def cards(self) -> int:
@@ -282,17 +284,23 @@ class BuildResult:
 
 
 def _unreleased(
-    plan: Plan, released: str, rendered: Sequence[RenderedNote], lock: Lock, stamp: int
+    plan: Plan, lock: Lock | None, rendered: Sequence[RenderedNote], stamp: int
 ) -> Plan:
-    """A build of notes that differ from the last release never takes a released version's
-    name: it is the next release's version marked `-dev` (file name, deck description)."""
+    """A build that is not exactly the last release never takes a release's name: it is
+    the next release's version marked `-dev` (file name, deck description). Before the
+    first release that is deck.toml's version, which the first release keeps."""
     from deckgen.releases.plan import make_plan
     from deckgen.releases.versions import next_release
 
     config = plan.deck.config
-    version = f"{next_release(config.version, released, plan.changes.needed_bump())}-dev"
+    upcoming = config.version
+    if lock is not None:
+        upcoming = next_release(config.version, lock.version, plan.changes.needed_bump())
+    version = f"{upcoming}-dev"
     deck = dataclasses.replace(plan.deck, config=dataclasses.replace(config, version=version))
-    return dataclasses.replace(make_plan(deck, rendered, lock, stamp), unreleased_after=released)
+    replanned = make_plan(deck, rendered, lock, stamp)
+    released = lock.version if lock is not None else None
+    return dataclasses.replace(replanned, unreleased_after=released)
 
 
 @contextlib.contextmanager
@@ -317,12 +325,14 @@ def build(
     strict: bool = False,
     progress: Progress | None = None,
     workers: FileWorkers = in_process,
+    history: Base | None = None,
 ) -> BuildResult:
-    """Build the deck; notes unchanged since the lock's release keep their release times.
+    """Build the deck; notes unchanged since the last release keep their release times.
     `timestamp` None stamps the build with the current time. With `strict` any warning
-    fails the build too."""
+    fails the build too. `history` is the release to build against (default: the one
+    learners hold, releases.published.base_lock)."""
     from deckgen.cards.render import deck_media
-    from deckgen.releases.plan import check_time, make_plan
+    from deckgen.releases.plan import checked_plan
     from deckgen.releases.published import base_lock
 
     check_output(notes_dir, out_dir)
@@ -331,12 +341,11 @@ def build(
         deck, diagnostics = loaded.deck, loaded.diagnostics
         independent = loaded.machine_independent
         now = time.time()
-        lock = base_lock(notes_dir, deck.config, now).lock
+        lock = (history or base_lock(notes_dir, deck.config, now)).lock
         stamp = int(now) if timestamp is None else timestamp
-        plan = make_plan(deck, loaded.rendered, lock, stamp)
-        check_time(plan, lock, stamp, pinned=timestamp is not None)
-        if lock is not None and plan.changes.any:
-            plan = _unreleased(plan, lock.version, loaded.rendered, lock, stamp)
+        plan = checked_plan(deck, loaded.rendered, lock, stamp, pinned=timestamp is not None)
+        if lock is None or plan.changes.any or lock.version != deck.config.version:
+            plan = _unreleased(plan, lock, loaded.rendered, stamp)
         media = deck_media(loaded.rendered)
         del loaded  # the plan holds what the package needs; a big deck needs the memory
         if progress is not None:
@@ -350,4 +359,5 @@ def build(
         len(deck.cards),
         len(plan.tombstones),
         machine_independent=independent,
+        locations=plan.locations,
     )

@@ -25,7 +25,7 @@ from deckgen.notes.config import DECK_TOML
 from deckgen.pipeline import check_output, load_and_render, write_deck
 from deckgen.releases import changelog
 from deckgen.releases.lock import Lock, lock_json, lock_path
-from deckgen.releases.plan import Changes, Plan, check_time, make_plan
+from deckgen.releases.plan import Changes, Plan, checked_plan, make_plan
 from deckgen.releases.published import base_lock
 from deckgen.releases.versions import Bump, next_release
 
@@ -129,8 +129,9 @@ def release(
         stamp = int(now) if timestamp is None else timestamp
         draft = prepared.plan(stamp)
         _refuse_unchanged(prepared, draft.changes)
-        _refuse_switched(draft)
-        check_time(draft, prepared.lock, stamp, pinned=timestamp is not None)
+        draft = checked_plan(
+            prepared.deck, prepared.rendered, prepared.lock, stamp, pinned=timestamp is not None
+        )
         needed = draft.changes.needed_bump()
         version = next_version(prepared, needed, requested)
         plan = prepared.plan(stamp, version)
@@ -160,25 +161,6 @@ def release(
         prepared.diagnostics,
         prepared.note,
     )
-
-
-def _refuse_switched(plan: Plan) -> None:
-    """A released note cannot move to another note type: Anki skips it unless the learner
-    ticks *Merge note types*, which merges the two note types into one for good (every
-    note of either gets the other's templates)."""
-    problems = [
-        error(
-            plan.locations[new.guid],
-            "DG138",
-            f"'{new.question}' was released as a {old.note_type} note and is now a"
-            f" {new.note_type} one: Anki cannot move a learner's note to another note type"
-            " without merging the two; give the card a new id (a new note, the old one is"
-            " tombstoned)",
-        )
-        for old, new in plan.changes.switched
-    ]
-    if problems:
-        raise DeckgenError(problems)
 
 
 def read_deck_toml(path: Path) -> str:

@@ -40,8 +40,9 @@ def root_description(
     know about importing this version (`notices`, one paragraph each)."""
     config = deck.config
     version = f"Version {config.version}"
-    if unreleased_after is not None:
-        version += f": unreleased changes after {unreleased_after}"
+    if config.version.endswith("-dev"):  # a build that is not a release says so
+        after = f" after {unreleased_after}" if unreleased_after else ", before the first release"
+        version += f": unreleased changes{after}"
     parts = [config.description] if config.description else []
     return "<br><br>".join([*parts, f"{version}. {IMPORT_ADVICE}", *notices])
 

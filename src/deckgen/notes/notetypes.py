@@ -130,6 +130,10 @@ class NoteTypes:
                 return note_type
         return None
 
+    def with_id(self, note_id: int) -> NoteType | None:
+        """The note type Anki knows by `note_id` (a declared one may have been renamed)."""
+        return next((t for t in (*BUILTINS.values(), *self.declared) if t.id == note_id), None)
+
     def named(self, name: str) -> NoteType:
         """The note type a card was given (its name as the parser resolved it)."""
         found = self.find(name)

@@ -62,16 +62,26 @@ def _id_of(note: ShippedNote) -> str | None:
 
 
 def note_changes(
-    old: ShippedNote, new: ShippedNote, names: tuple[str, ...], *, full: bool = False
+    old: ShippedNote,
+    new: ShippedNote,
+    names: tuple[tuple[str, ...], tuple[str, ...]],
+    *,
+    full: bool = False,
 ) -> Iterator[str]:
-    """One line per thing that changed in a note: fields (named `names`; with `full`,
-    whole), tags, deck, note type, id."""
+    """One line per thing that changed in a note: fields (`names`: as released and now,
+    compared by name; with `full`, whole), tags, deck, note type, id."""
     if old.note_type != new.note_type:
         yield f"note type: {old.note_type} → {new.note_type}"
     else:
-        for name, before, after in zip(names, old.fields, new.fields, strict=True):
-            if before != after:
-                yield f"{name}: {word_diff(before, after, full=full)}"
+        before = dict(zip(names[0], old.fields, strict=True))
+        after = dict(zip(names[1], new.fields, strict=True))
+        for name in dict.fromkeys([*names[1], *names[0]]):
+            if name not in before:
+                yield f"{name}: a new field" + (f": {after[name]}" if after[name] else "")
+            elif name not in after:
+                yield f"{name}: a field no longer there"
+            elif before[name] != after[name]:
+                yield f"{name}: {word_diff(before[name], after[name], full=full)}"
     gained = [tag for tag in new.tags if tag not in old.tags]
     lost = [tag for tag in old.tags if tag not in new.tags]
     if gained or lost:
@@ -155,7 +165,8 @@ def report(plan: Plan, lock: Lock | None, next_version: str, *, full: bool = Fal
     lines += [f"  added    {_one_line(n)}{_where(plan, n)}" for n in _in_place(plan, changes.added)]
     for old, new in sorted(changes.changed, key=lambda pair: plan.locations[pair[1].guid]):
         lines.append(f"  changed  {_one_line(new)}{_where(plan, new)}")
-        names = plan.note_types[new.note_type].fields
+        released = plan.released.fields_of(old) if plan.released else ()
+        names = (released, plan.note_types[new.note_type].fields)
         lines += [f"             {line}" for line in note_changes(old, new, names, full=full)]
     lines += [
         f"  removed  {_one_line(n)}  (was in {_source_of(n, lock)})"
@@ -163,8 +174,9 @@ def report(plan: Plan, lock: Lock | None, next_version: str, *, full: bool = Fal
     ]
     lines += [f"  note type {name} changed (templates or styling)" for name in changes.note_types]
     lines += [
-        f"  note type {name} changed its fields: learners must tick *Merge note types*"
-        for name in changes.note_type_fields
+        f"  note type {name} changed its fields or templates: learners must tick *Merge note"
+        " types* and update notes *Always*"
+        for name in changes.note_type_shape
     ]
     lines += [f"  deck.toml {key} changed" for key in changes.settings]
     cloze_types = {name for name, kind in plan.anki_note_types.items() if kind.cloze}
@@ -201,8 +213,8 @@ def _by_file(notes: Sequence[ShippedNote], lock: Lock | None) -> list[ShippedNot
 
 
 def _reason(changes: Changes) -> str:
-    if changes.note_type_fields:
-        return "a note type changed its fields"
+    if changes.note_type_shape:
+        return "a note type changed its fields or templates"
     if changes.switched:
         return f"{plural(len(changes.switched), 'note')} changed note type"
     if changes.added:

@@ -10,6 +10,7 @@ field per line, so its git diff reads as a changelog of the rendered deck.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import time
@@ -26,7 +27,7 @@ from deckgen.times import implausible
 
 LOCK_FILE = "deck.lock.json"
 LOCK_FORMAT = 1
-_BUILTIN_FIELDS = {note_type.name: note_type.fields for note_type in BUILTINS.values()}
+_BUILTINS = {note_type.name: note_type for note_type in BUILTINS.values()}
 
 
 @dataclass(frozen=True)
@@ -40,16 +41,22 @@ class Tombstone:
 
 @dataclass(frozen=True)
 class NoteTypeState:
-    """A released note type: its id and fields (frozen for learners), a hash of the rest
-    (templates, CSS), and the release time at which that last changed."""
+    """A released note type: what Anki keys it by and learners' notes depend on (its id,
+    kind, fields and the names of its templates), a hash of everything (templates, CSS),
+    and the release time at which that last changed."""
 
     id: int
     hash: str
     mod: int
     fields: tuple[str, ...]
+    templates: tuple[str, ...] = ()  # () in locks from before they were recorded: unknown
+    cloze: bool = False
 
     def as_json(self) -> dict[str, object]:
-        return {"id": self.id, "hash": self.hash, "mod": self.mod, "fields": list(self.fields)}
+        shape: dict[str, object] = {"fields": list(self.fields), "cloze": self.cloze}
+        if self.templates:
+            shape["templates"] = list(self.templates)
+        return {"id": self.id, "hash": self.hash, "mod": self.mod, **shape}
 
 
 @dataclass(frozen=True)
@@ -79,6 +86,7 @@ class Lock:
     note_types: dict[str, NoteTypeState]
     notes: tuple[ShippedNote, ...]
     removed: tuple[Tombstone, ...]
+    shown: str = LOCK_FILE  # where it was read from, for diagnostics
 
     def fields_of(self, note: ShippedNote) -> tuple[str, ...]:
         return self.note_types[note.note_type].fields
@@ -156,12 +164,23 @@ def _note_state(data: dict[str, Any], note_types: dict[str, NoteTypeState]) -> S
 
 
 def _note_type_state(name: str, data: dict[str, Any]) -> NoteTypeState:
-    # Locks from before note types were data name no fields: those of the built-ins.
-    fields = data.get("fields", _BUILTIN_FIELDS.get(name))
+    # Locks from before note types were data record only the built-ins, without their shape.
+    builtin = _BUILTINS.get(name)
+    fields = data.get("fields", builtin.fields if builtin else None)
     if not isinstance(fields, list | tuple) or not fields:
         raise ValueError(f"the note type {name!r} has no fields")
-    names = tuple(str(field) for field in fields)
-    return NoteTypeState(int(data["id"]), str(data["hash"]), int(data["mod"]), names)
+    templates = data.get("templates", [t.name for t in builtin.templates] if builtin else [])
+    cloze = data.get("cloze", builtin.cloze if builtin else False)
+    if not isinstance(templates, list) or not isinstance(cloze, bool):
+        raise ValueError(f"the note type {name!r} has a malformed shape")
+    return NoteTypeState(
+        int(data["id"]),
+        str(data["hash"]),
+        int(data["mod"]),
+        tuple(str(field) for field in fields),
+        tuple(str(template) for template in templates),
+        cloze,
+    )
 
 
 def _lock_from(data: dict[str, Any]) -> Lock:
@@ -236,7 +255,7 @@ def parse_lock(text: str, shown: str, now: float) -> Lock:
     problem = _implausible_content(lock, now)
     if problem is not None:
         fail(1, "DG060", f"{LOCK_FILE} {problem}; restore it from git")
-    return lock
+    return dataclasses.replace(lock, shown=shown)
 
 
 def _implausible_content(lock: Lock, now: float) -> str | None:
@@ -249,7 +268,9 @@ def _implausible_content(lock: Lock, now: float) -> str | None:
         *(("time of a removed note", t.note.mod) for t in lock.removed),
     ]
     for what, seconds in times:
-        why = implausible(seconds, now)
+        # a time before 2000 (SOURCE_DATE_EPOCH=315532800 under Nix) is beaten by any release;
+        # only a future one strands learners
+        why = implausible(seconds, now) if seconds > now else None
         if why is not None:
             return (
                 f"has a {what} of {why}: such a time cannot be beaten by a later release, so"

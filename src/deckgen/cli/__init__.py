@@ -1,8 +1,8 @@
 """The `deckgen` command: parse arguments, call the core, print, map errors to exit codes.
 
 The only subpackage that imports click. Commands are grouped by who runs them when:
-authoring.py (build, check, list, preview) and releasing.py (diff, release, changelog,
-verify).
+authoring.py (build, check, list, preview), releasing.py (diff, release, changelog,
+verify), notetypes.py (notetype) and diagrams.py (diagrams install, status).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from deckgen import __version__
-from deckgen.cli import authoring, notetypes, releasing
+from deckgen.cli import authoring, diagrams, notetypes, releasing
 
 
 class _Deckgen(click.Group):
@@ -52,6 +52,7 @@ for command in (
     releasing.changelog,
     notetypes.notetype,
     releasing.verify,
+    diagrams.diagrams,
 ):
     cli.add_command(command)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -171,18 +172,21 @@ def test_a_file_that_is_no_package_is_an_error_not_a_traceback(released: Path) -
     )
 
 
-def git(*args: str) -> None:
+def git(*args: str, date: int | None = None) -> None:
+    """git as a tester; `date` dates the commit or annotated tag it makes."""
+    dated = {"GIT_COMMITTER_DATE": f"{date} +0000"} if date is not None else {}
     subprocess.run(
         ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
         check=True,
         capture_output=True,
+        env={**os.environ, **dated},
     )
 
 
 def test_a_tag_is_verified_from_its_own_tree(released: Path) -> None:
     git("init", "-q", "-b", "main")
     git("add", "notes")
-    git("commit", "-q", "-m", "Release 1.0.0")
+    git("commit", "-q", "-m", "Release 1.0.0", date=T1)  # published as it was cut
     git("tag", "v1.0.0")
     edit(released / "notes" / "ec2.md", "two-minute warning", "two-minute notice")  # not released
 
@@ -198,6 +202,22 @@ def test_a_tag_is_verified_from_its_own_tree(released: Path) -> None:
     failed = run("verify", "edited.apkg", "notes", "--tag", "v1.0.0")
     assert failed.exit_code == 1
     assert failed.stderr.startswith("v1.0.0:notes/ec2.md:8: error DG091 the package's note")
+
+
+def test_a_tags_build_verifies_with_the_date_it_was_published(released: Path) -> None:
+    """The release workflow builds the tagged tree, where what the release changed carries
+    the annotated tag's date (later than the cut): verify --tag rebuilds it the same way."""
+    git("init", "-q", "-b", "main")
+    git("add", "notes")
+    git("commit", "-q", "-m", "Release 1.0.0", date=T1 + 60)
+    git("tag", "-a", "v1.0.0", "-m", "Release 1.0.0", date=T1 + 3600)
+    built = run("build", "notes", "-o", "ci", when=T1 + 60)
+    assert built.exit_code == 0, built.output
+    apkg = "ci/learn-aws-1.0.0.apkg"
+    assert sha256(apkg) != sha256(DECK)  # it ships at the tag's date, not the cut's
+    result = run("verify", apkg, "notes", "--tag", "v1.0.0")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"OK: {apkg} is exactly Learn AWS 1.0.0 as notes at v1.0.0")
 
 
 def test_an_unknown_tag_is_a_usage_error(released: Path) -> None:

@@ -126,6 +126,7 @@ CODES: dict[str, str] = {
     "DG051": "output-unwritable",
     "DG052": "output-inside-notes",
     "DG053": "sqlite-not-pinned",
+    "DG054": "folder-not-empty",
     "DG060": "lock-invalid",
     "DG061": "time-backwards",
     "DG062": "nothing-to-release",

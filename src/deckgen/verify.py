@@ -2,6 +2,8 @@
 
 The notes (a folder, or the tree of a release tag read from git) are built again into a
 temporary folder with the lock's times, and the two packages are compared byte for byte.
+A tag's release is rebuilt as it was published: what it changed carries the tag's date,
+as in the build of the tagged tree (releases.published).
 Where the bytes differ, both packages are read back (apkg.contents) and every note, note
 type, deck and media file that differs becomes an error at the place it is written in the
 notes, so a learner or an author sees *what* is not the release.
@@ -22,6 +24,7 @@ from deckgen.errors import DeckgenError, Diagnostic, error, plural
 from deckgen.model import SourceLoc
 from deckgen.pipeline import write_deck
 from deckgen.publish import prepare
+from deckgen.releases.published import as_published, tag_time
 from deckgen.times import pinned_time
 
 PACKAGE_UNREADABLE = "DG090"
@@ -54,8 +57,9 @@ def verify(package: Path, notes_dir: Path, tag: str | None = None) -> Verdict:
         tree = Path(work, "tree")
         notes = notes_dir if tag is None else tag_tree(tag, notes_dir, tree)
         shown = None if tag is None else (f"{tree.as_posix()}/", f"{tag}:")
+        published_at = None if tag is None else tag_time(notes_dir, tag)
         try:
-            rebuilt, deck, locations, warnings = _rebuild(notes, Path(work, "decks"))
+            rebuilt, deck, locations, warnings = _rebuild(notes, Path(work, "decks"), published_at)
         except DeckgenError as exc:
             raise DeckgenError([_relocated(d, shown) for d in exc.diagnostics]) from None
         try:
@@ -78,11 +82,14 @@ def verify(package: Path, notes_dir: Path, tag: str | None = None) -> Verdict:
 
 
 def _rebuild(
-    notes_dir: Path, out_dir: Path
+    notes_dir: Path, out_dir: Path, published_at: int | None = None
 ) -> tuple[Path, str, dict[str, SourceLoc], list[Diagnostic]]:
     """The deck the notes build with the lock's times (SOURCE_DATE_EPOCH for what changed
-    since), its name and version, where each note is written, and the build's warnings."""
+    since; the tag's date for what a tagged release changed, `published_at`), its name and
+    version, where each note is written, and the build's warnings."""
     prepared = prepare(notes_dir)
+    if prepared.lock is not None and published_at is not None:
+        prepared = replace(prepared, lock=as_published(prepared.lock, published_at))
     lock = prepared.lock
     stamp = pinned_time() or (lock.released if lock is not None else None)
     if stamp is None:

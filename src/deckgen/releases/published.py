@@ -107,6 +107,12 @@ def published(notes_dir: Path, now: float) -> Published | None:
     return None
 
 
+def tag_time(notes_dir: Path, tag: str) -> int | None:
+    """When the release `tag` was published: an annotated tag's own date, else its commit's
+    (None outside git, or for no such tag)."""
+    return (_tags(notes_dir) or {}).get(tag)
+
+
 def _check_tag_time(notes_dir: Path, tag: str, date: int, now: float) -> None:
     why = implausible(date, now)
     if why is not None:

@@ -14,7 +14,6 @@ importing this module (for `BuildResult`, say) costs nothing.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import gc
 import hashlib
 import tempfile
@@ -277,30 +276,29 @@ class BuildResult:
     skipped: bool = False
     machine_independent: bool = True  # False when a diagram could not be had on this machine
     locations: dict[str, SourceLoc] = field(default_factory=dict)  # GUID → where it is written
+    version: str = ""  # what the package is: the release's version, or the next one's -dev
 
     @property
     def cards(self) -> int:
         return sum(self.cards_per_subdeck.values())
 
 
-def _unreleased(
-    plan: Plan, lock: Lock | None, rendered: Sequence[RenderedNote], stamp: int
-) -> Plan:
-    """A build that is not exactly the last release never takes a release's name: it is
-    the next release's version marked `-dev` (file name, deck description). Before the
-    first release that is deck.toml's version, which the first release keeps."""
-    from deckgen.releases.plan import make_plan
-    from deckgen.releases.versions import next_release
+def _release_time(notes_dir: Path, lock: Lock | None) -> int:
+    if lock is None:
+        raise DeckgenError([_time_unknown(notes_dir, lock)])
+    return lock.released
 
-    config = plan.deck.config
-    upcoming = config.version
-    if lock is not None:
-        upcoming = next_release(config.version, lock.version, plan.changes.needed_bump())
-    version = f"{upcoming}-dev"
-    deck = dataclasses.replace(plan.deck, config=dataclasses.replace(config, version=version))
-    replanned = make_plan(deck, rendered, lock, stamp)
-    released = lock.version if lock is not None else None
-    return dataclasses.replace(replanned, unreleased_after=released)
+
+def _time_unknown(notes_dir: Path, lock: Lock | None) -> Diagnostic:
+    """DG065: a rebuild of what was released needs the time a build of anything else had."""
+    from deckgen.releases.lock import lock_path
+
+    why = "no deck.lock.json" if lock is None else f"the notes changed since {lock.version}"
+    message = (
+        f"{why}, so the notes' times are unknown: set SOURCE_DATE_EPOCH to the time the"
+        " package was built with"
+    )
+    return error(SourceLoc(lock_path(notes_dir).as_posix(), 1), "DG065", message)
 
 
 @contextlib.contextmanager
@@ -326,13 +324,15 @@ def build(
     progress: Progress | None = None,
     workers: FileWorkers = in_process,
     history: Base | None = None,
+    at_release: bool = False,
 ) -> BuildResult:
     """Build the deck; notes unchanged since the last release keep their release times.
-    `timestamp` None stamps the build with the current time. With `strict` any warning
-    fails the build too. `history` is the release to build against (default: the one
-    learners hold, releases.published.base_lock)."""
+    `timestamp` None stamps the build with the current time (with `at_release`, the
+    release's: a rebuild of what was released, which must then be unchanged). With
+    `strict` any warning fails the build too. `history` is the release to build against
+    (default: the one learners hold, releases.published.base_lock)."""
     from deckgen.cards.render import deck_media
-    from deckgen.releases.plan import checked_plan
+    from deckgen.releases.dev import build_plan
     from deckgen.releases.published import base_lock
 
     check_output(notes_dir, out_dir)
@@ -342,10 +342,12 @@ def build(
         independent = loaded.machine_independent
         now = time.time()
         lock = (history or base_lock(notes_dir, deck.config, now)).lock
-        stamp = int(now) if timestamp is None else timestamp
-        plan = checked_plan(deck, loaded.rendered, lock, stamp, pinned=timestamp is not None)
-        if lock is None or plan.changes.any or lock.version != deck.config.version:
-            plan = _unreleased(plan, lock, loaded.rendered, stamp)
+        stamp = timestamp
+        if stamp is None:
+            stamp = _release_time(notes_dir, lock) if at_release else int(now)
+        plan = build_plan(deck, loaded.rendered, lock, stamp, pinned=timestamp is not None)
+        if at_release and timestamp is None and plan.changes.any:
+            raise DeckgenError([_time_unknown(notes_dir, lock)])
         media = deck_media(loaded.rendered)
         del loaded  # the plan holds what the package needs; a big deck needs the memory
         if progress is not None:
@@ -360,4 +362,5 @@ def build(
         len(plan.tombstones),
         machine_independent=independent,
         locations=plan.locations,
+        version=plan.deck.config.version,
     )

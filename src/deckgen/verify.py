@@ -19,13 +19,11 @@ from pathlib import Path
 
 from deckgen.apkg.contents import Difference, PackageError, compare, read_package
 from deckgen.apkg.reproducible import sha256_of
-from deckgen.cards.render import deck_media
 from deckgen.errors import DeckgenError, Diagnostic, error, plural
 from deckgen.model import SourceLoc
-from deckgen.pipeline import write_deck
-from deckgen.publish import prepare
-from deckgen.releases.published import as_published, tag_time
-from deckgen.times import pinned_time
+from deckgen.pipeline import build
+from deckgen.releases.lock import read_lock
+from deckgen.releases.published import Base, as_published, tag_time
 
 PACKAGE_UNREADABLE = "DG090"
 PACKAGE_DIFFERS = "DG091"
@@ -50,8 +48,11 @@ class Verdict:
         return self.sha256 == self.rebuilt_sha256
 
 
-def verify(package: Path, notes_dir: Path, tag: str | None = None) -> Verdict:
-    """Rebuild the deck of `notes_dir` (at `tag`, when given) and compare `package` with it.
+def verify(
+    package: Path, notes_dir: Path, tag: str | None = None, timestamp: int | None = None
+) -> Verdict:
+    """Rebuild the deck of `notes_dir` (at `tag`, when given; built at `timestamp`, when
+    given, else with the lock's times) and compare `package` with it.
     Raises DeckgenError when the notes cannot be built, TagError when the tag cannot be read."""
     with tempfile.TemporaryDirectory(prefix="deckgen-verify-") as work:
         tree = Path(work, "tree")
@@ -59,7 +60,9 @@ def verify(package: Path, notes_dir: Path, tag: str | None = None) -> Verdict:
         shown = None if tag is None else (f"{tree.as_posix()}/", f"{tag}:")
         published_at = None if tag is None else tag_time(notes_dir, tag)
         try:
-            rebuilt, deck, locations, warnings = _rebuild(notes, Path(work, "decks"), published_at)
+            rebuilt, deck, locations, warnings = _rebuild(
+                notes, Path(work, "decks"), timestamp, published_at
+            )
         except DeckgenError as exc:
             raise DeckgenError([_relocated(d, shown) for d in exc.diagnostics]) from None
         try:
@@ -82,26 +85,20 @@ def verify(package: Path, notes_dir: Path, tag: str | None = None) -> Verdict:
 
 
 def _rebuild(
-    notes_dir: Path, out_dir: Path, published_at: int | None = None
+    notes_dir: Path, out_dir: Path, timestamp: int | None, published_at: int | None
 ) -> tuple[Path, str, dict[str, SourceLoc], list[Diagnostic]]:
-    """The deck the notes build with the lock's times (SOURCE_DATE_EPOCH for what changed
-    since; the tag's date for what a tagged release changed, `published_at`), its name and
-    version, where each note is written, and the build's warnings."""
-    prepared = prepare(notes_dir)
-    if prepared.lock is not None and published_at is not None:
-        prepared = replace(prepared, lock=as_published(prepared.lock, published_at))
-    lock = prepared.lock
-    stamp = pinned_time() or (lock.released if lock is not None else None)
-    if stamp is None:
-        message = (
-            "no deck.lock.json, so the notes' times are unknown: set SOURCE_DATE_EPOCH to"
-            " the time the package was built with"
-        )
-        raise DeckgenError([error(prepared.lock_loc(), "DG065", message)])
-    plan = prepared.plan(stamp)
-    path = write_deck(plan, out_dir, deck_media(prepared.rendered))
-    config = prepared.deck.config
-    return path, f"{config.name} {config.version}", plan.locations, prepared.diagnostics
+    """The deck the notes build, as `deckgen build` makes it: with the lock's times, unless
+    `timestamp` (SOURCE_DATE_EPOCH) says when; for a tagged release, against its own lock
+    as published (`published_at`). Its path, name and version, where each note is written,
+    and the build's warnings."""
+    history = None
+    if published_at is not None:
+        lock = read_lock(notes_dir)
+        history = Base(None if lock is None else as_published(lock, published_at))
+    built = build(notes_dir, out_dir, timestamp, history=history, at_release=True)
+    assert built.deck is not None
+    deck = f"{built.deck.config.name} {built.version}"
+    return built.path, deck, built.locations, built.diagnostics
 
 
 def _errors(

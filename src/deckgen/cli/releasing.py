@@ -154,13 +154,14 @@ def verify(package: Path, notes_dir: Path, tag: str | None, output_format: str) 
     deck and media file that differs is listed. Exits 0 when the package is that deck,
     1 when it is not, 2 on usage errors (an unknown tag, say).
     """
+    from deckgen.times import pinned_time
     from deckgen.verify import TagError, summary
     from deckgen.verify import verify as run_verify
 
     source = notes_dir.as_posix() + (f" at {tag}" if tag else "")
     as_json = output_format == "json"
     try:
-        verdict = run_verify(package, notes_dir, tag)
+        verdict = run_verify(package, notes_dir, tag, pinned_time())
     except DeckgenError as exc:
         usage = isinstance(exc, TagError)
         if as_json:

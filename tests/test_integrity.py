@@ -597,6 +597,7 @@ def test_jobs_never_exceed_the_cpus(
 
     notes = make_notes({f"s{i}.md": f"# S{i}\n## T\n### Q{i}?\nA.\n" for i in range(12)})
     monkeypatch.setattr(workers, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(workers, "default_jobs", lambda: 2)  # as on a two-CPU machine
     started: list[int] = []
     real = workers.ProcessPoolExecutor
 
@@ -606,7 +607,7 @@ def test_jobs_never_exceed_the_cpus(
 
     monkeypatch.setattr(workers, "ProcessPoolExecutor", pool)
     build(notes, tmp_path / "d", T1, jobs=1000)
-    assert started and started[0] <= workers.default_jobs()
+    assert started == [2]
 
 
 def test_list_into_a_closed_pipe_exits_0(make_notes: NotesFactory) -> None:
@@ -622,3 +623,76 @@ def test_list_into_a_closed_pipe_exits_0(make_notes: NotesFactory) -> None:
     done = subprocess.run(["bash", "-c", shell], capture_output=True, text=True, timeout=120)
     assert done.stdout.strip().endswith("exit=0"), done.stdout + done.stderr
     assert "Error" not in done.stderr and "Traceback" not in done.stderr
+
+
+# --- links: a loop or a way out of the notes folder is an error, never a traceback --------
+
+
+@pytest.mark.parametrize("command", ["check", "build", "preview", "list"])
+def test_a_loop_of_symbolic_links_is_an_error_at_its_place(
+    command: str, make_notes: NotesFactory, tmp_path: Path
+) -> None:
+    notes = make_notes({"ec2.md": EC2 + "\n### A picture?\n![loop](img/a.png)\n"})
+    (notes / "img").mkdir()
+    (notes / "a.md").symlink_to("b.md")
+    (notes / "b.md").symlink_to("a.md")
+    (notes / "img" / "a.png").symlink_to("b.png")
+    (notes / "img" / "b.png").symlink_to("a.png")
+    out = {"build": ["-o", str(tmp_path / "d")], "preview": ["-o", str(tmp_path / "p")]}
+    result = run([command, str(notes), *out.get(command, [])])
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert f"{notes.as_posix()}/a.md:1: error DG002 cannot read file: Too many levels" in (
+        result.output
+    )
+    if command != "list":
+        assert f"{notes.as_posix()}/ec2.md:7: error DG204 image 'img/a.png' not found" in (
+            result.output
+        )
+
+
+def test_an_output_folder_that_is_a_loop_of_links_is_an_error(
+    make_notes: NotesFactory, tmp_path: Path
+) -> None:
+    notes = make_notes({"ec2.md": EC2})
+    (tmp_path / "one").symlink_to(tmp_path / "two")
+    (tmp_path / "two").symlink_to(tmp_path / "one")
+    for command in (["build", "-o"], ["preview", "-o"], ["release", "-o"]):
+        result = run([command[0], str(notes), command[1], str(tmp_path / "one")])
+        assert result.exit_code == 1, result.output
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+        assert " error DG05" in result.output
+
+
+def test_note_types_and_their_css_never_read_outside_the_notes(
+    make_notes: NotesFactory, tmp_path: Path
+) -> None:
+    secret = tmp_path / "secret.css"
+    secret.write_text(".card { color: red } /* private */", encoding="utf-8")
+    note_type = textwrap.dedent(
+        """\
+        name = "Vocab"
+        id = 1700000000123
+        fields = ["Word", "Meaning"]
+        css_file = "style.css"
+        [[templates]]
+        name = "Card 1"
+        front = "{{Word}}"
+        back = "{{FrontSide}}<hr id=answer>{{Meaning}}"
+        """
+    )
+    notes = make_notes({"ec2.md": EC2, "notetypes/vocab.toml": note_type})
+    (notes / "notetypes" / "style.css").symlink_to(secret)
+    outside = tmp_path / "other.toml"
+    outside.write_text(note_type.replace("Vocab", "Other"), encoding="utf-8")
+    (notes / "notetypes" / "other.toml").symlink_to(outside)
+    result = run(["build", str(notes), "-o", str(tmp_path / "d")])
+    assert result.exit_code == 1
+    shown = f"{notes.as_posix()}/notetypes"
+    assert f"{shown}/other.toml:1: error DG005 {shown}/other.toml links to a file outside" in (
+        result.output
+    )
+    assert f"{shown}/vocab.toml:4: error DG005 'style.css' links to a file outside" in (
+        result.output
+    )
+    assert "private" not in result.output and not (tmp_path / "d").exists()

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from deckgen.atomic import real_path
 from deckgen.errors import DeckgenError, Diagnostic, error, fails, has_errors
 from deckgen.model import Card, Deck, SourceLoc
 
@@ -69,7 +70,8 @@ def parse_and_render(file: NotesFile, root: Path, diagrams: DiagramSource) -> Fi
     from deckgen.cards.fields import RenderSetup
     from deckgen.cards.media import MediaFolder
     from deckgen.cards.render import render_card
-    from deckgen.notes.folder import parse_bytes, read_bytes
+    from deckgen.notes.files import read_bytes
+    from deckgen.notes.folder import parse_bytes
     from deckgen.notes.notetypes import note_type_of
 
     data, diagnostics = read_bytes(file.path, file.shown)
@@ -125,7 +127,7 @@ def output_path(deck: Deck, out_dir: Path) -> Path:
 def check_output(notes_dir: Path, out_dir: Path) -> None:
     """An output folder inside the notes folder would become part of the notes (and make
     every build stale): refused."""
-    notes, out = notes_dir.resolve(), out_dir.resolve()
+    notes, out = real_path(notes_dir), real_path(out_dir)
     if out == notes or out.is_relative_to(notes):
         message = (
             f"the output folder {out_dir.as_posix()} is inside the notes folder: what a build"

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from deckgen.apkg.contents import Difference, PackageError, compare, read_package
 from deckgen.apkg.reproducible import sha256_of
+from deckgen.atomic import real_path
 from deckgen.errors import DeckgenError, Diagnostic, error, plural
 from deckgen.model import SourceLoc
 from deckgen.pipeline import build
@@ -180,7 +181,7 @@ def tag_tree(tag: str, notes_dir: Path, into: Path) -> Path:
     start = next(p for p in [notes_dir.absolute(), *notes_dir.absolute().parents] if p.is_dir())
     top = Path(_git(start, "rev-parse", "--show-toplevel").decode().strip())
     try:
-        relative = notes_dir.resolve().relative_to(top.resolve()).as_posix()
+        relative = real_path(notes_dir).relative_to(real_path(top)).as_posix()
     except ValueError:
         raise _tag_error(
             notes_dir, f"{notes_dir.as_posix()} is not in the repository {top}"

@@ -16,7 +16,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from deckgen import ids
-from deckgen.atomic import transaction
+from deckgen.atomic import real_path, transaction
 from deckgen.errors import DeckgenError, error
 from deckgen.model import SourceLoc
 from deckgen.notes.config import DECK_TOML, parse_deck_toml
@@ -87,7 +87,7 @@ class NewDeck:
 
 def default_name(folder: Path) -> str:
     """A deck name from its folder's name: `my-deck` → `My Deck`."""
-    resolved = folder.resolve()
+    resolved = real_path(folder)
     base = resolved.parent if resolved.name == NOTES else resolved
     return " ".join(base.name.replace("_", "-").split("-")).title() or "My Deck"
 

@@ -172,6 +172,52 @@ def test_a_file_that_is_no_package_is_an_error_not_a_traceback(released: Path) -
     )
 
 
+def first_note_type(
+    change: Callable[[dict[str, object]], None],
+) -> Callable[[sqlite3.Connection], None]:
+    """A change to the JSON of the note type of the package's first note."""
+
+    def apply(db: sqlite3.Connection) -> None:
+        (mid,) = db.execute("SELECT mid FROM notes LIMIT 1").fetchone()
+        (models,) = db.execute("SELECT models FROM col").fetchone()
+        data = json.loads(models)
+        change(data[str(mid)])
+        db.execute("UPDATE col SET models = ?", (json.dumps(data),))
+
+    return apply
+
+
+CRAFTED: dict[str, str | Callable[[sqlite3.Connection], None]] = {
+    "models-a-list": "UPDATE col SET models = '[1, 2]'",
+    "models-not-objects": """UPDATE col SET models = '{"1": "a"}'""",
+    "model-without-fields": first_note_type(lambda model: model.pop("flds")),
+    "model-fields-a-number": first_note_type(lambda model: model.update(flds=3)),
+    "model-name-a-number": first_note_type(lambda model: model.update(name=7)),
+    "decks-nested-too-deep": "UPDATE col SET decks = '" + "[" * 100_000 + "]" * 100_000 + "'",
+    "fields-a-blob": "UPDATE notes SET flds = x'ff00'",
+    "tags-a-blob": "UPDATE notes SET tags = x'00'",
+    "guid-a-blob": "UPDATE notes SET guid = x'0102'",
+    "mod-text": "UPDATE notes SET mod = 'yesterday'",
+    "card-ordinal-a-blob": "UPDATE cards SET ord = x'01'",
+    "no-col-row": "DELETE FROM col",
+}
+
+
+@pytest.mark.parametrize("statement", CRAFTED.values(), ids=CRAFTED.keys())
+def test_a_crafted_package_is_an_error_not_a_traceback(
+    statement: str | Callable[[sqlite3.Connection], None], released: Path
+) -> None:
+    change = statement if callable(statement) else lambda db: db.execute(statement)
+    rezip(released / DECK, released / "crafted.apkg", change)
+    result = run("verify", "crafted.apkg")
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert result.stderr.startswith(
+        "crafted.apkg:1: error DG090 cannot read the package: its collection.anki2"
+    ), result.stderr
+    assert result.stderr.endswith("Error: cannot verify crafted.apkg: 1 error, 0 warnings\n")
+
+
 def git(*args: str, date: int | None = None) -> None:
     """git as a tester; `date` dates the commit or annotated tag it makes."""
     dated = {"GIT_COMMITTER_DATE": f"{date} +0000"} if date is not None else {}

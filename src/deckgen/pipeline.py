@@ -183,10 +183,12 @@ def load_and_render(
     strict: bool = False,
     workers: FileWorkers = in_process,
     progress: Progress | None = None,
+    store: bool = True,
 ) -> Loaded:
     """The deck and its rendered notes, raising DeckgenError (with every diagnostic) on any
     error, and with `strict` on any warning; diagrams missing from the cache are rendered
-    when this machine can. Each file goes through `workers`."""
+    when this machine can, and kept in it with `store` (commands that only read, without).
+    Each file goes through `workers`."""
     from deckgen.cards.render import unrendered_warnings
     from deckgen.diagrams.source import DiagramSource
     from deckgen.notes.folder import assemble, open_folder
@@ -195,7 +197,10 @@ def load_and_render(
     notes: dict[Card, RenderedNote] = {}
     unrendered: list[SourceLoc] = []
     done = 0
-    with DiagramSource.beside(notes_dir) as diagrams, workers(folder, diagrams) as work:
+    with (
+        DiagramSource.beside(notes_dir, store=store) as diagrams,
+        workers(folder, diagrams) as work,
+    ):
 
         def load(file: NotesFile) -> tuple[list[Card], list[Diagnostic]]:
             nonlocal done
@@ -327,19 +332,23 @@ def build(
     workers: FileWorkers = in_process,
     history: Base | None = None,
     at_release: bool = False,
+    store: bool = True,
 ) -> BuildResult:
     """Build the deck; notes unchanged since the last release keep their release times.
     `timestamp` None stamps the build with the current time (with `at_release`, the
     release's: a rebuild of what was released, which must then be unchanged). With
     `strict` any warning fails the build too. `history` is the release to build against
-    (default: the one learners hold, releases.published.base_lock)."""
+    (default: the one learners hold, releases.published.base_lock). Without `store`
+    diagrams rendered here are not kept in notes/.diagrams (verify only reads the notes)."""
     from deckgen.cards.render import deck_media
     from deckgen.releases.dev import build_plan
     from deckgen.releases.published import base_lock
 
     check_output(notes_dir, out_dir)
     with _few_collections():
-        loaded = load_and_render(notes_dir, strict=strict, workers=workers, progress=progress)
+        loaded = load_and_render(
+            notes_dir, strict=strict, workers=workers, progress=progress, store=store
+        )
         deck, diagnostics = loaded.deck, loaded.diagnostics
         independent = loaded.machine_independent
         now = time.time()

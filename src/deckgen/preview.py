@@ -257,7 +257,7 @@ class PreviewResult:
 
 def write_preview(notes_dir: Path, out_dir: Path) -> PreviewResult:
     """Render the deck and write OUT_DIR/index.html with its media beside it."""
-    loaded = load_and_render(notes_dir)
+    loaded = load_and_render(notes_dir, store=False)  # a preview only reads the notes
     deck, rendered, diagnostics = loaded.deck, loaded.rendered, loaded.diagnostics
     page, cards = preview_page(deck, rendered)
     path = out_dir / PAGE_NAME

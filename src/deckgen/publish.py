@@ -62,8 +62,10 @@ class Prepared:
         return SourceLoc(lock_path(self.notes_dir).as_posix(), 1)
 
 
-def prepare(notes_dir: Path, now: float | None = None) -> Prepared:
-    loaded = load_and_render(notes_dir)
+def prepare(notes_dir: Path, now: float | None = None, *, store: bool = True) -> Prepared:
+    """The notes rendered beside the lock a release follows; `store`: keep diagrams rendered
+    here in notes/.diagrams (a release does; diff and check --release only read)."""
+    loaded = load_and_render(notes_dir, store=store)
     clock = time.time() if now is None else now
     base = base_lock(notes_dir, loaded.deck.config, clock)
     return Prepared(
@@ -173,7 +175,7 @@ def read_deck_toml(path: Path) -> str:
 
 def check_release(notes_dir: Path, out_dir: Path, tag: str | None) -> list[Diagnostic]:
     """Why the notes folder is not exactly a cut release (empty when it is)."""
-    prepared = prepare(notes_dir)
+    prepared = prepare(notes_dir, store=False)
     lock, version = prepared.lock, prepared.deck.config.version
     if lock is None:
         message = "no deck.lock.json: nothing has been released yet (run `deckgen release`)"

@@ -41,7 +41,7 @@ def diff(notes_dir: Path, full: bool) -> None:
     from deckgen.times import build_time
 
     try:
-        prepared = prepare(notes_dir)
+        prepared = prepare(notes_dir, store=False)
         plan = prepared.plan(build_time())
         version = next_version(prepared, plan.changes.needed_bump(), None)
     except DeckgenError as exc:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from deckgen import ids
-from deckgen.apkg.notetypes import card_css
+from deckgen.apkg.notetypes import anki_note_type
 from deckgen.atomic import atomic_path, write_error
 from deckgen.cards.media import stage_media
 from deckgen.cards.render import RenderedNote, deck_media
@@ -150,6 +150,8 @@ class CardSides:
     heading: str
     front: str
     back: str
+    note_type: int = 0  # its id: the card wears only that note type's CSS, as in Anki
+    ordinal: int = 1  # Anki's card1, card2 … class: the template's number, or the cloze's
 
 
 def card_sides(note: RenderedNote, note_type: NoteType) -> Iterator[CardSides]:
@@ -163,32 +165,33 @@ def card_sides(note: RenderedNote, note_type: NoteType) -> Iterator[CardSides]:
         for ordinal in cloze_numbers(fields.get(note_type.fields[0], "")):
             front = fill_template(template.front, fields, ordinal=ordinal)
             back = fill_template(template.back, fields, ordinal=ordinal, question=False)
-            yield CardSides(f"{where} c{ordinal}", front, back)
+            yield CardSides(f"{where} c{ordinal}", front, back, note_type.id, ordinal)
         return
     many = len(note_type.templates) > 1
     filled = {name for name, value in fields.items() if not field_is_empty(value)}
-    for template in note_type.templates:
+    for ordinal, template in enumerate(note_type.templates, start=1):
         if card_count(dataclasses.replace(note_type, templates=(template,)), filled, 0) == 0:
             continue  # Anki makes no card of a template whose front shows no field
         front = fill_template(template.front, fields)
         back = fill_template(template.back, fields, question=False, front_side=front)
-        yield CardSides(f"{where} · {template.name}" if many else where, front, back)
+        heading = f"{where} · {template.name}" if many else where
+        yield CardSides(heading, front, back, note_type.id, ordinal)
 
 
-def _side(caption: str, body: str, night: bool) -> str:
-    classes = f"card card1 {NIGHT_CLASSES}" if night else "card card1"
+def _side(caption: str, body: str, night: bool, sides: CardSides) -> str:
+    classes = f"card card{sides.ordinal}" + (f" {NIGHT_CLASSES}" if night else "")
     return (
-        f'<figure class="side"><figcaption>{caption}</figcaption>'
+        f'<figure class="side {_scope(sides.note_type)}"><figcaption>{caption}</figcaption>'
         f'<div class="{classes}">\n{body}\n</div></figure>'
     )
 
 
 def _card_section(number: int, sides: CardSides) -> str:
     panes = [
-        _side("Front · light", sides.front, night=False),
-        _side("Back · light", sides.back, night=False),
-        _side("Front · dark", sides.front, night=True),
-        _side("Back · dark", sides.back, night=True),
+        _side("Front · light", sides.front, False, sides),
+        _side("Back · light", sides.back, False, sides),
+        _side("Front · dark", sides.front, True, sides),
+        _side("Back · dark", sides.back, True, sides),
     ]
     return (
         f'<section class="note" id="card-{number}"><h3>{html.escape(sides.heading)}</h3>'
@@ -196,14 +199,32 @@ def _card_section(number: int, sides: CardSides) -> str:
     )
 
 
-def _by_subdeck(deck: Deck, notes: list[RenderedNote]) -> dict[str, list[CardSides]]:
-    """Every card, grouped by sub-deck in the order the sub-decks first appear."""
+def _by_subdeck(
+    deck: Deck, notes: list[RenderedNote]
+) -> tuple[dict[str, list[CardSides]], dict[int, NoteType]]:
+    """Every card, grouped by sub-deck in the order the sub-decks first appear, and the
+    note types they use, by id."""
     groups: dict[str, list[CardSides]] = {}
+    used: dict[int, NoteType] = {}
     registry = NoteTypes(deck.note_types)
     for note in notes:
-        sides = card_sides(note, note_type_of(note.card, registry))
-        groups.setdefault(deck.subdeck_name(note.card), []).extend(sides)
-    return groups
+        note_type = note_type_of(note.card, registry)
+        used.setdefault(note_type.id, note_type)
+        groups.setdefault(deck.subdeck_name(note.card), []).extend(card_sides(note, note_type))
+    return groups, used
+
+
+def _scope(note_type: int) -> str:
+    return f"note-type-{note_type}"
+
+
+def note_type_css(note_types: Mapping[int, NoteType]) -> str:
+    """Each note type's CSS as the package ships it, applied to its own cards only (in
+    Anki a card never wears another note type's CSS): an @scope rule per note type."""
+    return "".join(
+        f"@scope (.{_scope(id_)}) {{\n{anki_note_type(t).css}\n}}\n"
+        for id_, t in sorted(note_types.items())
+    )
 
 
 def preview_page(deck: Deck, notes: list[RenderedNote]) -> tuple[str, int]:
@@ -212,7 +233,8 @@ def preview_page(deck: Deck, notes: list[RenderedNote]) -> tuple[str, int]:
     index: list[str] = []
     groups: list[str] = []
     number = 0
-    for name, cards in _by_subdeck(deck, notes).items():
+    subdecks, used = _by_subdeck(deck, notes)
+    for name, cards in subdecks.items():
         anchor = f"deck-{len(groups) + 1}-{ids.slug(name)}"
         count = plural(len(cards), "card")
         index.append(f'<li><a href="#{anchor}">{html.escape(name)}</a> · {count}</li>')
@@ -230,7 +252,7 @@ def preview_page(deck: Deck, notes: list[RenderedNote]) -> tuple[str, int]:
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title} · preview</title>
 <style>
-{card_css()}{"".join(t.css + chr(10) for t in deck.note_types)}</style>
+{note_type_css(used)}</style>
 <style>
 {PREVIEW_CSS}</style>
 </head>

@@ -97,12 +97,19 @@ def test_markdown_in_sub_folders_is_read_and_hidden_files_are_reported(
             "extra/iam.md": "# IAM\n## T\n### What is IAM?\nIdentity.\n",
             ".draft.md": "# Draft\n",
             "notetypes/NOTES.md": "about the note types",
+            ".drafts/deep/s3.md": "# S3\n## T\n### What is S3?\nObjects.\n",
+            ".git/notes.md": "git's own",
+            ".diagrams/x.md": "deckgen's own",
         }
     )
     result = run(["check", str(notes)])
     assert result.exit_code == 0, result.output
     shown = notes.as_posix()
     assert f"{shown}/.draft.md:1: info DG006 hidden Markdown file: not read" in result.output
+    assert (
+        f"{shown}/.drafts/deep/s3.md:1: info DG006 Markdown in the hidden folder .drafts: not read"
+    ) in result.output
+    assert ".git/" not in result.output and ".diagrams/" not in result.output
     assert f"{shown}/notetypes/NOTES.md:1: info DG006 Markdown in notetypes/" in result.output
     assert "2 notes, 2 cards in 2 sub-decks" in result.output
     listed = run(["list", str(notes), "--json"]).output

@@ -40,6 +40,8 @@ class LoadResult:
 
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
+# folders tools keep in the notes folder, never the author's: git's, deckgen's diagrams
+_TOOL_FOLDERS = (".git", ".diagrams")
 
 
 def is_markdown(path: Path) -> bool:
@@ -58,12 +60,14 @@ def discover(notes_dir: Path, docs: tuple[str, ...] = DEFAULT_DOCS) -> Discovery
     """Every Markdown file of the folder is read or reported. A notes file is any Markdown
     file (.md, .MD, .markdown …) of the folder or a folder in it, except the documents
     deck.toml names in `docs` (a bare name such as README.md in any folder, a path only
-    there); hidden files, and Markdown among the note types, are listed as info."""
+    there); hidden files and folders (tools' own aside), and Markdown among the note
+    types, are listed as info."""
     notes: list[Path] = []
     unread: list[Diagnostic] = []
     for root, dirs, files in os.walk(notes_dir):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        dirs[:] = sorted(d for d in dirs if d not in _TOOL_FOLDERS)
         here = Path(root)
+        hidden = next((p for p in here.relative_to(notes_dir).parts if p.startswith(".")), None)
         # a folder named like a notes file is read as one, and reported as unreadable
         named_like_notes = [d for d in dirs if is_markdown(Path(d))]
         dirs[:] = [d for d in dirs if d not in named_like_notes]
@@ -73,7 +77,10 @@ def discover(notes_dir: Path, docs: tuple[str, ...] = DEFAULT_DOCS) -> Discovery
             if not is_markdown(path) or name in docs or relative in docs:
                 continue
             shown = display_path(notes_dir, path)
-            if name.startswith("."):
+            if hidden is not None:
+                message = f"Markdown in the hidden folder {hidden}: not read (rename the folder)"
+                unread.append(info(SourceLoc(shown, 1), "DG006", message))
+            elif name.startswith("."):
                 message = "hidden Markdown file: not read (rename it to make it a notes file)"
                 unread.append(info(SourceLoc(shown, 1), "DG006", message))
             elif relative.startswith(f"{NOTE_TYPES_FOLDER}/"):

@@ -703,3 +703,20 @@ def test_note_types_and_their_css_never_read_outside_the_notes(
         result.output
     )
     assert "private" not in result.output and not (tmp_path / "d").exists()
+
+
+def test_folders_whose_names_slug_alike_keep_their_notes_apart(
+    make_notes: NotesFactory, tmp_path: Path
+) -> None:
+    """`a b/c.md` and `a/b c.md` make the decks `a b::C` and `a::B c`, whose names both slug
+    to a-b-c: the same question in each is two notes, each with its own deck's GUID (not
+    one that depends on which file was read first)."""
+    from deckgen import ids
+
+    card = "# {name}\n## T\n### What is S3?\nObjects.\n"
+    notes = make_notes({"a b/c.md": card.format(name="C"), "a/b c.md": card.format(name="B c")})
+    result = run(["build", str(notes), "-o", str(tmp_path / "d")])
+    assert result.exit_code == 0, result.output
+    (apkg,) = (tmp_path / "d").glob("*.apkg")
+    guids = {guid for guid, _, _ in rows(apkg, tmp_path)}
+    assert guids == {ids.guid_for_key(k) for k in ("a-b::c:what is s3", "a::b-c:what is s3")}

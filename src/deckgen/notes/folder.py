@@ -228,15 +228,14 @@ def check_unique(cards: list[Card]) -> list[Diagnostic]:
     """Explicit ids are unique in the folder; questions are unique within a sub-deck."""
     problems: list[Diagnostic] = []
     first_id: dict[str, Card] = {}
-    first_question: dict[tuple[str, str], Card] = {}
+    first_question: dict[str, Card] = {}
     for card in cards:
         if card.explicit_id is not None:
             seen = first_id.setdefault(card.explicit_id, card)
             if seen is not card:
                 message = f"duplicate id '{card.explicit_id}' (first at {seen.loc})"
                 problems.append(error(card.loc, "DG101", message))
-        key = (ids.slug(card.deck), ids.normalise_question(card.question))
-        seen = first_question.setdefault(key, card)
+        seen = first_question.setdefault(ids.question_key(card), card)
         if seen is not card:
             message = (
                 f"duplicate question '{card.question}' in sub-deck {card.deck}"

@@ -47,10 +47,11 @@ def build(
 
     New and changed notes are stamped with SOURCE_DATE_EPOCH when it is set, else
     the current time; notes unchanged since the last release keep its time. On any
-    error nothing is written and an earlier deck stays as it was. When neither the
-    notes nor deckgen changed since the last build, the deck is kept as it is;
-    parsed and rendered files are cached in .deckgen-cache/ beside OUT, which is
-    always safe to delete.
+    error nothing is written and an earlier deck stays as it was. A build that is not
+    exactly the last release is named for the next one, marked -dev. When neither the
+    notes nor deckgen changed since the last build, the deck is kept as it is; parsed
+    and rendered files are cached in your user cache folder (DECKGEN_CACHE_DIR to move
+    it), which is always safe to delete and never changes what a build ships.
     """
     from deckgen.cli.progress import progress_bar
     from deckgen.incremental.build import build as run_build

@@ -65,8 +65,9 @@ def diff(notes_dir: Path, full: bool) -> None:
 def release(notes_dir: Path, out_dir: Path, bump_level: str | None) -> None:
     """Cut a release of NOTES_DIR: version, lock, changelog and the .apkg.
 
-    The version goes up as the changes since deck.lock.json need (removed notes or a
-    changed note type: major; added notes: minor; other changes: patch) unless
+    The version goes up as the changes since deck.lock.json need (a note type's fields or
+    templates added, removed or renamed, which learners must merge: major; notes added or
+    removed, or a note type's look changed: minor; any other change: patch) unless
     deck.toml was already raised that far. Writes deck.toml, deck.lock.json,
     OUT/CHANGELOG.md, OUT/<slug>-<version>.apkg and OUT/SHA256SUMS. Refuses when the
     notes have errors, when nothing changed, or when time would go backwards.

@@ -589,9 +589,12 @@ def test_a_build_beside_a_release_keeps_both_in_sha256sums(tmp_path: Path) -> No
     assert check.returncode == 0, check.stdout
 
 
-def test_an_output_folder_inside_the_notes_is_refused(make_notes: NotesFactory) -> None:
+@pytest.mark.parametrize("command", ["build", "preview", "release"])
+def test_an_output_folder_inside_the_notes_is_refused(
+    command: str, make_notes: NotesFactory
+) -> None:
     notes = make_notes({"ec2.md": EC2})
-    result = run(["build", str(notes), "-o", str(notes / "decks")])
+    result = run([command, str(notes), "-o", str(notes / "decks")])
     assert result.exit_code == 1
     assert "DG052 the output folder" in result.output and not (notes / "decks").exists()
 

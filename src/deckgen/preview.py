@@ -25,7 +25,7 @@ from deckgen.errors import Diagnostic, plural
 from deckgen.model import Deck, NoteType
 from deckgen.notes.cloze import cloze_numbers
 from deckgen.notes.notetypes import NoteTypes, card_count, note_type_of
-from deckgen.pipeline import load_and_render
+from deckgen.pipeline import check_output, load_and_render
 
 PAGE_NAME = "index.html"
 NIGHT_CLASSES = "nightMode night_mode"  # what Anki puts on the card's <body> in night mode
@@ -279,6 +279,7 @@ class PreviewResult:
 
 def write_preview(notes_dir: Path, out_dir: Path) -> PreviewResult:
     """Render the deck and write OUT_DIR/index.html with its media beside it."""
+    check_output(notes_dir, out_dir)
     loaded = load_and_render(notes_dir, store=False)  # a preview only reads the notes
     deck, rendered, diagnostics = loaded.deck, loaded.rendered, loaded.diagnostics
     page, cards = preview_page(deck, rendered)

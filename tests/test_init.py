@@ -90,7 +90,7 @@ def test_the_new_project_checks_strict_builds_and_releases_as_it_is(here: Path) 
     assert json.loads(listed.output)[0]["id"] == "capital-of-australia"
     built = run("build", notes, "-o", decks)
     assert built.exit_code == 0, built.output
-    assert (here / decks / "capitals-0.1.0.apkg").is_file()
+    assert (here / decks / "capitals-0.1.0-dev.apkg").is_file()  # until 0.1.0 is released
     released = run("release", notes, "-o", decks)
     assert released.exit_code == 0, released.output
     assert released.output.startswith("Released 0.1.0, the first release: 4 notes in all.\n")

@@ -119,7 +119,7 @@ def test_the_readme_authors_path_works_as_written(bin_dir: Path, tmp_path: Path)
     done = shell(start.replace(install, ": installed"), tmp_path, bin_dir)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "notes: 4 notes, 5 cards in 1 sub-deck; 0 errors, 0 warnings" in done.stdout
-    assert "Built decks/my-deck-0.1.0.apkg: 4 notes, 5 cards" in done.stdout
+    assert "Built decks/my-deck-0.1.0-dev.apkg: 4 notes, 5 cards" in done.stdout
     deck = tmp_path / "my-deck"
 
     (card,) = (b for b in code_blocks(AUTHORS) if b.startswith("# Birds"))

@@ -18,7 +18,6 @@ import gc
 import hashlib
 import tempfile
 import time
-from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -36,7 +35,6 @@ if TYPE_CHECKING:
     from deckgen.diagrams.source import DiagramSource
     from deckgen.notes.folder import LoadResult, NotesFile, NotesFolder
     from deckgen.quality.lint import Silenced
-    from deckgen.releases.lock import Lock
     from deckgen.releases.plan import Plan
     from deckgen.releases.published import Base
 
@@ -102,22 +100,6 @@ class Loaded:
     rendered: list[RenderedNote]
     diagnostics: list[Diagnostic]
     machine_independent: bool  # False when a diagram could not be had on this machine
-
-
-def count_cards(deck: Deck) -> dict[str, int]:
-    """Anki cards per sub-deck: one per cloze number, or per template with something on
-    its front (two for deckgen Reversed)."""
-    from deckgen.notes.cloze import cloze_numbers
-    from deckgen.notes.notetypes import NoteTypes, card_count, filled_fields, note_type_of
-
-    registry = NoteTypes(deck.note_types)
-    counts: Counter[str] = Counter()
-    for card in deck.cards:
-        note_type = note_type_of(card, registry)
-        numbers = len(cloze_numbers(card.question)) if note_type.cloze else 0
-        filled = filled_fields(card, note_type)
-        counts[deck.subdeck_name(card)] += card_count(note_type, filled, numbers)
-    return dict(sorted(counts.items()))
 
 
 def output_path(deck: Deck, out_dir: Path) -> Path:
@@ -290,24 +272,6 @@ class BuildResult:
         return sum(self.cards_per_subdeck.values())
 
 
-def _release_time(notes_dir: Path, lock: Lock | None) -> int:
-    if lock is None:
-        raise DeckgenError([_time_unknown(notes_dir, lock)])
-    return lock.released
-
-
-def _time_unknown(notes_dir: Path, lock: Lock | None) -> Diagnostic:
-    """DG065: a rebuild of what was released needs the time a build of anything else had."""
-    from deckgen.releases.lock import lock_path
-
-    why = "no deck.lock.json" if lock is None else f"the notes changed since {lock.version}"
-    message = (
-        f"{why}, so the notes' times are unknown: set SOURCE_DATE_EPOCH to the time the"
-        " package was built with"
-    )
-    return error(SourceLoc(lock_path(notes_dir).as_posix(), 1), "DG065", message)
-
-
 @contextlib.contextmanager
 def _few_collections() -> Iterator[None]:
     """Pause the cyclic garbage collector: a build makes millions of short-lived, acyclic
@@ -341,7 +305,9 @@ def build(
     (default: the one learners hold, releases.published.base_lock). Without `store`
     diagrams rendered here are not kept in notes/.diagrams (verify only reads the notes)."""
     from deckgen.cards.render import deck_media
+    from deckgen.notes.notetypes import count_cards
     from deckgen.releases.dev import build_plan
+    from deckgen.releases.lock import lock_path
     from deckgen.releases.published import base_lock
 
     check_output(notes_dir, out_dir)
@@ -353,12 +319,8 @@ def build(
         independent = loaded.machine_independent
         now = time.time()
         lock = (history or base_lock(notes_dir, deck.config, now)).lock
-        stamp = timestamp
-        if stamp is None:
-            stamp = _release_time(notes_dir, lock) if at_release else int(now)
-        plan = build_plan(deck, loaded.rendered, lock, stamp, pinned=timestamp is not None)
-        if at_release and timestamp is None and plan.changes.any:
-            raise DeckgenError([_time_unknown(notes_dir, lock)])
+        where = lock_path(notes_dir).as_posix()
+        plan = build_plan(deck, loaded.rendered, lock, timestamp, now, at_release, where)
         media = deck_media(loaded.rendered)
         del loaded  # the plan holds what the package needs; a big deck needs the memory
         if progress is not None:

@@ -24,8 +24,9 @@ from deckgen.model import Deck, SourceLoc
 from deckgen.notes.config import DECK_TOML
 from deckgen.pipeline import check_output, load_and_render, write_deck
 from deckgen.releases import changelog
+from deckgen.releases.checked import checked_plan
 from deckgen.releases.lock import Lock, lock_json, lock_path
-from deckgen.releases.plan import Changes, Plan, checked_plan, make_plan
+from deckgen.releases.plan import Changes, Plan, make_plan
 from deckgen.releases.published import base_lock
 from deckgen.releases.versions import Bump, next_release
 

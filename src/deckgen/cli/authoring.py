@@ -124,7 +124,8 @@ def check(
     With --release (for CI on release tags) it also checks that nothing changed since the
     release in deck.lock.json and that the version and changelog match it.
     """
-    from deckgen.pipeline import check_notes, count_cards
+    from deckgen.notes.notetypes import count_cards
+    from deckgen.pipeline import check_notes
 
     loaded = check_notes(notes_dir)
     failed = loaded.deck is None or fails(loaded.diagnostics, strict=strict)

@@ -163,7 +163,7 @@ class FileWalk:
         loc = self.loc(block.start)
         card = self.open_card
         if card is not None and card.awaiting_comments:
-            self._note_comment(card.comments, name, value, loc)
+            self.diagnostics += note_comment(card.comments, name, value, loc)
             return
         if name == "quality" and card is not None and not self.cloze_next:
             # inside an answer: it stays a comment there, and the card stays whole
@@ -173,10 +173,7 @@ class FileWalk:
         self.close_card()
         if self.pending is None:
             self.pending = Comments()
-        self._note_comment(self.pending, name, value, loc)
-
-    def _note_comment(self, comments: Comments, name: str, value: str, loc: SourceLoc) -> None:
-        self.diagnostics.extend(note_comment(comments, name, value, loc))
+        self.diagnostics += note_comment(self.pending, name, value, loc)
 
     def _dangling(self) -> None:
         comments, self.pending = self.pending, None
@@ -184,7 +181,7 @@ class FileWalk:
             return
         self.diagnostics.extend(dangling_silence(s.loc) for s in comments.silences)
         loc = comments.first
-        if comments is None or loc is None or ("id" in comments.given and not comments.explicit_id):
+        if loc is None or ("id" in comments.given and not comments.explicit_id):
             return  # an invalid id was reported already
         message = (
             f"{comments.describe()} attaches to nothing: put it right after an H3 or Q: line,"
@@ -294,7 +291,7 @@ class FileWalk:
                     self._dangling()
                 self.pending = Comments()
                 for line0, name, value in comments:
-                    self._note_comment(self.pending, name, value, self.loc(line0))
+                    self.diagnostics += note_comment(self.pending, name, value, self.loc(line0))
             self._add_cloze(text, first)
 
     def _add_cloze(self, text: str, line0: int) -> None:

@@ -229,7 +229,7 @@ def parse_lock(text: str, shown: str, now: float) -> Lock:
             conflict,
             "DG071",
             f"{LOCK_FILE} has merge-conflict markers: two releases met in a merge. Keep one"
-            f" side (git checkout --theirs {LOCK_FILE}, or --ours), then run `deckgen release`",
+            f" side (git checkout --theirs {shown}, or --ours), then run `deckgen release`",
         )
     try:
         data = json.loads(text)

@@ -14,13 +14,12 @@ from dataclasses import dataclass
 
 from deckgen import ids
 from deckgen.cards.render import RenderedNote
-from deckgen.errors import DeckgenError, Diagnostic, error
+from deckgen.errors import Diagnostic, error
 from deckgen.model import Card, Deck, DeckConfig, NoteType, ShippedNote, SourceLoc
 from deckgen.notes.notetypes import NoteTypes, note_type_of
 from deckgen.releases.lock import DeckSettings, Lock, NoteTypeState, Tombstone
 from deckgen.releases.shapes import SWITCHED, align, fit, plan_note_types
 from deckgen.releases.versions import Bump
-from deckgen.times import utc_time
 
 REMOVED_DECK = "Removed"
 ANSWER_FIELD = 1  # Back, or Extra for a cloze
@@ -334,35 +333,3 @@ def _differs(old: ShippedNote, new: ShippedNote) -> bool:
     """A change of content, or of key (an id given to a note keeps its GUID, but the lock
     must learn the new key)."""
     return (old.content(), ids.canonical_key(old.key)) != (new.content(), new.key)
-
-
-def checked_plan(
-    deck: Deck, rendered: Sequence[RenderedNote], lock: Lock | None, timestamp: int, *,
-    pinned: bool,
-) -> Plan:  # fmt: skip
-    """make_plan, refused where no build or release may ship it: what Anki cannot take
-    (the plan's problems: DG132, DG138) and times that go backwards (DG061)."""
-    plan = make_plan(deck, rendered, lock, timestamp)
-    if plan.problems:
-        raise DeckgenError(list(plan.problems))
-    check_time(plan, lock, timestamp, pinned=pinned)
-    return plan
-
-
-def check_time(plan: Plan, lock: Lock | None, timestamp: int, *, pinned: bool) -> None:
-    """Times only go up: a build that changes something must be later than the last release,
-    or Anki ignores its updates. A build that changes nothing ships the lock's own times,
-    whatever the clock says. `pinned`: the time came from SOURCE_DATE_EPOCH."""
-    if lock is None or not plan.changes.any or timestamp > lock.released:
-        return
-    relation = "before" if timestamp < lock.released else "the same as"
-    if pinned:
-        what, fix = f"SOURCE_DATE_EPOCH={timestamp}", "set it later or unset it"
-    else:
-        what = f"this machine's clock ({utc_time(timestamp)})"
-        fix = "check the clock, or set SOURCE_DATE_EPOCH later than the release"
-    message = (
-        f"{what} is {relation} the release of {lock.version} ({utc_time(lock.released)}):"
-        f" times only go up, or Anki ignores the changes; {fix}"
-    )
-    raise DeckgenError([error(SourceLoc("SOURCE_DATE_EPOCH", 1), "DG061", message)])

@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from deckgen import __version__
-from deckgen.cli import authoring, notetypes, releasing
+from deckgen.cli import authoring, importing, notetypes, releasing
 
 
 class _Deckgen(click.Group):
@@ -52,6 +52,7 @@ for command in (
     releasing.changelog,
     notetypes.notetype,
     releasing.verify,
+    importing.import_package,
 ):
     cli.add_command(command)
 

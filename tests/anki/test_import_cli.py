@@ -8,7 +8,6 @@ from pathlib import Path
 
 import genanki
 import pytest
-
 from click.testing import CliRunner
 from migration import new_collection
 

@@ -22,7 +22,7 @@ from migration import Migration, migrate, new_collection, png, review_some, snap
 
 from deckgen.apkg.contents import read_package
 from deckgen.importing.equivalence import equivalent
-from deckgen.pipeline import build
+from deckgen.pipeline import build, check_notes
 from helpers import build_time_for
 
 NOTES = Path(__file__).parent.parent.parent / "notes"
@@ -167,6 +167,9 @@ def test_a_deck_anki_exported_moves_in_place_for_a_learner(
         r"### \{\{c1::image-occlusion:rect:.*\n<!-- id: [^>]+ -->\n<!-- notetype: Image Occlusion -->",
         organelles,
     )
+    # deckgen check says nothing the import did not already say
+    checked = {str(d) for d in check_notes(notes).diagnostics}
+    assert checked <= {str(d) for d in migration.imported.diagnostics}
     root = (notes / "biology.md").read_text(encoding="utf-8")
     assert "<table><tr><td>a</td><td>b</td></tr></table>" in root  # kept as HTML
     assert migration.imported.html_fields == 1

@@ -18,13 +18,12 @@ from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
 
-from markdown_it.common.html_re import HTML_TAG_RE
-
 from deckgen.cards.fields import FieldEnv, RenderSetup, render_block, render_inline
 from deckgen.cards.media import MediaFolder
 from deckgen.importing.equivalence import equivalent
 from deckgen.importing.markdown import block_markdown, line_markdown, to_markdown
 from deckgen.importing.media import SOUND, MediaFile, MediaFiles, is_remote, link_to
+from deckgen.importing.rawhtml import raw_block, raw_line
 from deckgen.importing.source import Source
 from deckgen.notes.cloze import CLOZE_OPEN
 
@@ -62,14 +61,6 @@ class _Prepared:
 
 _IMG = re.compile(r"<img\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>", re.IGNORECASE)
 _FONT = re.compile(r"<font\b[^>]*>|</font\s*>", re.IGNORECASE)
-_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
-_SOUND_MARKER = re.compile(r'<img data-sound="([^"]*)" src="([^"]*)" alt="([^"]*)">')
-_BLOCK_START = re.compile(
-    r"\s*</?(?:address|article|aside|blockquote|details|dialog|dd|div|dl|dt|fieldset|figcaption"
-    r"|figure|footer|h[1-6]|header|hr|li|main|nav|ol|p|section|summary|table|tbody|td|tfoot"
-    r"|th|thead|tr|ul)(?:[\s/>]|$)",
-    re.IGNORECASE,
-)
 _FONT_SIZES = {"1": "x-small", "2": "small", "3": "medium", "4": "large", "5": "x-large"}
 _FONT_SIZES |= {"6": "xx-large", "7": "xxx-large"}
 
@@ -196,7 +187,7 @@ class FieldConverter:
             if self._renders_as(text, role, paragraph, source, prepared.expected):
                 return FieldText(text, prepared.expected, True, True, paragraph, problems)
         raw = (
-            raw_line(prepared.writing, role)
+            raw_line(prepared.writing, cloze=role is Role.CLOZE)
             if role is not Role.BLOCK
             else raw_block(prepared.writing)
         )
@@ -276,64 +267,3 @@ def _alt(attrs: list[tuple[str, str | None]]) -> str:
 
 def _escape(text: str) -> str:
     return html.escape(text, quote=True)
-
-
-# --- keeping a field as HTML --------------------------------------------------------------
-
-_TOKEN = re.compile(f"{HTML_TAG_RE.pattern}|{_SOUND_MARKER.pattern}", re.IGNORECASE)
-_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_\[\]<>!#$~|])")
-_BLANK_LINE = re.compile(r"(?<=\n)([ \t]*)\n")
-
-
-def raw_block(markup: str) -> str:
-    """The field's HTML as blocks of raw HTML the notes pass through untouched: no blank
-    line inside (it would end the block), each block opening with a block element, and
-    sounds, which only Markdown can package, on lines of their own."""
-    markup = _COMMENT.sub("", markup).strip()
-    parts = re.split(r'(<img data-sound="[^"]*" src="[^"]*" alt="[^"]*">)', markup)
-    out: list[str] = []
-    for index, part in enumerate(parts):
-        if index % 2:
-            marker = _SOUND_MARKER.match(part)
-            assert marker is not None
-            out.append(f"![{marker.group(3)}]({marker.group(2)})")
-            continue
-        part = _BLANK_LINE.sub(lambda m: m.group(1) + "&#10;", part.strip("\n"))
-        if not part.strip():
-            continue
-        if not _BLOCK_START.match(part) or re.match(
-            r"\s*<(pre|script|style|textarea)\b", part, re.I
-        ):
-            part = f"<div>{part}</div>" if len(parts) == 1 else f"<div></div>{part}"
-        out.append(part)
-    return "\n\n".join(out)
-
-
-def raw_line(markup: str, role: Role) -> str:
-    """The field's HTML on one line (a heading's text). Where the line is Markdown (not a
-    raw HTML block), the text between tags is escaped so it reads as written."""
-    markup = _COMMENT.sub("", markup).strip()
-    markdown = role is Role.QUESTION or not _BLOCK_START.match(markup)
-    out: list[str] = []
-    last = 0
-    for match in _TOKEN.finditer(markup):
-        out.append(_line_text(markup[last : match.start()], markdown, role))
-        marker = _SOUND_MARKER.fullmatch(match.group(0))
-        if marker is not None and markdown:
-            out.append(f"![{marker.group(3)}]({marker.group(2)})")
-        elif marker is not None:
-            out.append(f"[sound:{unquote(PurePosixPath(marker.group(2)).name)}]")
-        else:
-            out.append(match.group(0).replace("\n", " "))
-        last = match.end()
-    out.append(_line_text(markup[last:], markdown, role))
-    return "".join(out).strip()
-
-
-def _line_text(text: str, markdown: bool, role: Role) -> str:
-    text = text.replace("\n", "&#10;")
-    if markdown:
-        text = _MARKDOWN_PUNCTUATION.sub(r"\\\1", text)
-    if role is not Role.CLOZE:
-        text = text.replace("{{c", "{\\{c" if markdown else "{&#123;c")
-    return text

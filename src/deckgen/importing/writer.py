@@ -70,6 +70,7 @@ class FileWriter:
     def __init__(self, converter: FieldConverter, slug: str) -> None:
         self.converter = converter
         self.slug = slug
+        self.told_filled: set[int] = set()  # note types whose Context/Source loss was said
 
     def write(self, plan: FilePlan) -> WrittenFile:
         out = WrittenFile(plan)
@@ -100,11 +101,12 @@ class FileWriter:
         plan, names = out.plan, note.note_type.fields
         skip = _filled_by_deckgen(note)
         values = {n: v for n, v in zip(names, note.note.fields, strict=False) if n not in skip}
-        if note.builtin is None:
+        if note.builtin is None and note.note_type.id not in self.told_filled:
             lost = [
                 n for n, v in zip(names, note.note.fields, strict=False) if n in skip and v.strip()
             ]
-            if lost:
+            if lost:  # said once per note type, at its first note that loses something
+                self.told_filled.add(note.note_type.id)
                 message = (
                     f"{lost[0]}: note type '{note.note_type.name}' has a field {lost[0]}, which"
                     " deckgen fills itself (with the breadcrumb or the file): its content is lost"

@@ -39,6 +39,7 @@ def test_the_parts_are_the_pipelines() -> None:
         "cards",
         "cli",
         "diagrams",
+        "importing",
         "incremental",
         "notes",
         "quality",

@@ -43,6 +43,9 @@ def slug(text: str) -> str:
 
 
 def topic_tag(deck_slug: str, subdeck_slug: str, topic_slug: str) -> str:
+    """`learn-aws::ec2::pricing`; `learn-aws::pricing` for a card of the root deck itself."""
+    if not subdeck_slug:
+        return f"{deck_slug}::{topic_slug}"
     return f"{deck_slug}::{subdeck_slug}::{topic_slug}"
 
 

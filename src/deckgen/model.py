@@ -70,7 +70,7 @@ class Card:
     kind: CardKind
     question: str
     answer: str
-    deck: str  # the sub-deck's own name, e.g. "EC2"
+    deck: str  # the sub-deck's name under the root, e.g. "EC2"; "" for the root deck itself
     topic: str | None  # the H2 the card stands under
     tags: tuple[str, ...]
     source: str  # path relative to the notes folder, POSIX style
@@ -140,7 +140,7 @@ class Deck:
     note_types: tuple[NoteType, ...] = ()  # declared in the notes folder (built-ins aside)
 
     def subdeck_name(self, card: Card) -> str:
-        return f"{self.config.name}::{card.deck}"
+        return f"{self.config.name}::{card.deck}" if card.deck else self.config.name
 
 
 @dataclass(frozen=True)

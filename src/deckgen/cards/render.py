@@ -43,7 +43,8 @@ class RenderedNote:
 
 def context_line(card: Card) -> str:
     deck = card.deck.replace("::", " › ")
-    return f"{deck} › {card.topic}" if card.topic else deck
+    parts = [part for part in (deck, card.topic) if part]
+    return " › ".join(parts)
 
 
 @lru_cache(maxsize=1024)  # cards of a topic share one string: big decks hold 100,000

@@ -1,8 +1,9 @@
 """The `deckgen` command: parse arguments, call the core, print, map errors to exit codes.
 
 The only subpackage that imports click. Commands are grouped by who runs them when:
-init.py (init), authoring.py (build, check, list, preview), releasing.py (diff, release,
-changelog, verify), notetypes.py (notetype) and diagrams.py (diagrams install, status).
+init.py (init), importing.py (import), authoring.py (build, check, list, preview),
+releasing.py (diff, release, changelog, verify), notetypes.py (notetype) and diagrams.py
+(diagrams install, status).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 import click
 
 from deckgen import __version__
-from deckgen.cli import authoring, diagrams, init, notetypes, releasing
+from deckgen.cli import authoring, diagrams, importing, init, notetypes, releasing
 
 
 class _Deckgen(click.Group):
@@ -55,6 +56,7 @@ for command in (
     notetypes.notetype,
     releasing.verify,
     diagrams.diagrams,
+    importing.import_package,
 ):
     cli.add_command(command)
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from deckgen import ids
-from deckgen.errors import Diagnostic, error, info
+from deckgen.errors import Diagnostic, error, info, warning
 from deckgen.model import Card, Deck, DeckConfig, SourceLoc
 from deckgen.notes.config import DECK_TOML, DEFAULT_DOCS, parse_deck_toml
 from deckgen.notes.files import (
@@ -134,6 +134,7 @@ class NotesFile:
     deck_slug: str  # the root deck's slug, the first part of every tag
     folders: tuple[str, ...] = ()  # the folders it stands in: its deck's parent decks
     note_types: NoteTypes = field(default_factory=NoteTypes)  # the folder's, to choose from
+    root_name: str | None = None  # deck.toml's name: a top-level file of that deck holds its cards
 
 
 @dataclass(frozen=True)
@@ -163,6 +164,7 @@ def open_folder(notes_dir: Path) -> NotesFolder:
         message = f"no Markdown notes files (*.md) in {notes_dir.as_posix()}"
         diagnostics.append(error(where, "DG040", message))
     deck_slug = config.slug if config else "deck"
+    root_name = config.name if config else None
     files: list[NotesFile] = []
     for file in candidates:
         shown = display_path(notes_dir, file)
@@ -175,7 +177,7 @@ def open_folder(notes_dir: Path) -> NotesFolder:
             diagnostics.append(error(SourceLoc(shown, 1), "DG033", why))
             continue
         source = printable(file.relative_to(notes_dir).as_posix())
-        files.append(NotesFile(file, shown, source, deck_slug, folders, note_types))
+        files.append(NotesFile(file, shown, source, deck_slug, folders, note_types, root_name))
     return NotesFolder(notes_dir, config, tuple(files), tuple(diagnostics), note_types)
 
 
@@ -193,7 +195,7 @@ def parse_bytes(file: NotesFile, data: bytes) -> tuple[list[Card], list[Diagnost
     if text is None:
         return [], problems
     parsed = parse_notes_file(
-        text, file.shown, file.source, file.deck_slug, file.note_types, file.folders
+        text, file.shown, file.source, file.deck_slug, file.note_types, file.folders, file.root_name
     )
     return parsed.cards, problems + parsed.diagnostics
 
@@ -225,7 +227,10 @@ def assemble(folder: NotesFolder, load: LoadFile = load_file) -> LoadResult:
 
 
 def check_unique(cards: list[Card]) -> list[Diagnostic]:
-    """Explicit ids are unique in the folder; questions are unique within a sub-deck."""
+    """Explicit ids are unique in the folder; questions are unique within a sub-deck: an
+    error when either note lacks an id (a note without one is known by its question), a
+    warning when both have one (two notes of their own that ask the same, as imported
+    decks may hold)."""
     problems: list[Diagnostic] = []
     first_id: dict[str, Card] = {}
     first_question: dict[str, Card] = {}
@@ -238,8 +243,9 @@ def check_unique(cards: list[Card]) -> list[Diagnostic]:
         seen = first_question.setdefault(ids.question_key(card), card)
         if seen is not card:
             message = (
-                f"duplicate question '{card.question}' in sub-deck {card.deck}"
+                f"duplicate question '{card.question}' in sub-deck {card.deck or 'the root deck'}"
                 f" (first at {seen.loc})"
             )
-            problems.append(error(card.loc, "DG102", message))
+            both_named = card.explicit_id is not None and seen.explicit_id is not None
+            problems.append((warning if both_named else error)(card.loc, "DG102", message))
     return problems

@@ -48,16 +48,21 @@ def load_note_types(notes_dir: Path) -> tuple[NoteTypes, list[Diagnostic]]:
 
 
 def _clashes(declared: Iterable[NoteType]) -> list[Diagnostic]:
+    """Ids, names and slugs are each one note type's. A built-in's short name (`basic`) is
+    taken only as written: Anki's own `Basic` or `Cloze` may be declared (an imported deck
+    keeps them), and is chosen by its exact name."""
     problems: list[Diagnostic] = []
     taken: dict[object, NoteType] = {}
     for short, builtin in BUILTINS.items():
-        taken.update({builtin.id: builtin, builtin.name.casefold(): builtin, short: builtin})
+        short_name = ("short", short)
+        taken.update({builtin.id: builtin, builtin.name.casefold(): builtin, short_name: builtin})
     for note_type in declared:
         assert note_type.loc is not None
         for key, what in (
             (note_type.id, f"id {note_type.id}"),
             (note_type.name.casefold(), f"name '{note_type.name}'"),
             (ids.slug(note_type.name), f"name '{note_type.name}'"),
+            (("short", note_type.name), f"name '{note_type.name}'"),
         ):
             first = taken.setdefault(key, note_type)
             if first is not note_type:

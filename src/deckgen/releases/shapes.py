@@ -105,14 +105,18 @@ def plan_note_types(
         if note_type is None:  # only after align() reported it
             continue
         used[name] = note_type
-        digest = note_type_hash(note_type)
         old = lock.note_types.get(name) if lock else None
-        fields, templates, cloze = shape(note_type)
-        state = NoteTypeState(note_type.id, digest, timestamp, fields, templates, cloze)
-        if old is not None and old.hash == digest and not _shape_changed(old, note_type):
+        state = state_of(note_type, timestamp)
+        if old is not None and old.hash == state.hash and not _shape_changed(old, note_type):
             states[name] = dataclasses.replace(state, mod=old.mod)
             continue
         states[name] = state
         if old is not None:
             (reshaped if _shape_changed(old, note_type) else look).append(name)
     return NoteTypePlan(states, used, tuple(look), tuple(reshaped))
+
+
+def state_of(note_type: NoteType, mod: int) -> NoteTypeState:
+    """What a lock records of `note_type`, changed last at `mod`: the one place that says."""
+    fields, templates, cloze = shape(note_type)
+    return NoteTypeState(note_type.id, note_type_hash(note_type), mod, fields, templates, cloze)

@@ -120,6 +120,26 @@ class QualitySettings:
 
 
 @dataclass(frozen=True)
+class SourceLinks:
+    """deck.toml's `repository`: where the notes are published, so that each card's back
+    links to its notes file (at the card's heading) and to the forge's page that edits it.
+
+    `file_url` and `edit_url` are templates of a file's address with `{ref}` (the branch)
+    and `{path}` (the file's path in the repository); deckgen knows GitHub's and adds the
+    card's heading anchor itself, never a line number (lines move when cards are added)."""
+
+    repository: str
+    file_url: str
+    edit_url: str | None
+    branch: str = "main"
+    notes_path: str = "notes"  # the notes folder's path in the repository ("" at its root)
+
+    def path(self, source: str) -> str:
+        """A notes file's path in the repository (`source` is relative to the notes folder)."""
+        return f"{self.notes_path}/{source}" if self.notes_path else source
+
+
+@dataclass(frozen=True)
 class DeckConfig:
     """deck.toml, validated."""
 
@@ -131,6 +151,7 @@ class DeckConfig:
     id: str | None = None  # which deck this is, whatever its name: a lock of another is refused
     docs: tuple[str, ...] = ("README.md",)  # Markdown files that document the notes: not read
     quality: QualitySettings = QualitySettings()
+    links: SourceLinks | None = None  # cards link to their source (deck.toml `repository`)
 
 
 @dataclass(frozen=True)

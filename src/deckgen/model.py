@@ -80,6 +80,9 @@ class Card:
     note_type: str = ""  # the note type's name; "" for deckgen Basic or deckgen Cloze by kind
     sections: tuple[FieldSection, ...] = ()  # fields given under `#### Field` headings
     silences: tuple[Silence, ...] = ()  # quality findings the author accepted on this card
+    # GitHub's anchor of the heading the card stands under: its own H3's, else its topic's
+    # (notes/anchors.py); a link to the card uses it, never the line, which moves
+    anchor: str | None = None
 
 
 @dataclass(frozen=True)

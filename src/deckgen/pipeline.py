@@ -77,7 +77,7 @@ def parse_and_render(file: NotesFile, root: Path, diagrams: DiagramSource) -> Fi
     if data is not None:  # the very bytes parsed are the ones fingerprinted
         cards, diagnostics = parse_bytes(file, data)
     seen = len(diagrams.unrendered)
-    setup = RenderSetup(MediaFolder(root), diagrams)
+    setup = RenderSetup(MediaFolder(root), diagrams, file.links)
     rendered = [render_card(card, setup, note_type_of(card, file.note_types)) for card in cards]
     digest = hashlib.sha256(data).hexdigest() if data is not None else None
     return FileResult(cards, diagnostics, rendered, diagrams.unrendered[seen:], digest)

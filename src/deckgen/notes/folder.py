@@ -13,7 +13,7 @@ from pathlib import Path
 
 from deckgen import ids
 from deckgen.errors import Diagnostic, error, info, warning
-from deckgen.model import Card, Deck, DeckConfig, SourceLoc
+from deckgen.model import Card, Deck, DeckConfig, SourceLinks, SourceLoc
 from deckgen.notes.config import DECK_TOML, DEFAULT_DOCS, parse_deck_toml
 from deckgen.notes.notetype_files import load_note_types
 from deckgen.notes.notetypes import FOLDER as NOTE_TYPES_FOLDER
@@ -182,6 +182,7 @@ class NotesFile:
     deck_slug: str  # the root deck's slug, the first part of every tag
     folders: tuple[str, ...] = ()  # the folders it stands in: its deck's parent decks
     note_types: NoteTypes = field(default_factory=NoteTypes)  # the folder's, to choose from
+    links: SourceLinks | None = None  # where its cards link to their source (deck.toml)
 
 
 @dataclass(frozen=True)
@@ -223,7 +224,8 @@ def open_folder(notes_dir: Path) -> NotesFolder:
             diagnostics.append(error(SourceLoc(shown, 1), "DG033", why))
             continue
         source = printable(file.relative_to(notes_dir).as_posix())
-        files.append(NotesFile(file, shown, source, deck_slug, folders, note_types))
+        links = config.links if config else None
+        files.append(NotesFile(file, shown, source, deck_slug, folders, note_types, links))
     return NotesFolder(notes_dir, config, tuple(files), tuple(diagnostics), note_types)
 
 

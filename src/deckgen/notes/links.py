@@ -26,6 +26,7 @@ LINK_KEYS = ("repository", "branch", "notes_path", "source_url", "edit_url")
 GITHUB_HOSTS = frozenset({"github.com", "www.github.com"})
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 _UNSAFE = re.compile(r"[\s\"'<>`\\]")
+_UNSAFE_IN_PATH = re.compile(r"[\t\n\r\f\v\"'<>`\\]")  # folder names may have spaces
 _BRANCH = re.compile(r"^(?![-/.])[^\s~^:?*\[\\]+(?<![/.])$")
 _GITHUB_PATH = re.compile(r"^/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
 
@@ -107,7 +108,7 @@ def _repository(value: object) -> str | None:
 
 def _notes_path(value: object) -> str | None:
     """A relative POSIX path of folders ("" for the repository's top), or None."""
-    if not isinstance(value, str) or _UNSAFE.search(value):
+    if not isinstance(value, str) or _UNSAFE_IN_PATH.search(value):
         return None
     path = value.strip("/") if value not in ("", ".") else ""
     parts = path.split("/") if path else []

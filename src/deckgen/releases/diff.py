@@ -190,9 +190,12 @@ def _in_place(plan: Plan, notes: Sequence[ShippedNote]) -> list[ShippedNote]:
 
 
 def _source_of(note: ShippedNote, lock: Lock | None) -> str:
-    """The file a released note was in: its Source field, when its note type has one."""
+    """The file a released note was in: its Source field's text up to its links' " · ",
+    when its note type has one."""
     names = lock.fields_of(note) if lock is not None else ()
-    return html.unescape(note.fields[names.index("Source")]) if "Source" in names else "?"
+    if "Source" not in names:
+        return "?"
+    return html.unescape(_TAG.sub("", note.fields[names.index("Source")])).split(" · ")[0]
 
 
 def _by_file(notes: Sequence[ShippedNote], lock: Lock | None) -> list[ShippedNote]:

@@ -18,6 +18,7 @@ from deckgen.cli.output import (
     fail,
     failure_line,
     out_option,
+    print_annotations,
     print_diagnostics,
     summary_line,
     waiting,
@@ -100,10 +101,10 @@ def build(
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["text", "json"]),
+    type=click.Choice(["text", "json", "github"]),
     default="text",
     show_default=True,
-    help="json: one object on stdout, for editors and CI annotations.",
+    help="json: one object on stdout, for editors and CI; github: GitHub Actions annotations.",
 )
 def check(
     notes_dir: Path,
@@ -115,7 +116,8 @@ def check(
 ) -> None:
     """Validate NOTES_DIR without writing anything.
 
-    Prints every problem as path:line: severity code message, including info lines
+    Prints every problem as path:line: severity code message (with --format github, as
+    GitHub Actions annotations on the pull request's lines), including info lines
     for prose that makes no card, and the card-quality findings (DG5xx: long answers,
     lists, leaks, duplicates …) that no `<!-- quality: ok CHECK — reason -->` comment
     silenced. Diagrams not in the cache yet are checked by mermaid where it can run here
@@ -140,7 +142,10 @@ def check(
         if failed:
             raise click.exceptions.Exit(1)
         return
-    print_diagnostics(loaded.diagnostics, show_info=True)
+    if output_format == "github":
+        print_annotations(loaded.diagnostics)
+    else:
+        print_diagnostics(loaded.diagnostics, show_info=True)
     silenced = len(loaded.silenced)
     quiet = f"; {plural(silenced, 'quality finding')} silenced" if silenced else ""
     if failed or loaded.deck is None or counts is None:
@@ -151,7 +156,7 @@ def check(
         f" {summary_line(loaded.diagnostics)}{quiet}"
     )
     if for_release:
-        check_release_of(notes_dir, out_dir, tag, loaded.deck.config.version)
+        check_release_of(notes_dir, out_dir, tag, loaded.deck.config.version, output_format)
 
 
 def release_problems(notes_dir: Path, out_dir: Path, tag: str | None) -> list[Diagnostic]:
@@ -163,10 +168,12 @@ def release_problems(notes_dir: Path, out_dir: Path, tag: str | None) -> list[Di
         return list(exc.diagnostics)
 
 
-def check_release_of(notes_dir: Path, out_dir: Path, tag: str | None, version: str) -> None:
+def check_release_of(
+    notes_dir: Path, out_dir: Path, tag: str | None, version: str, output_format: str = "text"
+) -> None:
     problems = release_problems(notes_dir, out_dir, tag)
     if problems:
-        print_diagnostics(problems)
+        (print_annotations if output_format == "github" else print_diagnostics)(problems)
         raise Exit1(f"not a release: {summary_line(problems)}")
     click.echo(f"Release {version}: the notes, deck.toml and the changelog match the lock.")
 

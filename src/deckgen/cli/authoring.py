@@ -181,17 +181,27 @@ def check_release_of(
 @click.command(short_help="Write one HTML page showing every card.")
 @NOTES_DIR
 @out_option("decks/preview", "Folder the page and its media files are written to.")
-def preview(notes_dir: Path, out_dir: Path) -> None:
+@click.option(
+    "--changed",
+    is_flag=True,
+    help="Only the cards added, changed (before and after) and removed since the last release.",
+)
+def preview(notes_dir: Path, out_dir: Path, changed: bool) -> None:
     """Write OUT/index.html: every card of NOTES_DIR, front and back, light and dark.
 
     One static page (no scripts) with the deck's own templates and CSS, and the
     images and diagrams beside it, for reviewing a deck in a browser without Anki:
     an index of the sub-decks, then each card's four views in reading order.
+    With --changed, only the cards a change touches since the last release (for a
+    pull request): the added ones, the changed ones before (as deck.lock.json shipped
+    them) and after, and the removed ones.
     """
     from deckgen.preview import write_preview
+    from deckgen.preview.changes import write_changed_preview
 
     try:
-        result = write_preview(notes_dir, out_dir)
+        write = write_changed_preview if changed else write_preview
+        result = write(notes_dir, out_dir)
     except DeckgenError as exc:
         fail(exc)
         return

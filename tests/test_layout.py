@@ -40,6 +40,7 @@ def test_the_parts_are_the_pipelines() -> None:
         "diagrams",
         "incremental",
         "notes",
+        "preview",
         "quality",
         "releases",
     ]

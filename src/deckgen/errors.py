@@ -142,6 +142,7 @@ CODES: dict[str, str] = {
     "DG073": "lock-not-published",
     "DG074": "changelog-unreadable",
     "DG075": "tag-in-the-future",
+    "DG076": "changelog-differs",
     "DG080": "cache-unsafe",
     "DG090": "package-unreadable",
     "DG091": "package-differs",

@@ -237,6 +237,7 @@ def write_deck(
     from deckgen.apkg.reproducible import CHECKSUMS, checksums_text, sha256_of
     from deckgen.atomic import transaction
     from deckgen.cards.media import stage_media
+    from deckgen.releases.changelog import release_notes_html
 
     if files is None:
         with transaction() as own:
@@ -253,6 +254,7 @@ def write_deck(
             stage_media(media, Path(media_dir)),
             plan.unreleased_after,
             plan.notices(),
+            release_notes_html(plan.release_notes) if plan.release_notes else None,
         )
         write_package(package, staged, plan.timestamp, files.scratch(path))
     sums = out_dir / CHECKSUMS

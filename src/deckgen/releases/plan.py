@@ -83,6 +83,10 @@ class Plan:
 
     anki_note_types: dict[str, NoteType]  # every note type the shipped notes use, by name
     unreleased_after: str | None = None  # a build of changes not released yet: after which
+    # What the release changed, as its changelog section says it, for the root deck's
+    # description: a release's own (publish.py sets it), or the lock's for a build of the
+    # released notes; None for a build of unreleased changes
+    release_notes: str | None = None
 
     @property
     def shipped_note_types(self) -> dict[str, tuple[NoteType, int]]:
@@ -119,6 +123,7 @@ class Plan:
             self.note_types,
             self.notes,
             self.tombstones,
+            self.release_notes,
         )
 
 
@@ -312,7 +317,8 @@ def make_plan(
     )
     tombstones = _tombstones(deck.config, notes, lock, changes.any, timestamp)
     locations = {n.guid: r.card.loc for n, r in zip(notes, rendered, strict=True)}
-    package_time = lock.released if lock is not None and not changes.any else timestamp
+    unchanged = lock is not None and not changes.any
+    package_time = lock.released if lock is not None and unchanged else timestamp
     return Plan(
         deck,
         tuple(notes),
@@ -322,6 +328,7 @@ def make_plan(
         package_time,
         locations,
         types.used,
+        release_notes=lock.release_notes if lock is not None and unchanged else None,
     )
 
 

@@ -68,3 +68,32 @@ def test_links_untouched_notes_and_release_notes(learner: Learner, tmp_path: Pat
     assert "<li>EC2: What is a Savings Plan?</li>" in description
     assert "search <code>tag:learn-aws::removed</code>, select all and delete" in description
     assert [n["fields"]["Front"] for n in after.tagged("learn-aws::removed")] == [RESERVED[1]]
+
+
+def test_why_the_release_notes_are_no_note(learner: Learner, tmp_path: Path) -> None:
+    """The other place a package could carry release notes: a note of their own, with a
+    fixed GUID in the root deck. It is updated like any note, but its card arrives as a new
+    card to study on every version, even shipped suspended: the importer keeps no card
+    state of a package imported without scheduling (the desktop's default)."""
+    import genanki
+
+    from deckgen.apkg.package import _TimedNote, make_package, write_package
+
+    notes = Path(shutil.copytree(FIXTURE, tmp_path / "notes"))
+    plan = release(notes, tmp_path / "decks", next_second(), None).plan
+    package = make_package(plan.deck, plan.shipped, plan.shipped_note_types)
+    basic = package.decks[1].notes[0].model
+    note = _TimedNote(
+        plan.timestamp,
+        model=basic,
+        fields=["Learn AWS: release notes", "First release.", "Learn AWS", ""],
+        guid="ReleaseNote",
+    )
+    note._cards = [genanki.Card(0, suspend=True)]
+    package.decks[0].add_note(note)
+    apkg = tmp_path / "with-note.apkg"
+    write_package(package, apkg, plan.timestamp)
+    _, col = learner.imports(apkg)
+    [card] = next(n for n in col.notes if n["guid"] == "ReleaseNote")["cards"]
+    assert card["deck"] == "Learn AWS"
+    assert card["schedule"][:2] == [0, 0], "a new card in the queue, not suspended (-1)"

@@ -147,3 +147,26 @@ def test_an_incremental_build_sees_a_new_repository(notes: Path, tmp_path: Path)
     fields = [row[0] for row in db.execute("select flds from notes")]
     db.close()
     assert any(SPOT_SOURCE in f for f in fields)
+
+
+def test_check_warns_when_git_has_the_notes_elsewhere(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from deckgen.cli import cli
+    from release_helpers import git
+
+    repo = tmp_path / "repo"
+    notes = Path(shutil.copytree(FIXTURE, repo / "decks" / "aws"))
+    with_settings(notes, GITHUB)
+    outside = CliRunner().invoke(cli, ["check", str(notes)])
+    assert outside.exit_code == 0 and "DG016" not in outside.output  # no git: no opinion
+    git(repo, "init", "-q")
+    result = CliRunner().invoke(cli, ["check", str(notes)])
+    assert result.exit_code == 0
+    assert result.output.startswith(
+        f"{notes.as_posix()}/deck.toml:5: warning DG016 git has the notes folder at"
+        " 'decks/aws', but notes_path is 'notes': the cards' links to their source would"
+        ' lead nowhere; set notes_path = "decks/aws"\n'
+    )
+    with_settings(notes, 'notes_path = "decks/aws"\n')
+    assert "DG016" not in CliRunner().invoke(cli, ["check", str(notes)]).output

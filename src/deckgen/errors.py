@@ -111,6 +111,7 @@ CODES: dict[str, str] = {
     "DG013": "deck-toml-version",
     "DG014": "deck-toml-unknown-key",
     "DG015": "deck-toml-value",
+    "DG016": "notes-path-elsewhere",
     "DG020": "front-matter-invalid",
     "DG021": "front-matter-not-mapping",
     "DG022": "front-matter-unknown-key",

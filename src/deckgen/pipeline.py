@@ -159,7 +159,7 @@ def check_notes(notes_dir: Path) -> Checked:
     from deckgen.cards.render import render_deck
     from deckgen.notes.folder import load_notes
     from deckgen.quality.lint import lint
-    from deckgen.releases.published import base_lock
+    from deckgen.releases.published import base_lock, notes_path_problem
 
     loaded = load_notes(notes_dir)
     if loaded.partial is None:
@@ -170,6 +170,8 @@ def check_notes(notes_dir: Path) -> Checked:
         base_lock(notes_dir, loaded.partial.config, time.time())
     except DeckgenError as exc:
         problems += exc.diagnostics
+    misplaced = notes_path_problem(notes_dir, loaded.partial.config)
+    problems += [misplaced] if misplaced is not None else []
     quality = lint(loaded.partial.cards, loaded.partial.config.quality)
     deck = None if has_errors(problems) else loaded.deck
     return Checked(deck, [*loaded.diagnostics, *problems, *quality.diagnostics], quality.silenced)

@@ -111,3 +111,19 @@ def test_github_notices_on_each_card_the_change_touches(notes: Path, tmp_path: P
 
 def test_github_notices_before_the_first_release_are_none(notes: Path) -> None:
     assert run(["diff", str(notes), "--format", "github"], T1).output == ""
+
+
+def test_a_note_type_that_gained_a_field_is_diffed_by_field_name(tmp_path: Path) -> None:
+    types = Path(__file__).parent / "fixtures" / "notes_types"
+    notes = Path(shutil.copytree(types, tmp_path / "notes"))
+    released(notes, tmp_path)
+    edit(notes / "notetypes" / "vocabulary.toml", '"Audio"]', '"Audio", "Plural"]')
+    edit(
+        notes / "French" / "Animals" / "animals.md",
+        "#### Audio",
+        "#### Plural\n\nles chats\n\n#### Audio",
+    )
+    for output_format in ("text", "markdown", "github"):
+        result = run(["diff", str(notes), "--format", output_format], T2)
+        assert result.exit_code == 0, result.output
+        assert "Plural: {+les chats+}" in result.output or "Plural: **les chats**" in result.output

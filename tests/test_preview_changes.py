@@ -17,6 +17,7 @@ from release_helpers import FIXTURE, edit, three_card_changes
 
 T1 = 1_790_000_000
 MEDIA = Path(__file__).parent / "fixtures" / "notes_media"
+TYPES = Path(__file__).parent / "fixtures" / "notes_types"
 
 
 @pytest.fixture
@@ -98,3 +99,19 @@ def test_the_command(notes: Path, tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["preview", "--changed", str(notes), "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert result.output == f"Wrote {out.as_posix()}/index.html: 4 cards, 0 media files\n"
+
+
+def test_a_note_type_that_changed_its_fields_shows_its_notes_before(tmp_path: Path) -> None:
+    notes = Path(shutil.copytree(TYPES, tmp_path / "notes"))
+    release(notes, tmp_path / "decks", T1, None)
+    edit(
+        notes / "notetypes" / "vocabulary.toml",
+        '"Picture", "Audio"]',
+        '"Picture", "Audio", "Plural"]',
+    )
+    page = write_changed_preview(notes, tmp_path / "changed").path.read_text(encoding="utf-8")
+    changed = sections(page)["changed"]
+    assert changed and all("Vocabulary" in heading for heading in changed)
+    panes = re.findall(r"<figcaption>(.*?)</figcaption>(.*?)</figure>", page, re.S)
+    before = [body for caption, body in panes if caption == "Before · Back · light"]
+    assert len(before) == 2 and "the cat" in before[0] and "the dog" in before[1]

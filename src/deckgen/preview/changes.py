@@ -10,6 +10,7 @@ its alt text there, since its old file is no longer in the notes.
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
 import time
@@ -71,6 +72,15 @@ def _sides(note: ShippedNote, note_type: NoteType) -> list[CardSides]:
     ]
 
 
+def _as_released(note: ShippedNote, plan: Plan, lock: Lock | None) -> NoteType:
+    """The note type of a note as the lock shipped it: today's templates on the fields it
+    had then (a note type that changed its fields shows the new ones empty)."""
+    note_type = plan.anki_note_types[note.note_type]
+    if lock is None or note.note_type not in lock.note_types:
+        return note_type
+    return dataclasses.replace(note_type, fields=lock.fields_of(note))
+
+
 def _question(note: ShippedNote) -> str:
     return f"{subdeck_of(note)}: {' '.join(note.question.split())}"
 
@@ -86,13 +96,16 @@ def shown_notes(plan: Plan, lock: Lock | None) -> Iterator[tuple[str, _Shown]]:
         heading = f"{_question(new)} · {plan.locations[new.guid]} · {new.note_type}"
         names = plan.note_types[new.note_type].fields
         versions = [
-            ("Before", _sides(old, kinds[old.note_type])),
+            ("Before", _sides(old, _as_released(old, plan, lock))),
             ("After", _sides(new, kinds[new.note_type])),
         ]
-        yield "changed", _Shown(heading, list(note_changes(old, new, names)), versions)
+        then = lock.fields_of(old) if lock is not None else None
+        changes = list(note_changes(old, new, names, old_names=then))
+        yield "changed", _Shown(heading, changes, versions)
     for note in by_file(plan.changes.removed, lock):
         heading = f"{_question(note)} · was in {source_of(note, lock)} · {note.note_type}"
-        yield "removed", _Shown(heading, [], [("Removed", _sides(note, kinds[note.note_type]))])
+        versions = [("Removed", _sides(note, _as_released(note, plan, lock)))]
+        yield "removed", _Shown(heading, [], versions)
 
 
 def _note_section(number: int, shown: _Shown) -> str:

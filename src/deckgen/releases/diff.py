@@ -75,17 +75,40 @@ def _id_of(note: ShippedNote) -> str | None:
     return note.key.removeprefix("id:") if note.key.startswith("id:") else None
 
 
+def changed_fields(
+    old: ShippedNote,
+    new: ShippedNote,
+    names: tuple[str, ...],
+    old_names: tuple[str, ...] | None = None,
+) -> list[tuple[str, str, str]]:
+    """(field, before, after) for each field whose HTML changed, by name: the note's
+    fields are `names` now and were `old_names` (when its note type changed its fields;
+    a field it gained was empty before, one it lost is empty now)."""
+    before = dict(zip(old_names or names, old.fields, strict=True))
+    after = dict(zip(names, new.fields, strict=True))
+    every = dict.fromkeys([*after, *before])
+    return [
+        (name, before.get(name, ""), after.get(name, ""))
+        for name in every
+        if before.get(name, "") != after.get(name, "")
+    ]
+
+
 def note_changes(
-    old: ShippedNote, new: ShippedNote, names: tuple[str, ...], *, full: bool = False
+    old: ShippedNote,
+    new: ShippedNote,
+    names: tuple[str, ...],
+    *,
+    full: bool = False,
+    old_names: tuple[str, ...] | None = None,
 ) -> Iterator[str]:
-    """One line per thing that changed in a note: fields (named `names`; with `full`,
-    whole), tags, deck, note type, id."""
+    """One line per thing that changed in a note: fields (named `names`, and `old_names`
+    when they changed; with `full`, whole), tags, deck, note type, id."""
     if old.note_type != new.note_type:
         yield f"note type: {old.note_type} → {new.note_type}"
     else:
-        for name, before, after in zip(names, old.fields, new.fields, strict=True):
-            if before != after:
-                yield f"{name}: {word_diff(before, after, full=full)}"
+        for name, before, after in changed_fields(old, new, names, old_names):
+            yield f"{name}: {word_diff(before, after, full=full)}"
     gained = [tag for tag in new.tags if tag not in old.tags]
     lost = [tag for tag in old.tags if tag not in new.tags]
     if gained or lost:
@@ -169,8 +192,9 @@ def report(plan: Plan, lock: Lock | None, next_version: str, *, full: bool = Fal
     lines += [f"  added    {_one_line(n)}{_where(plan, n)}" for n in in_place(plan, changes.added)]
     for old, new in sorted(changes.changed, key=lambda pair: plan.locations[pair[1].guid]):
         lines.append(f"  changed  {_one_line(new)}{_where(plan, new)}")
-        names = plan.note_types[new.note_type].fields
-        lines += [f"             {line}" for line in note_changes(old, new, names, full=full)]
+        names, then = plan.note_types[new.note_type].fields, lock.fields_of(old)
+        changed = note_changes(old, new, names, full=full, old_names=then)
+        lines += [f"             {line}" for line in changed]
     lines += [
         f"  removed  {_one_line(n)}  (was in {source_of(n, lock)})"
         for n in by_file(changes.removed, lock)
@@ -225,7 +249,7 @@ def card_notices(plan: Plan, lock: Lock | None, notes_dir: Path) -> list[CardNot
     for old, new in sorted(changes.changed, key=lambda pair: plan.locations[pair[1].guid]):
         loc = plan.locations[new.guid]
         names = plan.note_types[new.note_type].fields
-        lines = [_one_line(new), *note_changes(old, new, names)]
+        lines = [_one_line(new), *note_changes(old, new, names, old_names=lock.fields_of(old))]
         found.append(CardNotice(loc.path, loc.line, "Changed card", "\n".join(lines)))
     for note in by_file(changes.removed, lock):
         path = (notes_dir / source_of(note, lock)).as_posix()

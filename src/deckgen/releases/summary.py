@@ -17,6 +17,7 @@ from deckgen.releases.changelog import counts_line
 from deckgen.releases.diff import (
     bump_reason,
     by_file,
+    changed_fields,
     diff_pieces,
     in_place,
     note_changes,
@@ -62,17 +63,16 @@ def _where(plan: Plan, note: ShippedNote) -> str:
     return md_code(str(loc)) if loc else ""
 
 
-def _changed(plan: Plan, full: bool) -> Iterator[str]:
+def _changed(plan: Plan, lock: Lock, full: bool) -> Iterator[str]:
     for old, new in sorted(plan.changes.changed, key=lambda pair: plan.locations[pair[1].guid]):
         yield _note(new, _where(plan, new))
-        names = plan.note_types[new.note_type].fields
-        for line in note_changes(old, new, names, full=full):
+        names, then = plan.note_types[new.note_type].fields, lock.fields_of(old)
+        fields = {}
+        if new.note_type == old.note_type:
+            fields = {name: (a, b) for name, a, b in changed_fields(old, new, names, then)}
+        for line in note_changes(old, new, names, full=full, old_names=then):
             name, _, rest = line.partition(": ")
-            if name in names and new.note_type == old.note_type:
-                index = names.index(name)
-                rest = md_word_diff(old.fields[index], new.fields[index], full=full)
-            else:
-                rest = md_text(rest)
+            rest = md_word_diff(*fields[name], full=full) if name in fields else md_text(rest)
             yield f"  - {md_text(name)}: {rest}"
 
 
@@ -106,7 +106,7 @@ def markdown_report(
         "",
     ]
     lines += _section("Added", [_note(n, _where(plan, n)) for n in in_place(plan, changes.added)])
-    lines += _section("Changed", list(_changed(plan, full)))
+    lines += _section("Changed", list(_changed(plan, lock, full)))
     removed = [
         _note(n, f"was in {md_code(source_of(n, lock))}") for n in by_file(changes.removed, lock)
     ]

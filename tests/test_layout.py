@@ -42,6 +42,7 @@ def test_the_parts_are_the_pipelines() -> None:
         "importing",
         "incremental",
         "notes",
+        "preview",
         "quality",
         "releases",
         "scaffold",

@@ -77,7 +77,7 @@ def parse_and_render(file: NotesFile, root: Path, diagrams: DiagramSource) -> Fi
     if data is not None:  # the very bytes parsed are the ones fingerprinted
         cards, diagnostics = parse_bytes(file, data)
     seen = len(diagrams.unrendered)
-    setup = RenderSetup(MediaFolder(root), diagrams)
+    setup = RenderSetup(MediaFolder(root), diagrams, file.links)
     rendered = [render_card(card, setup, note_type_of(card, file.note_types)) for card in cards]
     digest = hashlib.sha256(data).hexdigest() if data is not None else None
     return FileResult(cards, diagnostics, rendered, diagrams.unrendered[seen:], digest)
@@ -143,7 +143,7 @@ def check_notes(notes_dir: Path) -> Checked:
     from deckgen.cards.render import render_deck
     from deckgen.notes.folder import load_notes
     from deckgen.quality.lint import lint
-    from deckgen.releases.published import base_lock
+    from deckgen.releases.published import base_lock, notes_path_problem
 
     loaded = load_notes(notes_dir)
     if loaded.partial is None:
@@ -154,6 +154,8 @@ def check_notes(notes_dir: Path) -> Checked:
         base_lock(notes_dir, loaded.partial.config, time.time())
     except DeckgenError as exc:
         problems += exc.diagnostics
+    misplaced = notes_path_problem(notes_dir, loaded.partial.config)
+    problems += [misplaced] if misplaced is not None else []
     quality = lint(loaded.partial.cards, loaded.partial.config.quality)
     deck = None if has_errors(problems) else loaded.deck
     return Checked(deck, [*loaded.diagnostics, *problems, *quality.diagnostics], quality.silenced)
@@ -226,6 +228,7 @@ def write_deck(
     from deckgen.apkg.reproducible import CHECKSUMS, checksums_text, sha256_of
     from deckgen.atomic import transaction
     from deckgen.cards.media import stage_media
+    from deckgen.releases.changelog import release_notes_html
 
     if files is None:
         with transaction() as own:
@@ -242,6 +245,7 @@ def write_deck(
             stage_media(media, Path(media_dir)),
             plan.unreleased_after,
             plan.notices(),
+            release_notes_html(plan.release_notes) if plan.release_notes else None,
         )
         write_package(package, staged, plan.timestamp, files.scratch(path))
     sums = out_dir / CHECKSUMS

@@ -140,6 +140,9 @@ def release(
         plan = prepared.plan(stamp, version)
         # Everything is read before the first write: a file that cannot be read stops here.
         section = changelog.section(version, stamp, plan)
+        # the deck shows learners what its changelog section says: the lock keeps it, so
+        # every later build of this release (the tag's, `verify`'s) shows the same
+        plan = dataclasses.replace(plan, release_notes=section)
         changes = changelog.with_section(changelog.read_changelog(out_dir), version, section)
         toml_path = notes_dir / DECK_TOML
         toml_text = set_version(read_deck_toml(toml_path), version)
@@ -198,9 +201,18 @@ def check_release(notes_dir: Path, out_dir: Path, tag: str | None) -> list[Diagn
         text = changelog.read_changelog(out_dir)
     except DeckgenError as exc:
         return [*problems, *exc.diagnostics]
-    if changelog.find_section(text, lock.version) is None:
+    found = changelog.find_section(text, lock.version)
+    if found is None:
         message = f"no section for {lock.version}: `deckgen release` writes it"
         problems.append(error(SourceLoc(changes_file.as_posix(), 1), "DG068", message))
+    elif lock.release_notes is not None and found != lock.release_notes:
+        line = text.count("\n", 0, text.index(found.rstrip("\n"))) + 1
+        message = (
+            f"the section of {lock.version} is not the release notes its deck shows learners"
+            " (kept in deck.lock.json), and the GitHub Release would say otherwise: put it"
+            " back as `deckgen release` wrote it"
+        )
+        problems.append(error(SourceLoc(changes_file.as_posix(), line), "DG076", message))
     if tag is not None and tag != f"v{version}":
         message = f"tag {tag!r} does not match version {version}: expected tag v{version}"
         problems.append(error(prepared.version_loc(), "DG069", message))

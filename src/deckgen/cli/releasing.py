@@ -16,6 +16,7 @@ from deckgen.cli.output import (
     print_diagnostics,
     summary_line,
     waiting,
+    workflow_command,
 )
 from deckgen.errors import DeckgenError, Diagnostic, sorted_diagnostics
 
@@ -28,16 +29,27 @@ if TYPE_CHECKING:
 @click.option(
     "--full", is_flag=True, help="Show each changed field whole, not a few words around each edit."
 )
-def diff(notes_dir: Path, full: bool) -> None:
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "markdown", "github"]),
+    default="text",
+    show_default=True,
+    help="markdown: for a pull request's job summary; github: a notice on each changed card.",
+)
+def diff(notes_dir: Path, full: bool, output_format: str) -> None:
     """Show what changed in NOTES_DIR since the last release (deck.lock.json).
 
     Lists the notes added, changed (with a short word diff per field; --full for the
     whole field) and removed, in file and line order, changed note types and deck
     settings, probable rewordings with the id that keeps their review history, and the
-    version the next release would get.
+    version the next release would get. --format markdown writes the same in Markdown,
+    for $GITHUB_STEP_SUMMARY; --format github prints a GitHub Actions notice at each
+    added and changed card's line (and each removed card's file).
     """
     from deckgen.publish import next_version, prepare
-    from deckgen.releases.diff import report
+    from deckgen.releases.diff import card_notices, report
+    from deckgen.releases.summary import markdown_report
     from deckgen.times import build_time
 
     try:
@@ -46,6 +58,14 @@ def diff(notes_dir: Path, full: bool) -> None:
         version = next_version(prepared, plan.changes.needed_bump(), None)
     except DeckgenError as exc:
         fail(exc)
+        return
+    if output_format == "markdown":
+        summary = markdown_report(plan, prepared.lock, version, full=full, note=prepared.note)
+        click.echo(summary, nl=False)
+        return
+    if output_format == "github":
+        for notice in card_notices(plan, prepared.lock, notes_dir):
+            click.echo(workflow_command("notice", notice.message, **notice.where))
         return
     print_diagnostics(prepared.diagnostics)
     if prepared.note:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from deckgen import ids
 from deckgen.errors import Diagnostic, error, info, warning
-from deckgen.model import Card, Deck, DeckConfig, SourceLoc
+from deckgen.model import Card, Deck, DeckConfig, SourceLinks, SourceLoc
 from deckgen.notes.config import DECK_TOML, DEFAULT_DOCS, parse_deck_toml
 from deckgen.notes.files import (
     decode,
@@ -135,6 +135,7 @@ class NotesFile:
     folders: tuple[str, ...] = ()  # the folders it stands in: its deck's parent decks
     note_types: NoteTypes = field(default_factory=NoteTypes)  # the folder's, to choose from
     root_name: str | None = None  # deck.toml's name: a top-level file of that deck holds its cards
+    links: SourceLinks | None = None  # where its cards link to their source (deck.toml)
 
 
 @dataclass(frozen=True)
@@ -177,7 +178,10 @@ def open_folder(notes_dir: Path) -> NotesFolder:
             diagnostics.append(error(SourceLoc(shown, 1), "DG033", why))
             continue
         source = printable(file.relative_to(notes_dir).as_posix())
-        files.append(NotesFile(file, shown, source, deck_slug, folders, note_types, root_name))
+        links = config.links if config else None
+        files.append(
+            NotesFile(file, shown, source, deck_slug, folders, note_types, root_name, links)
+        )
     return NotesFolder(notes_dir, config, tuple(files), tuple(diagnostics), note_types)
 
 

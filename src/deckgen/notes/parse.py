@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from deckgen import ids
 from deckgen.errors import Diagnostic, error
 from deckgen.model import Card, CardKind, FieldSection, NoteType, SourceLoc
+from deckgen.notes.anchors import heading_anchors
 from deckgen.notes.blocks import block_parser, top_level_blocks
 from deckgen.notes.cloze import CLOZE_OPEN
 from deckgen.notes.notetypes import (
@@ -51,8 +52,9 @@ def parse_notes_file(
     folders it stands in, inside the notes folder; `root` is the root deck's name."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\0", "\ufffd")
     lines = text.split("\n")
-    walk = FileWalk(path, source, deck_slug, lines)
-    walk.run(list(top_level_blocks(block_parser().parse(text))))
+    tokens = block_parser().parse(text)
+    walk = FileWalk(path, source, deck_slug, lines, heading_anchors(tokens))
+    walk.run(list(top_level_blocks(tokens)))
     name = walk.front.deck or walk.h1
     if name is None:
         walk.diagnostics.append(
@@ -114,7 +116,7 @@ class _CardMaker:
         loc = found.loc
         return Card(
             kind, question, "", self.deck, found.topic, tags, self.walk.source, loc, explicit,
-            note_type=name, silences=tuple(found.comments.silences),
+            note_type=name, silences=tuple(found.comments.silences), anchor=found.anchor,
         )  # fmt: skip
 
     def cloze(self, found: FoundCloze) -> Card | None:

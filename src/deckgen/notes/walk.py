@@ -60,6 +60,7 @@ class FoundBasic:
     answer: list[str]  # the answer's source lines, `A:` removed
     answer_start: int | None  # 0-based line of answer[0]
     h4s: tuple[tuple[int, str], ...]
+    anchor: str | None = None  # its own heading's, else its topic's
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,7 @@ class FoundCloze:
     loc: SourceLoc
     topic: str | None
     comments: Comments
+    anchor: str | None = None  # its topic's
 
 
 @dataclass
@@ -76,10 +78,12 @@ class FileWalk:
     source: str  # path relative to the notes folder
     deck_slug: str
     lines: list[str]
+    anchors: dict[int, str] = field(default_factory=dict)  # 0-based line → heading anchor
     diagnostics: list[Diagnostic] = field(default_factory=list)
     front: FrontMatter = field(default_factory=FrontMatter)
     h1: str | None = None
     topic: str | None = None
+    topic_anchor: str | None = None
     open_card: OpenCard | None = None
     pending: Comments | None = None  # comments waiting for the cloze they stand before
     cloze_next: bool = False  # the next block, past card comments, is a cloze
@@ -144,6 +148,7 @@ class FileWalk:
                 self.h1 = text
         elif block.level == 2:
             self.topic = text
+            self.topic_anchor = self.anchors.get(block.start) or None
             if not ids.slug(text):
                 self.diagnostics.append(
                     error(
@@ -297,7 +302,8 @@ class FileWalk:
     def _add_cloze(self, text: str, line0: int) -> None:
         comments, self.pending = self.pending or Comments(), None
         self.diagnostics.extend(check_cloze(text, self.path, line0 + 1))
-        self.found.append(FoundCloze(text.strip(), self.loc(line0), self.topic, comments))
+        found = FoundCloze(text.strip(), self.loc(line0), self.topic, comments, self.topic_anchor)
+        self.found.append(found)
 
     # --- closing cards ------------------------------------------------------------
 
@@ -312,9 +318,10 @@ class FileWalk:
             )
             return
         lines = self._answer_lines(card)
+        anchor = self.anchors.get(card.loc.line - 1) or self.topic_anchor
         found = FoundBasic(
             card.question, card.loc, self.topic, card.comments, lines, card.answer_start,
-            tuple(card.h4s),
+            tuple(card.h4s), anchor,
         )  # fmt: skip
         self.found.append(found)
 

@@ -89,6 +89,9 @@ class Lock:
     notes: tuple[ShippedNote, ...]
     removed: tuple[Tombstone, ...]
     shown: str = LOCK_FILE  # where it was read from, for diagnostics
+    # The release's section of the changelog, which its deck shows learners (root deck's
+    # description); None in locks written before deckgen kept it
+    release_notes: str | None = None
 
     def fields_of(self, note: ShippedNote) -> tuple[str, ...]:
         return self.note_types[note.note_type].fields
@@ -135,6 +138,8 @@ def lock_json(lock: Lock) -> str:
             for t in sorted(lock.removed, key=lambda t: t.note.key)
         ],
     }
+    if lock.release_notes is not None:  # older locks stay byte for byte
+        data["release_notes"] = lock.release_notes
     return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
 
 
@@ -190,6 +195,9 @@ def _lock_from(data: dict[str, Any]) -> Lock:
         str(name): _note_type_state(str(name), state) for name, state in data["note_types"].items()
     }
     deck = data["deck"]
+    release_notes = data.get("release_notes")
+    if release_notes is not None and not isinstance(release_notes, str):
+        raise ValueError("its release notes are not text")
     return Lock(
         version=str(data["version"]),
         released=int(data["released"]),
@@ -206,6 +214,7 @@ def _lock_from(data: dict[str, Any]) -> Lock:
             Tombstone(_note_state(t, note_types), str(t["removed_in"]), int(t["releases_left"]))
             for t in data["removed"]
         ),
+        release_notes=release_notes,
     )
 
 

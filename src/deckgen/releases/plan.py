@@ -80,6 +80,10 @@ class Plan:
     unreleased_after: str | None = None  # a build of changes not released yet: after which
     problems: tuple[Diagnostic, ...] = ()  # what no release may ship (DG132, DG138)
     released: Lock | None = None  # the last release, its note types under their current names
+    # What the release changed, as its changelog section says it, for the root deck's
+    # description: a release's own (publish.py sets it), or the lock's for a build of the
+    # released notes; None for a build of unreleased changes
+    release_notes: str | None = None
 
     @property
     def shipped_note_types(self) -> dict[str, tuple[NoteType, int]]:
@@ -116,6 +120,7 @@ class Plan:
             self.note_types,
             self.notes,
             self.tombstones,
+            release_notes=self.release_notes,
         )
 
 
@@ -301,11 +306,12 @@ def make_plan(
         note_type_shape=types.shape_changed,
         switched=switched,
     )
+    unchanged = lock is not None and not changes.any
     if problems:  # nothing can be planned for a note type that is gone
         return Plan(deck, tuple(notes), (), types.states, changes, timestamp, locations,
                     types.used, problems=tuple(problems), released=lock)  # fmt: skip
     tombstones = _tombstones(deck.config, notes, lock, changes.any, timestamp, types.used)
-    package_time = lock.released if lock is not None and not changes.any else timestamp
+    package_time = lock.released if lock is not None and unchanged else timestamp
     return Plan(
         deck,
         tuple(notes),
@@ -316,6 +322,7 @@ def make_plan(
         locations,
         types.used,
         released=lock,
+        release_notes=lock.release_notes if lock is not None and unchanged else None,
     )
 
 

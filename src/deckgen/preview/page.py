@@ -12,14 +12,14 @@ from __future__ import annotations
 import dataclasses
 import html
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from deckgen import ids
 from deckgen.apkg.notetypes import anki_note_type
 from deckgen.atomic import atomic_path, write_error
-from deckgen.cards.media import stage_media
+from deckgen.cards.media import MediaFile, stage_media
 from deckgen.cards.render import RenderedNote, deck_media
 from deckgen.errors import Diagnostic, plural
 from deckgen.model import Deck, NoteType
@@ -157,9 +157,12 @@ class CardSides:
 def card_sides(note: RenderedNote, note_type: NoteType) -> Iterator[CardSides]:
     """The Anki cards of one note: one per template whose front shows something (two for
     deckgen Reversed), or one per cloze number."""
-    card = note.card
-    where = f"{card.loc} · {note_type.name}"
-    fields = dict(zip(note_type.fields, note.fields, strict=True))
+    return note_sides(note.fields, note_type, f"{note.card.loc} · {note_type.name}")
+
+
+def note_sides(values: Sequence[str], note_type: NoteType, where: str) -> Iterator[CardSides]:
+    """The Anki cards of a note given by its fields' HTML (`where` heads each card)."""
+    fields = dict(zip(note_type.fields, values, strict=True))
     if note_type.cloze:
         template = note_type.templates[0]
         for ordinal in cloze_numbers(fields.get(note_type.fields[0], "")):
@@ -178,24 +181,32 @@ def card_sides(note: RenderedNote, note_type: NoteType) -> Iterator[CardSides]:
         yield CardSides(heading, front, back, note_type.id, ordinal)
 
 
-def _side(caption: str, body: str, night: bool, sides: CardSides) -> str:
+def _side(caption: str, body: str, night: bool, sides: CardSides, kind: str = "") -> str:
     classes = f"card card{sides.ordinal}" + (f" {NIGHT_CLASSES}" if night else "")
+    figure = " ".join(part for part in ("side", kind, _scope(sides.note_type)) if part)
     return (
-        f'<figure class="side {_scope(sides.note_type)}"><figcaption>{caption}</figcaption>'
+        f'<figure class="{figure}"><figcaption>{caption}</figcaption>'
         f'<div class="{classes}">\n{body}\n</div></figure>'
     )
 
 
-def _card_section(number: int, sides: CardSides) -> str:
-    panes = [
-        _side("Front · light", sides.front, False, sides),
-        _side("Back · light", sides.back, False, sides),
-        _side("Front · dark", sides.front, True, sides),
-        _side("Back · dark", sides.back, True, sides),
+def side_panes(sides: CardSides, label: str = "", kind: str = "") -> list[str]:
+    """A card's four views in reading order: front and back, light then dark (`label`, e.g.
+    "Before", heads each caption; `kind` classes each pane)."""
+    prefix = f"{label} · " if label else ""
+    return [
+        _side(
+            f"{prefix}{side} · {theme}", getattr(sides, side.lower()), theme == "dark", sides, kind
+        )
+        for theme in ("light", "dark")
+        for side in ("Front", "Back")
     ]
+
+
+def _card_section(number: int, sides: CardSides) -> str:
     return (
         f'<section class="note" id="card-{number}"><h3>{html.escape(sides.heading)}</h3>'
-        f'<div class="sides">\n{chr(10).join(panes)}\n</div></section>'
+        f'<div class="sides">\n{chr(10).join(side_panes(sides))}\n</div></section>'
     )
 
 
@@ -245,28 +256,37 @@ def preview_page(deck: Deck, notes: list[RenderedNote]) -> tuple[str, int]:
             f'</small><a href="#index">index</a></h2>\n{chr(10).join(sections)}\n</section>'
         )
     title = html.escape(f"{deck.config.name} {deck.config.version}")
-    page = f"""<!doctype html>
+    header = (
+        f"<header><h1>{title}</h1><p>{number} cards, each front and back, light and dark.\n"
+        "Math shows as TeX here; Anki typesets it.</p></header>\n"
+        '<nav id="index" aria-label="Sub-decks"><h2>Sub-decks</h2><ol>\n'
+        f"{chr(10).join(index)}\n</ol></nav>"
+    )
+    page = page_html(f"{title} · preview", used, f"{header}\n{chr(10).join(groups)}")
+    return page, number
+
+
+def page_html(
+    title: str, note_types: Mapping[int, NoteType], body: str, extra_css: str = ""
+) -> str:
+    """A whole page: the CSS of the note types its cards use (by id), each on its own
+    cards, and the preview's own (and `extra_css`), then `body`."""
+    return f"""<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title} · preview</title>
+<title>{title}</title>
 <style>
-{note_type_css(used)}</style>
+{note_type_css(note_types)}</style>
 <style>
-{PREVIEW_CSS}</style>
+{PREVIEW_CSS}{extra_css}</style>
 </head>
 <body class="preview">
-<header><h1>{title}</h1><p>{number} cards, each front and back, light and dark.
-Math shows as TeX here; Anki typesets it.</p></header>
-<nav id="index" aria-label="Sub-decks"><h2>Sub-decks</h2><ol>
-{chr(10).join(index)}
-</ol></nav>
-{chr(10).join(groups)}
+{body}
 </body>
 </html>
 """
-    return page, number
 
 
 @dataclass(frozen=True)
@@ -283,11 +303,18 @@ def write_preview(notes_dir: Path, out_dir: Path) -> PreviewResult:
     loaded = load_and_render(notes_dir, store=False)  # a preview only reads the notes
     deck, rendered, diagnostics = loaded.deck, loaded.rendered, loaded.diagnostics
     page, cards = preview_page(deck, rendered)
+    return write_page(out_dir, page, cards, deck_media(rendered), diagnostics)
+
+
+def write_page(
+    out_dir: Path, page: str, cards: int, media: Sequence[MediaFile], diagnostics: list[Diagnostic]
+) -> PreviewResult:
+    """OUT_DIR/index.html, with the media files it shows beside it."""
     path = out_dir / PAGE_NAME
     try:
-        media = stage_media(deck_media(rendered), out_dir)
+        staged = stage_media(media, out_dir)
     except OSError as exc:
         raise write_error(Path(exc.filename or out_dir), exc) from exc
     with atomic_path(path) as temp:
         temp.write_text(page, encoding="utf-8")
-    return PreviewResult(path, cards, len(media), diagnostics)
+    return PreviewResult(path, cards, len(staged), diagnostics)

@@ -11,7 +11,6 @@ the walk (parse.py), from the comments found beside it and the file's front matt
 from __future__ import annotations
 
 import re
-import textwrap
 from dataclasses import dataclass, field
 
 from deckgen import ids
@@ -21,19 +20,18 @@ from deckgen.notes.blocks import Block, list_items
 from deckgen.notes.cloze import CLOZE_OPEN, check_cloze
 from deckgen.notes.comments import (
     BEFORE_LIST,
-    CARD_COMMENT,
     INSIDE_ANSWER,
     Comments,
     cloze_next,
     comment_of,
     dangling_silence,
+    list_item,
     note_comment,
 )
 from deckgen.notes.config import FrontMatter, parse_front_matter
 
 _Q_PREFIX = re.compile(r"^\s*Q:\s?")
 _A_PREFIX = re.compile(r"^\s*A:\s?")
-_LIST_MARKER = re.compile(r"^\s*(?:[-+*]|\d{1,9}[.)])(?:[ \t]+|$)")
 
 
 @dataclass
@@ -269,7 +267,7 @@ class FileWalk:
     def _cloze_list(self, block: Block) -> None:
         self.close_card()
         items = list(list_items(block))
-        texts = [_item_text(self.lines, item) for item in items]
+        texts = [list_item(self.lines, item) for item in items]
         cloze_count = sum(1 for text, _, _ in texts if CLOZE_OPEN.search(text))
         if self.pending is not None and cloze_count > 1 and self.pending.silences:
             where = BEFORE_LIST.format(cloze_count)
@@ -337,19 +335,3 @@ class FileWalk:
             lines = lines[1:]
             card.answer_start += 1
         return lines
-
-
-def _item_text(lines: list[str], item: Block) -> tuple[str, list[tuple[int, str, str]], int]:
-    """A list item's Markdown without its marker, the card comments that open the item
-    (0-based line, name, value), and the 0-based line where the text starts."""
-    raw = lines[item.start : item.end]
-    if not raw:
-        return "", [], item.start
-    first = _LIST_MARKER.sub("", raw[0], count=1)
-    body = [first, *textwrap.dedent("\n".join(raw[1:])).split("\n")] if len(raw) > 1 else [first]
-    comments: list[tuple[int, str, str]] = []
-    start = item.start
-    while body and (match := CARD_COMMENT.match(body[0])):
-        comments.append((start, match.group(1), match.group(2)))
-        body, start = body[1:], start + 1
-    return "\n".join(body).strip(), comments, start

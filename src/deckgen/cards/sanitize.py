@@ -62,6 +62,7 @@ DROP_CONTENT_TAGS = _words(
     """script style template textarea title xmp noscript noembed noframes iframe object
     embed applet svg math"""
 )
+_CLOSING_TAG = {name: re.compile(rf"</{name}\s*>", re.IGNORECASE) for name in DROP_CONTENT_TAGS}
 _DATA_IMAGE = re.compile(r"^data:image/(?:gif|png|jpeg|webp);", re.IGNORECASE)
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):", re.IGNORECASE)
 _URL_NOISE = re.compile(r"[\x00-\x20\x7f]")
@@ -206,32 +207,46 @@ def clean_tag(raw: str) -> tuple[str, tuple[tuple[str, str], ...]]:
 
 
 def clean_html_block(content: str) -> tuple[str, list[tuple[int, str, str]]]:
-    """An HTML block → safe HTML and findings as (line offset, code, message)."""
+    """An HTML block → safe HTML and findings as (line offset, code, message).
+
+    Lines are counted on from the previous `<` and a malformed `<` is quoted from the
+    few characters after it, so neither costs the block's length per `<`.
+    """
     out: list[str] = []
     findings: list[tuple[int, str, str]] = []
-    pos = 0
+    pos = line = counted = 0
     while (lt := content.find("<", pos)) != -1:
         out.append(content[pos:lt])
-        line = content.count("\n", 0, lt)
+        line += content.count("\n", counted, lt)
+        counted = lt
         match = _RAW_TAG.match(content, lt)
         if match is None:
-            if _TAG_LIKE.match(content, lt):
-                snippet = _short(content[lt:].split("\n", 1)[0], 30)
-                message = f"'{snippet}' is not a well-formed HTML tag; shown as text"
-                findings.append((line, "DG404", message))
+            if _TAG_LIKE.match(content, lt, lt + 2):
+                findings.append((line, "DG404", _malformed(content, lt)))
             out.append("&lt;")
             pos = lt + 1
             continue
-        safe, tag_findings = clean_tag(match.group(0))
+        raw = match.group(0)
+        safe, tag_findings = clean_tag(raw)
         out.append(safe)
         findings.extend((line, code, message) for code, message in tag_findings)
         pos = match.end()
-        name = _dropped_content_name(match.group(0))
+        name = _dropped_content_name(raw)
         if name is not None:
-            closing = re.compile(rf"</{name}\s*>", re.IGNORECASE).search(content, pos)
+            closing = _CLOSING_TAG[name].search(content, pos)
             pos = closing.end() if closing else len(content)
     out.append(content[pos:])
     return "".join(out), findings
+
+
+_SNIPPET = 30
+
+
+def _malformed(content: str, lt: int) -> str:
+    # The rest of the line, shortened by _short: its first _SNIPPET + 1 characters decide
+    # it, and reading no further keeps a long line from costing its length per `<`.
+    rest_of_line = content[lt : lt + _SNIPPET + 1].split("\n", 1)[0]
+    return f"'{_short(rest_of_line, _SNIPPET)}' is not a well-formed HTML tag; shown as text"
 
 
 def _dropped_content_name(raw: str) -> str | None:

@@ -6,9 +6,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from deckgen.cards.fields import render_block, render_inline
+from deckgen.cards.raw_tags import RawTags
 from deckgen.cards.sanitize import clean_html_block
 from helpers import examples
-from html_reference import reference_clean_html_block
+from html_reference import reference_clean_html_block, reference_tag_end
 from html_safety import unsafe_parts, words
 
 TAGS = st.sampled_from(
@@ -94,6 +95,14 @@ BLOCK_PIECES = st.sampled_from(
     COMMENT_PIECES + OTHER_PIECES + TAG_PIECES + TEXT_PIECES + DROPPED_PIECES + POLICY_PIECES
 )
 HTML_BLOCKS = st.lists(st.one_of(BLOCK_PIECES, st.text(max_size=3)), max_size=40).map("".join)
+
+
+@settings(max_examples=examples(0.5))
+@given(HTML_BLOCKS)
+def test_each_raw_tag_ends_where_markdown_its_regex_ends_it(content: str) -> None:
+    tags = RawTags(content)
+    for lt in (i for i, char in enumerate(content) if char == "<"):
+        assert tags.end(lt) == reference_tag_end(content, lt), (content, lt)
 
 
 @settings(max_examples=examples(0.5))

@@ -41,8 +41,9 @@ diagrams: tools/mermaid/node_modules/.package-lock.json  ## the renderer for new
 test-browser: $(VENV)/.installed-test diagrams  ## only the headless-Chromium tests
 	$(BIN)/python -m pytest -m browser tests/browser
 
-bench: $(VENV)/.installed-base  ## deckgen vs the floor at 1k/10k/100k cards; writes benchmarks/RESULTS.md
+bench: $(VENV)/.installed-base  ## deckgen vs the floor at 1k/10k/100k cards, then seconds per MiB of hostile raw HTML; writes benchmarks/RESULTS.md
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/html_policy.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .deckgen-cache decks/*.apkg decks/SHA256SUMS benchmarks/work

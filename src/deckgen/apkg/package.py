@@ -67,6 +67,11 @@ class _TimedNote(genanki.Note):  # type: ignore[misc]  # genanki has no type hin
     def write_to_db(self, cursor: Any, timestamp: float, deck_id: int, id_gen: Any) -> None:
         super().write_to_db(cursor, self.mod, deck_id, id_gen)
 
+    def _check_invalid_html_tags_in_fields(self) -> None:
+        """Skip genanki's check: its pattern reads to the end of the line at each tag, which
+        is quadratic in a long line of tags (minutes for one 8 MiB field), and it only warns.
+        The HTML policy (cards/sanitize.py) already leaves no `<` that starts no tag."""
+
 
 class _TimedModel(genanki.Model):  # type: ignore[misc]  # genanki has no type hints
     """A copy of a frozen note type with its own modification time: Anki takes template

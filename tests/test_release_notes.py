@@ -142,3 +142,26 @@ def test_learners_read_clozes_as_text_and_no_setting_of_the_authors(
     assert "{{c1::" not in notes_text
     assert "- The deck's description changed." in notes_text
     assert " id " not in notes_text and "deck.toml" not in notes_text
+
+
+def test_a_card_moved_to_another_sub_deck_comes_with_how_to_move_it(
+    notes: Path, tmp_path: Path
+) -> None:
+    """Anki keeps an updated card in its old deck: the release says so and how to move it."""
+    out = tmp_path / "decks"
+    release(notes, out, T1, None)
+    card = (
+        "<!-- id: ec2-dedicated-host -->\n"
+        "A Dedicated Host gives {{c1::visibility and control of the physical server}}.\n"
+    )
+    edit(notes / "ec2.md", card, "")
+    storage = notes / "storage.md"
+    storage.write_text(storage.read_text(encoding="utf-8") + "\n" + card, encoding="utf-8")
+    release(notes, out, T2, None)
+    lock = read_lock(notes)
+    assert lock is not None and lock.release_notes is not None
+    assert "- Storage: A Dedicated Host gives visibility" in lock.release_notes
+    assert (
+        "1 note moved to another sub-deck. Anki keeps the cards you already have where they"
+        " are; to move them too, select them in the Browser and choose *Cards › Change Deck*."
+    ) in lock.release_notes

@@ -20,9 +20,9 @@ from pathlib import Path
 from deckgen.pipeline import build
 
 ROOT = Path(__file__).parent.parent
-RELEASE_COMMIT = "fb3be3b0c0d00f26b99c2b477e50e35eb59d5c22"  # "Re-cut Learn AWS 1.1.0 …"
-TAG_DATE = 1796136628  # v1.1.0's tagger date
-PUBLISHED = "4df0fc67438eea5d2e57a848282f1ec1a5439126de3d182e115438430e2af5fa"
+RELEASE_COMMIT = "a25a06b74ef820dc7dbe03c91562417d16405c93"  # "Re-cut Learn AWS 1.1.0 …"
+TAG_DATE = 1796137589  # v1.1.0's tagger date
+PUBLISHED = "fbc54fce27a8a3fd1e0bef187600ad32e76ff114ae705c32d1d9b0b499edbda9"
 
 
 def git(cwd: Path, *args: str, env: dict[str, str] | None = None) -> bytes:

@@ -46,7 +46,7 @@ STAGES: dict[str, tuple[str, ...]] = {
         "deckgen.incremental.cache:tool_fingerprint",
     ),
     "parse": ("deckgen.notes.folder:parse_notes_file",),
-    "render": ("deckgen.cards.render:render_card",),
+    "render": ("deckgen.cards.render:render_card", "deckgen.cards.parsed:ParsedNotes.of"),
     "cache": (
         "deckgen.incremental.entries:to_json",
         "deckgen.incremental.entries:from_json",

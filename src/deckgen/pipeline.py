@@ -68,17 +68,23 @@ def parse_and_render(file: NotesFile, root: Path, diagrams: DiagramSource) -> Fi
     """Read, parse and render one notes file: the unit of work of every build."""
     from deckgen.cards.fields import RenderSetup
     from deckgen.cards.media import MediaFolder
+    from deckgen.cards.parsed import ParsedNotes
     from deckgen.cards.render import render_card
-    from deckgen.notes.folder import parse_bytes, read_bytes
+    from deckgen.notes.folder import parse_file, read_bytes
     from deckgen.notes.notetypes import note_type_of
 
     data, diagnostics = read_bytes(file.path, file.shown)
     cards: list[Card] = []
+    tokens = None
     if data is not None:  # the very bytes parsed are the ones fingerprinted
-        cards, diagnostics = parse_bytes(file, data)
+        parsed, diagnostics = parse_file(file, data)
+        if parsed is not None:
+            cards, tokens = parsed.cards, ParsedNotes.of(parsed.lines, parsed.blocks)
     seen = len(diagrams.unrendered)
     setup = RenderSetup(MediaFolder(root), diagrams)
-    rendered = [render_card(card, setup, note_type_of(card, file.note_types)) for card in cards]
+    rendered = [
+        render_card(card, setup, note_type_of(card, file.note_types), tokens) for card in cards
+    ]
     digest = hashlib.sha256(data).hexdigest() if data is not None else None
     return FileResult(cards, diagnostics, rendered, diagrams.unrendered[seen:], digest)
 

@@ -20,6 +20,7 @@ from typing import Any
 from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
 from markdown_it.rules_core import StateCore
+from markdown_it.rules_core import block as core_block
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 from mdit_py_plugins.dollarmath import dollarmath_plugin
@@ -38,6 +39,7 @@ from deckgen.cards.media import (
     is_audio,
     rewrite_img_sources,
 )
+from deckgen.cards.plain import plain_html
 from deckgen.cards.sanitize import html_diagnostics, sanitize_plugin
 from deckgen.diagrams.alt import alt_text
 from deckgen.diagrams.cache import MermaidError, RendererError
@@ -311,6 +313,9 @@ def _env(field_env: FieldEnv | None) -> EnvType:
 
 
 def _render(markdown: str, field_env: FieldEnv | None, *, inline: bool) -> str:
+    plain = plain_html(markdown, inline=inline)
+    if plain is not None:  # nothing for the HTML policy, the media or the diagrams to do
+        return plain
     env = _env(field_env)
     md = markdown_renderer()
     rendered = md.renderInline(markdown, env) if inline else md.render(markdown, env)
@@ -327,3 +332,25 @@ def render_block(markdown: str, field_env: FieldEnv | None = None) -> str:
 
 def render_inline(markdown: str, field_env: FieldEnv | None = None) -> str:
     return _render(markdown, field_env, inline=True)
+
+
+@cache
+def _after_block() -> tuple[Any, ...]:
+    """The renderer's core rules after its block parse: inline parsing, the HTML policy,
+    joining text, line numbers."""
+    rules = markdown_renderer().core.ruler.getRules("")
+    return tuple(rules[rules.index(core_block) + 1 :])
+
+
+def render_tokens(tokens: list[Token], field_env: FieldEnv) -> str:
+    """A field given as block tokens that a parse of its Markdown on its own would make
+    (deckgen.cards.parsed), rendered as render_block or render_inline renders that Markdown.
+    Line numbers are the tokens' own: `field_env.first_line` is 1, the file's first line."""
+    md = markdown_renderer()
+    env = _env(field_env)
+    state = StateCore("", md, env, tokens)
+    for rule in _after_block():
+        rule(state)
+    rendered = md.renderer.render(tokens, md.options, env)
+    field_env.diagnostics.extend(html_diagnostics(env, field_env.path, first_line=1))
+    return str(rendered).strip()

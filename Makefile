@@ -22,8 +22,11 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	touch $@ $(VENV)/.installed-base
 
 decks: $(VENV)/.installed-base  ## build the deck from notes/ into decks/, say where it is
-	$(BIN)/deckgen build notes -o decks
-	@deck=decks/$$(awk 'NR == 1 { print $$2 }' decks/SHA256SUMS); \
+	@log=$$(mktemp); \
+	if ! $(BIN)/deckgen build notes -o decks > "$$log"; then cat "$$log"; rm -f "$$log"; exit 1; fi; \
+	cat "$$log"; \
+	deck=$$(sed -n -e 's/^Built \(.*\.apkg\): .*/\1/p' -e 's/^Up to date \(.*\.apkg\): .*/\1/p' "$$log"); \
+	rm -f "$$log"; \
 	printf "\nYour deck: %s\n" "$$deck"; \
 	printf "Next: import it with Anki's File › Import (desktop), or open it with AnkiDroid or AnkiMobile.\n"; \
 	printf "deckgen itself is %s, e.g. %s check (README.md has the rest).\n" "$(BIN)/deckgen" "$(BIN)/deckgen"
@@ -71,4 +74,4 @@ bench: $(VENV)/.installed-base  ## deckgen vs the floor at 1k/10k/100k cards; wr
 	$(BIN)/python benchmarks/run.py
 
 clean:
-	rm -rf $(VENV) $(ANKI_VENVS) .pytest_cache .mypy_cache .ruff_cache .deckgen-cache decks/*.apkg decks/SHA256SUMS benchmarks/work
+	rm -rf $(VENV) $(ANKI_VENVS) .pytest_cache .mypy_cache .ruff_cache decks/*.apkg decks/SHA256SUMS benchmarks/work

@@ -41,6 +41,15 @@ def build_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Mo
     return folder
 
 
+@pytest.fixture(autouse=True)
+def data_folder(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test has a user data folder of its own: a mermaid bundle `deckgen diagrams
+    install` put in yours never reaches a test, and a test never writes to yours."""
+    folder = tmp_path_factory.mktemp("data")
+    monkeypatch.setenv("XDG_DATA_HOME", str(folder))
+    return folder
+
+
 @pytest.fixture
 def make_notes(tmp_path: Path) -> NotesFactory:
     """Write a notes folder: make_notes({"ec2.md": "..."}, deck_toml=...) -> its path.
@@ -63,12 +72,12 @@ def make_notes(tmp_path: Path) -> NotesFactory:
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> pytest.TestReport:
-    """In CI a browser, Anki or libraries test may not skip: a skip there hides a missing
-    install step."""
+    """In CI a browser, Anki, libraries or install test may not skip: a skip there hides a
+    missing install step."""
     report: pytest.TestReport = yield
     in_ci = os.environ.get("CI") == "true"
     needs_real_parts = any(
-        item.get_closest_marker(name) for name in ("browser", "anki", "libraries")
+        item.get_closest_marker(name) for name in ("browser", "anki", "libraries", "install")
     )
     if in_ci and needs_real_parts and report.skipped:
         report.outcome = "failed"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -38,3 +39,21 @@ def cache_folder() -> Path:
     import os
 
     return Path(os.environ["DECKGEN_CACHE_DIR"])
+
+
+def section(heading: str, text: str) -> str:
+    """A `## heading` section of a Markdown text (the README), up to the next `## ` outside a
+    code block: a test finds it wherever the section is moved."""
+    lines = text.splitlines(keepends=True)
+    start = lines.index(f"## {heading}\n")
+    fenced = False
+    for end in range(start + 1, len(lines)):
+        fenced ^= lines[end].startswith("```")
+        if not fenced and lines[end].startswith("## "):
+            return "".join(lines[start:end])
+    return "".join(lines[start:])
+
+
+def code_blocks(text: str) -> list[str]:
+    """The fenced code blocks of a Markdown text, each without its fences."""
+    return re.findall(r"^```[a-z]*\n(.*?)^```", text, re.MULTILINE | re.DOTALL)

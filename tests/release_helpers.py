@@ -72,3 +72,21 @@ def commit_and_tag(repo: Path, version: str, when: int | None = None) -> None:
     git(repo, "add", "notes", "decks/CHANGELOG.md")
     git(repo, "commit", "-q", "-m", f"Release {version}", when=when)
     git(repo, "tag", f"v{version}", when=when)
+
+
+def three_card_changes(notes: Path) -> None:
+    """A pull request's worth: one card edited, one added, one removed, nothing else."""
+    ec2 = notes / "ec2.md"
+    edit(ec2, "two-minute warning", "two-minute interruption notice")
+    edit(
+        ec2,
+        "### What do you commit to with Reserved Instances?\n<!-- id: ec2-reserved -->\n"
+        "A specific instance configuration for a 1-year or 3-year term.\n\n",
+        "",
+    )
+    edit(
+        ec2,
+        "## Tenancy",
+        "### What is a Savings Plan?\n<!-- id: ec2-savings -->\n"
+        "A commitment to an amount of usage in USD per hour.\n\n## Tenancy",
+    )

@@ -181,6 +181,6 @@ def test_an_unwritable_output_is_a_diagnostic_not_a_traceback(
     with pytest.raises(DeckgenError) as caught:
         build(notes, blocker / "decks", T)
     assert [str(d) for d in caught.value.diagnostics] == [
-        f"{blocker.as_posix()}/decks/learn-aws-1.0.0.apkg:1: error DG051"
+        f"{blocker.as_posix()}/decks/learn-aws-1.0.0-dev.apkg:1: error DG051"
         " cannot write the file: Not a directory"
     ]

@@ -45,9 +45,9 @@ def test_build_writes_the_deck_and_a_summary(
     )
     assert result.exit_code == 0, result.output
     assert result.output == (
-        f"Built {out.as_posix()}/learn-aws-1.0.0.apkg: 2 notes, 2 cards\n  Learn AWS::EC2      2 cards\n"
+        f"Built {out.as_posix()}/learn-aws-1.0.0-dev.apkg: 2 notes, 2 cards\n  Learn AWS::EC2      2 cards\n"
     )
-    assert (out / "learn-aws-1.0.0.apkg").is_file()
+    assert (out / "learn-aws-1.0.0-dev.apkg").is_file()
 
 
 def test_build_errors_exit_1_without_traceback_and_keep_the_old_deck(
@@ -56,7 +56,7 @@ def test_build_errors_exit_1_without_traceback_and_keep_the_old_deck(
     out = tmp_path / "decks"
     notes = make_notes(GOOD)
     assert runner.invoke(cli, ["build", str(notes), "-o", str(out)]).exit_code == 0
-    before = (out / "learn-aws-1.0.0.apkg").read_bytes()
+    before = (out / "learn-aws-1.0.0-dev.apkg").read_bytes()
 
     (notes / "ec2.md").write_text("# EC2\n## T\nA: stray\n\nQ: lonely\n", encoding="utf-8")
     result = runner.invoke(cli, ["build", str(notes), "-o", str(out)])
@@ -67,8 +67,8 @@ def test_build_errors_exit_1_without_traceback_and_keep_the_old_deck(
         "Error: 2 errors, 0 warnings\n"
     )
     assert "Traceback" not in result.output
-    assert (out / "learn-aws-1.0.0.apkg").read_bytes() == before
-    assert sorted(p.name for p in out.iterdir()) == ["SHA256SUMS", "learn-aws-1.0.0.apkg"]
+    assert (out / "learn-aws-1.0.0-dev.apkg").read_bytes() == before
+    assert sorted(p.name for p in out.iterdir()) == ["SHA256SUMS", "learn-aws-1.0.0-dev.apkg"]
 
 
 def test_build_rejects_a_bad_source_date_epoch(

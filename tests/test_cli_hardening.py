@@ -55,7 +55,7 @@ def test_build_strict_fails_on_warnings_and_writes_nothing(
     assert not out.exists()
     relaxed = runner.invoke(cli, ["build", str(notes), "-o", str(out)])
     assert relaxed.exit_code == 0
-    assert (out / "learn-aws-1.0.0.apkg").is_file()
+    assert (out / "learn-aws-1.0.0-dev.apkg").is_file()
 
 
 def test_check_json_reports_every_diagnostic(runner: CliRunner, make_notes: NotesFactory) -> None:
@@ -143,7 +143,7 @@ def mistake_out_inside_a_file(tmp: Path, make_notes: NotesFactory) -> list[str]:
 
 def mistake_deck_is_a_folder(tmp: Path, make_notes: NotesFactory) -> list[str]:
     notes = make_notes(GOOD)
-    (tmp / "out" / "learn-aws-1.0.0.apkg").mkdir(parents=True)
+    (tmp / "out" / "learn-aws-1.0.0-dev.apkg").mkdir(parents=True)
     return ["build", str(notes), "-o", str(tmp / "out")]
 
 

@@ -20,7 +20,7 @@ def test_an_unchanged_rebuild_says_up_to_date(make_notes: NotesFactory, tmp_path
     result = runner.invoke(cli, ["build", str(notes), "-o", str(out)], env=ENV)
     assert result.exit_code == 0, result.output
     assert result.output == (
-        f"Up to date {out.as_posix()}/learn-aws-1.0.0.apkg: 1 note, 1 card\n"
+        f"Up to date {out.as_posix()}/learn-aws-1.0.0-dev.apkg: 1 note, 1 card\n"
         "  Learn AWS::EC2      1 cards\n"
     )
 
@@ -31,7 +31,7 @@ def test_force_builds_again(make_notes: NotesFactory, tmp_path: Path) -> None:
     runner.invoke(cli, ["build", str(notes), "-o", str(out)], env=ENV)
     result = runner.invoke(cli, ["build", "--force", str(notes), "-o", str(out)], env=ENV)
     assert result.exit_code == 0, result.output
-    assert result.output.startswith(f"Built {out.as_posix()}/learn-aws-1.0.0.apkg:")
+    assert result.output.startswith(f"Built {out.as_posix()}/learn-aws-1.0.0-dev.apkg:")
 
 
 def test_quiet_prints_only_problems(make_notes: NotesFactory, tmp_path: Path) -> None:
@@ -43,4 +43,4 @@ def test_quiet_prints_only_problems(make_notes: NotesFactory, tmp_path: Path) ->
         f"{notes.as_posix()}/ec2.md:2: warning DG022 unknown front-matter key 'author';"
         " known keys: deck, tags, notetype\n"
     )
-    assert (out / "learn-aws-1.0.0.apkg").is_file()
+    assert (out / "learn-aws-1.0.0-dev.apkg").is_file()

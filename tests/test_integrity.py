@@ -97,12 +97,19 @@ def test_markdown_in_sub_folders_is_read_and_hidden_files_are_reported(
             "extra/iam.md": "# IAM\n## T\n### What is IAM?\nIdentity.\n",
             ".draft.md": "# Draft\n",
             "notetypes/NOTES.md": "about the note types",
+            ".drafts/deep/s3.md": "# S3\n## T\n### What is S3?\nObjects.\n",
+            ".git/notes.md": "git's own",
+            ".diagrams/x.md": "deckgen's own",
         }
     )
     result = run(["check", str(notes)])
     assert result.exit_code == 0, result.output
     shown = notes.as_posix()
     assert f"{shown}/.draft.md:1: info DG006 hidden Markdown file: not read" in result.output
+    assert (
+        f"{shown}/.drafts/deep/s3.md:1: info DG006 Markdown in the hidden folder .drafts: not read"
+    ) in result.output
+    assert ".git/" not in result.output and ".diagrams/" not in result.output
     assert f"{shown}/notetypes/NOTES.md:1: info DG006 Markdown in notetypes/" in result.output
     assert "2 notes, 2 cards in 2 sub-decks" in result.output
     listed = run(["list", str(notes), "--json"]).output
@@ -144,7 +151,7 @@ def test_a_file_saved_during_a_build_is_never_shipped_after_it_is_undone(
     result = run(["build", str(notes), "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert result.output.startswith("Built ")
-    fields = rows(out / "learn-aws-1.0.0.apkg", tmp_path)[0][1]
+    fields = rows(out / "learn-aws-1.0.0-dev.apkg", tmp_path)[0][1]
     assert "Spare capacity." in fields and "EDITED" not in fields
 
 
@@ -178,7 +185,7 @@ def test_a_planted_cache_entry_never_ships(make_notes: NotesFactory, tmp_path: P
         entry.write_bytes(raw.replace(b"Spare capacity.", b"<script>alert(1)</script>"))
     other = tmp_path / "other"  # a build elsewhere: no deck to keep, files from the cache
     assert run(["build", str(notes), "-o", str(other), "--strict"]).exit_code == 0
-    assert "script" not in str(rows(other / "learn-aws-1.0.0.apkg", tmp_path))
+    assert "script" not in str(rows(other / "learn-aws-1.0.0-dev.apkg", tmp_path))
 
 
 @pytest.mark.skipif(not hasattr(os, "getuid"), reason="POSIX owners and modes")
@@ -574,14 +581,20 @@ def test_a_build_beside_a_release_keeps_both_in_sha256sums(tmp_path: Path) -> No
     edit(other / "deck.toml", 'slug = "learn-aws"', 'slug = "other"')
     assert run(["build", str(other), "-o", str(out)]).exit_code == 0
     sums = (out / "SHA256SUMS").read_text().splitlines()
-    assert [line.split("  ")[1] for line in sums] == ["learn-aws-1.0.0.apkg", "other-1.0.0.apkg"]
+    assert [line.split("  ")[1] for line in sums] == [
+        "learn-aws-1.0.0.apkg",
+        "other-1.0.0-dev.apkg",
+    ]
     check = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=out, capture_output=True)
     assert check.returncode == 0, check.stdout
 
 
-def test_an_output_folder_inside_the_notes_is_refused(make_notes: NotesFactory) -> None:
+@pytest.mark.parametrize("command", ["build", "preview", "release"])
+def test_an_output_folder_inside_the_notes_is_refused(
+    command: str, make_notes: NotesFactory
+) -> None:
     notes = make_notes({"ec2.md": EC2})
-    result = run(["build", str(notes), "-o", str(notes / "decks")])
+    result = run([command, str(notes), "-o", str(notes / "decks")])
     assert result.exit_code == 1
     assert "DG052 the output folder" in result.output and not (notes / "decks").exists()
 
@@ -594,6 +607,7 @@ def test_jobs_never_exceed_the_cpus(
 
     notes = make_notes({f"s{i}.md": f"# S{i}\n## T\n### Q{i}?\nA.\n" for i in range(12)})
     monkeypatch.setattr(workers, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(workers, "default_jobs", lambda: 2)  # as on a two-CPU machine
     started: list[int] = []
     real = workers.ProcessPoolExecutor
 
@@ -603,7 +617,7 @@ def test_jobs_never_exceed_the_cpus(
 
     monkeypatch.setattr(workers, "ProcessPoolExecutor", pool)
     build(notes, tmp_path / "d", T1, jobs=1000)
-    assert started and started[0] <= workers.default_jobs()
+    assert started == [2]
 
 
 def test_list_into_a_closed_pipe_exits_0(make_notes: NotesFactory) -> None:
@@ -619,3 +633,93 @@ def test_list_into_a_closed_pipe_exits_0(make_notes: NotesFactory) -> None:
     done = subprocess.run(["bash", "-c", shell], capture_output=True, text=True, timeout=120)
     assert done.stdout.strip().endswith("exit=0"), done.stdout + done.stderr
     assert "Error" not in done.stderr and "Traceback" not in done.stderr
+
+
+# --- links: a loop or a way out of the notes folder is an error, never a traceback --------
+
+
+@pytest.mark.parametrize("command", ["check", "build", "preview", "list"])
+def test_a_loop_of_symbolic_links_is_an_error_at_its_place(
+    command: str, make_notes: NotesFactory, tmp_path: Path
+) -> None:
+    notes = make_notes({"ec2.md": EC2 + "\n### A picture?\n![loop](img/a.png)\n"})
+    (notes / "img").mkdir()
+    (notes / "a.md").symlink_to("b.md")
+    (notes / "b.md").symlink_to("a.md")
+    (notes / "img" / "a.png").symlink_to("b.png")
+    (notes / "img" / "b.png").symlink_to("a.png")
+    out = {"build": ["-o", str(tmp_path / "d")], "preview": ["-o", str(tmp_path / "p")]}
+    result = run([command, str(notes), *out.get(command, [])])
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert f"{notes.as_posix()}/a.md:1: error DG002 cannot read file: Too many levels" in (
+        result.output
+    )
+    if command != "list":
+        assert f"{notes.as_posix()}/ec2.md:7: error DG204 image 'img/a.png' not found" in (
+            result.output
+        )
+
+
+def test_an_output_folder_that_is_a_loop_of_links_is_an_error(
+    make_notes: NotesFactory, tmp_path: Path
+) -> None:
+    notes = make_notes({"ec2.md": EC2})
+    (tmp_path / "one").symlink_to(tmp_path / "two")
+    (tmp_path / "two").symlink_to(tmp_path / "one")
+    for command in (["build", "-o"], ["preview", "-o"], ["release", "-o"]):
+        result = run([command[0], str(notes), command[1], str(tmp_path / "one")])
+        assert result.exit_code == 1, result.output
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+        assert " error DG05" in result.output
+
+
+def test_note_types_and_their_css_never_read_outside_the_notes(
+    make_notes: NotesFactory, tmp_path: Path
+) -> None:
+    secret = tmp_path / "secret.css"
+    secret.write_text(".card { color: red } /* private */", encoding="utf-8")
+    note_type = textwrap.dedent(
+        """\
+        name = "Vocab"
+        id = 1700000000123
+        fields = ["Word", "Meaning"]
+        css_file = "style.css"
+        [[templates]]
+        name = "Card 1"
+        front = "{{Word}}"
+        back = "{{FrontSide}}<hr id=answer>{{Meaning}}"
+        """
+    )
+    notes = make_notes({"ec2.md": EC2, "notetypes/vocab.toml": note_type})
+    (notes / "notetypes" / "style.css").symlink_to(secret)
+    outside = tmp_path / "other.toml"
+    outside.write_text(note_type.replace("Vocab", "Other"), encoding="utf-8")
+    (notes / "notetypes" / "other.toml").symlink_to(outside)
+    result = run(["build", str(notes), "-o", str(tmp_path / "d")])
+    assert result.exit_code == 1
+    shown = f"{notes.as_posix()}/notetypes"
+    assert f"{shown}/other.toml:1: error DG005 {shown}/other.toml links to a file outside" in (
+        result.output
+    )
+    assert f"{shown}/vocab.toml:4: error DG005 'style.css' links to a file outside" in (
+        result.output
+    )
+    assert "private" not in result.output and not (tmp_path / "d").exists()
+
+
+def test_folders_whose_names_slug_alike_keep_their_notes_apart(
+    make_notes: NotesFactory, tmp_path: Path
+) -> None:
+    """`a b/c.md` and `a/b c.md` make the decks `a b::C` and `a::B c`, whose names both slug
+    to a-b-c: the same question in each is two notes, each with its own deck's GUID (not
+    one that depends on which file was read first)."""
+    from deckgen import ids
+
+    card = "# {name}\n## T\n### What is S3?\nObjects.\n"
+    notes = make_notes({"a b/c.md": card.format(name="C"), "a/b c.md": card.format(name="B c")})
+    result = run(["build", str(notes), "-o", str(tmp_path / "d")])
+    assert result.exit_code == 0, result.output
+    (apkg,) = (tmp_path / "d").glob("*.apkg")
+    guids = {guid for guid, _, _ in rows(apkg, tmp_path)}
+    assert guids == {ids.guid_for_key(k) for k in ("a-b::c:what is s3", "a::b-c:what is s3")}

@@ -36,7 +36,7 @@ def build_in(workdir: Path, *, tz: str, umask: int, mode: int, mtime: int) -> by
         check=True,
         capture_output=True,
     )
-    return (workdir / "decks" / "learn-aws-1.0.0.apkg").read_bytes()
+    return (workdir / "decks" / "learn-aws-1.0.0-dev.apkg").read_bytes()
 
 
 def test_two_builds_in_different_settings_are_byte_identical(tmp_path: Path) -> None:

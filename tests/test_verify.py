@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -171,18 +172,67 @@ def test_a_file_that_is_no_package_is_an_error_not_a_traceback(released: Path) -
     )
 
 
-def git(*args: str) -> None:
+def first_note_type(
+    change: Callable[[dict[str, object]], None],
+) -> Callable[[sqlite3.Connection], None]:
+    """A change to the JSON of the note type of the package's first note."""
+
+    def apply(db: sqlite3.Connection) -> None:
+        (mid,) = db.execute("SELECT mid FROM notes LIMIT 1").fetchone()
+        (models,) = db.execute("SELECT models FROM col").fetchone()
+        data = json.loads(models)
+        change(data[str(mid)])
+        db.execute("UPDATE col SET models = ?", (json.dumps(data),))
+
+    return apply
+
+
+CRAFTED: dict[str, str | Callable[[sqlite3.Connection], None]] = {
+    "models-a-list": "UPDATE col SET models = '[1, 2]'",
+    "models-not-objects": """UPDATE col SET models = '{"1": "a"}'""",
+    "model-without-fields": first_note_type(lambda model: model.pop("flds")),
+    "model-fields-a-number": first_note_type(lambda model: model.update(flds=3)),
+    "model-name-a-number": first_note_type(lambda model: model.update(name=7)),
+    "decks-nested-too-deep": "UPDATE col SET decks = '" + "[" * 100_000 + "]" * 100_000 + "'",
+    "fields-a-blob": "UPDATE notes SET flds = x'ff00'",
+    "tags-a-blob": "UPDATE notes SET tags = x'00'",
+    "guid-a-blob": "UPDATE notes SET guid = x'0102'",
+    "mod-text": "UPDATE notes SET mod = 'yesterday'",
+    "card-ordinal-a-blob": "UPDATE cards SET ord = x'01'",
+    "no-col-row": "DELETE FROM col",
+}
+
+
+@pytest.mark.parametrize("statement", CRAFTED.values(), ids=CRAFTED.keys())
+def test_a_crafted_package_is_an_error_not_a_traceback(
+    statement: str | Callable[[sqlite3.Connection], None], released: Path
+) -> None:
+    change = statement if callable(statement) else lambda db: db.execute(statement)
+    rezip(released / DECK, released / "crafted.apkg", change)
+    result = run("verify", "crafted.apkg")
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert result.stderr.startswith(
+        "crafted.apkg:1: error DG090 cannot read the package: its collection.anki2"
+    ), result.stderr
+    assert result.stderr.endswith("Error: cannot verify crafted.apkg: 1 error, 0 warnings\n")
+
+
+def git(*args: str, date: int | None = None) -> None:
+    """git as a tester; `date` dates the commit or annotated tag it makes."""
+    dated = {"GIT_COMMITTER_DATE": f"{date} +0000"} if date is not None else {}
     subprocess.run(
         ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
         check=True,
         capture_output=True,
+        env={**os.environ, **dated},
     )
 
 
 def test_a_tag_is_verified_from_its_own_tree(released: Path) -> None:
     git("init", "-q", "-b", "main")
     git("add", "notes")
-    git("commit", "-q", "-m", "Release 1.0.0")
+    git("commit", "-q", "-m", "Release 1.0.0", date=T1)  # published as it was cut
     git("tag", "v1.0.0")
     edit(released / "notes" / "ec2.md", "two-minute warning", "two-minute notice")  # not released
 
@@ -198,6 +248,22 @@ def test_a_tag_is_verified_from_its_own_tree(released: Path) -> None:
     failed = run("verify", "edited.apkg", "notes", "--tag", "v1.0.0")
     assert failed.exit_code == 1
     assert failed.stderr.startswith("v1.0.0:notes/ec2.md:8: error DG091 the package's note")
+
+
+def test_a_tags_build_verifies_with_the_date_it_was_published(released: Path) -> None:
+    """The release workflow builds the tagged tree, where what the release changed carries
+    the annotated tag's date (later than the cut): verify --tag rebuilds it the same way."""
+    git("init", "-q", "-b", "main")
+    git("add", "notes")
+    git("commit", "-q", "-m", "Release 1.0.0", date=T1 + 60)
+    git("tag", "-a", "v1.0.0", "-m", "Release 1.0.0", date=T1 + 3600)
+    built = run("build", "notes", "-o", "ci", when=T1 + 60)
+    assert built.exit_code == 0, built.output
+    apkg = "ci/learn-aws-1.0.0.apkg"
+    assert sha256(apkg) != sha256(DECK)  # it ships at the tag's date, not the cut's
+    result = run("verify", apkg, "notes", "--tag", "v1.0.0")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"OK: {apkg} is exactly Learn AWS 1.0.0 as notes at v1.0.0")
 
 
 def test_an_unknown_tag_is_a_usage_error(released: Path) -> None:
@@ -224,10 +290,11 @@ def test_without_a_lock_the_time_must_be_given(
     monkeypatch.chdir(tmp_path)
     shutil.copytree(FIXTURE, tmp_path / "notes")
     assert run("build", "notes", "-o", "decks", when=T1).exit_code == 0
-    result = run("verify", DECK)
+    dev = "decks/learn-aws-1.0.0-dev.apkg"  # before the first release, a build is a -dev one
+    result = run("verify", dev)
     assert result.exit_code == 1
     assert result.stderr.startswith(
         "notes/deck.lock.json:1: error DG065 no deck.lock.json, so the notes' times are"
         " unknown: set SOURCE_DATE_EPOCH to the time the package was built with\n"
     )
-    assert run("verify", DECK, when=T1).exit_code == 0
+    assert run("verify", dev, when=T1).exit_code == 0

@@ -198,4 +198,11 @@ def _existing(folder: Path) -> Path:
     path = folder.absolute()
     while not path.is_dir() and path != path.parent:
         path = path.parent
-    return path.resolve()
+    return real_path(path)
+
+
+def real_path(path: Path) -> Path:
+    """`path` with every symbolic link followed as far as they lead. Unlike Path.resolve
+    (Python < 3.13), a loop of links raises nothing: its path is then no file or folder,
+    which the caller reports like any missing one."""
+    return Path(os.path.realpath(path))

@@ -32,6 +32,8 @@ _TRAILING_PUNCTUATION = re.compile(r"[\s?.!:]+$")
 _MAX_DECK_ID = 2**53
 _CLOZE_MARKUP = re.compile(r"\{\{c\d+::(.*?)(?:::[^}]*)?\}\}", re.DOTALL)
 _MAX_CLAIM_ID = 60
+# a question key: the sub-deck's slugs (a-z, 0-9, hyphens; `::` between levels), `:`, question
+_QUESTION_KEY = re.compile(r"([a-z0-9-]*(?:::[a-z0-9-]*)*):(.*)", re.DOTALL)
 
 
 @cache  # a sub-deck's slug is asked for once per card
@@ -41,6 +43,9 @@ def slug(text: str) -> str:
 
 
 def topic_tag(deck_slug: str, subdeck_slug: str, topic_slug: str) -> str:
+    """`learn-aws::ec2::pricing`; `learn-aws::pricing` for a card of the root deck itself."""
+    if not subdeck_slug:
+        return f"{deck_slug}::{topic_slug}"
     return f"{deck_slug}::{subdeck_slug}::{topic_slug}"
 
 
@@ -66,10 +71,17 @@ def normalise_question(text: str) -> str:
 def canonical_key(key: str) -> str:
     """A key as this deckgen derives it, for a key an older one recorded in a lock: the
     question part normalised again, so the GUID the lock gives it is found."""
-    if key.startswith("id:") or ":" not in key:
+    found = _QUESTION_KEY.match(key)
+    if key.startswith("id:") or found is None:
         return key
-    subdeck, question = key.split(":", 1)
-    return f"{subdeck}:{normalise_question(question)}"
+    return f"{found.group(1)}:{normalise_question(found.group(2))}"
+
+
+def subdeck_key(deck: str) -> str:
+    """A sub-deck's part of a question key: each level's slug, joined by `::`, so that the
+    folder `a b` holding `c.md` and the folder `a` holding `b c.md` are told apart. A
+    sub-deck of one level (every deck before folders) keeps its plain slug."""
+    return "::".join(slug(part) for part in deck.split("::"))
 
 
 def note_key(card: Card) -> str:
@@ -81,7 +93,7 @@ def note_key(card: Card) -> str:
 
 def question_key(card: Card) -> str:
     """The key a note has without an explicit id, even when it has one."""
-    return f"{slug(card.deck)}:{normalise_question(card.question)}"
+    return f"{subdeck_key(card.deck)}:{normalise_question(card.question)}"
 
 
 def claim_id(subdeck: str, question: str) -> str:

@@ -70,7 +70,7 @@ class Card:
     kind: CardKind
     question: str
     answer: str
-    deck: str  # the sub-deck's own name, e.g. "EC2"
+    deck: str  # the sub-deck's name under the root, e.g. "EC2"; "" for the root deck itself
     topic: str | None  # the H2 the card stands under
     tags: tuple[str, ...]
     source: str  # path relative to the notes folder, POSIX style
@@ -80,6 +80,9 @@ class Card:
     note_type: str = ""  # the note type's name; "" for deckgen Basic or deckgen Cloze by kind
     sections: tuple[FieldSection, ...] = ()  # fields given under `#### Field` headings
     silences: tuple[Silence, ...] = ()  # quality findings the author accepted on this card
+    # GitHub's anchor of the heading the card stands under: its own H3's, else its topic's
+    # (notes/anchors.py); a link to the card uses it, never the line, which moves
+    anchor: str | None = None
 
 
 @dataclass(frozen=True)
@@ -120,6 +123,26 @@ class QualitySettings:
 
 
 @dataclass(frozen=True)
+class SourceLinks:
+    """deck.toml's `repository`: where the notes are published, so that each card's back
+    links to its notes file (at the card's heading) and to the forge's page that edits it.
+
+    `file_url` and `edit_url` are templates of a file's address with `{ref}` (the branch)
+    and `{path}` (the file's path in the repository); deckgen knows GitHub's and adds the
+    card's heading anchor itself, never a line number (lines move when cards are added)."""
+
+    repository: str
+    file_url: str
+    edit_url: str | None
+    branch: str = "main"
+    notes_path: str = "notes"  # the notes folder's path in the repository ("" at its root)
+
+    def path(self, source: str) -> str:
+        """A notes file's path in the repository (`source` is relative to the notes folder)."""
+        return f"{self.notes_path}/{source}" if self.notes_path else source
+
+
+@dataclass(frozen=True)
 class DeckConfig:
     """deck.toml, validated."""
 
@@ -131,6 +154,7 @@ class DeckConfig:
     id: str | None = None  # which deck this is, whatever its name: a lock of another is refused
     docs: tuple[str, ...] = ("README.md",)  # Markdown files that document the notes: not read
     quality: QualitySettings = QualitySettings()
+    links: SourceLinks | None = None  # cards link to their source (deck.toml `repository`)
 
 
 @dataclass(frozen=True)
@@ -140,7 +164,7 @@ class Deck:
     note_types: tuple[NoteType, ...] = ()  # declared in the notes folder (built-ins aside)
 
     def subdeck_name(self, card: Card) -> str:
-        return f"{self.config.name}::{card.deck}"
+        return f"{self.config.name}::{card.deck}" if card.deck else self.config.name
 
 
 @dataclass(frozen=True)

@@ -14,18 +14,17 @@ importing this module (for `BuildResult`, say) costs nothing.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import gc
 import hashlib
 import tempfile
 import time
-from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from deckgen.atomic import real_path
 from deckgen.errors import DeckgenError, Diagnostic, error, fails, has_errors
 from deckgen.model import Card, Deck, SourceLoc
 
@@ -36,8 +35,8 @@ if TYPE_CHECKING:
     from deckgen.diagrams.source import DiagramSource
     from deckgen.notes.folder import LoadResult, NotesFile, NotesFolder
     from deckgen.quality.lint import Silenced
-    from deckgen.releases.lock import Lock
     from deckgen.releases.plan import Plan
+    from deckgen.releases.published import Base
 
 # (stage, done, total): stage is "files" (parsed and rendered) or "package" (written)
 Progress = Callable[[str, int, int], None]
@@ -70,7 +69,8 @@ def parse_and_render(file: NotesFile, root: Path, diagrams: DiagramSource) -> Fi
     from deckgen.cards.media import MediaFolder
     from deckgen.cards.parsed import ParsedNotes
     from deckgen.cards.render import render_card
-    from deckgen.notes.folder import parse_file, read_bytes
+    from deckgen.notes.files import read_bytes
+    from deckgen.notes.folder import parse_file
     from deckgen.notes.notetypes import note_type_of
 
     data, diagnostics = read_bytes(file.path, file.shown)
@@ -81,7 +81,7 @@ def parse_and_render(file: NotesFile, root: Path, diagrams: DiagramSource) -> Fi
         if parsed is not None:
             cards, tokens = parsed.cards, ParsedNotes.of(parsed.lines, parsed.blocks)
     seen = len(diagrams.unrendered)
-    setup = RenderSetup(MediaFolder(root), diagrams)
+    setup = RenderSetup(MediaFolder(root), diagrams, file.links)
     rendered = [
         render_card(card, setup, note_type_of(card, file.note_types), tokens) for card in cards
     ]
@@ -108,22 +108,6 @@ class Loaded:
     machine_independent: bool  # False when a diagram could not be had on this machine
 
 
-def count_cards(deck: Deck) -> dict[str, int]:
-    """Anki cards per sub-deck: one per cloze number, or per template with something on
-    its front (two for deckgen Reversed)."""
-    from deckgen.notes.cloze import cloze_numbers
-    from deckgen.notes.notetypes import NoteTypes, card_count, filled_fields, note_type_of
-
-    registry = NoteTypes(deck.note_types)
-    counts: Counter[str] = Counter()
-    for card in deck.cards:
-        note_type = note_type_of(card, registry)
-        numbers = len(cloze_numbers(card.question)) if note_type.cloze else 0
-        filled = filled_fields(card, note_type)
-        counts[deck.subdeck_name(card)] += card_count(note_type, filled, numbers)
-    return dict(sorted(counts.items()))
-
-
 def output_path(deck: Deck, out_dir: Path) -> Path:
     return out_dir / f"{deck.config.slug}-{deck.config.version}.apkg"
 
@@ -131,7 +115,7 @@ def output_path(deck: Deck, out_dir: Path) -> Path:
 def check_output(notes_dir: Path, out_dir: Path) -> None:
     """An output folder inside the notes folder would become part of the notes (and make
     every build stale): refused."""
-    notes, out = notes_dir.resolve(), out_dir.resolve()
+    notes, out = real_path(notes_dir), real_path(out_dir)
     if out == notes or out.is_relative_to(notes):
         message = (
             f"the output folder {out_dir.as_posix()} is inside the notes folder: what a build"
@@ -165,7 +149,7 @@ def check_notes(notes_dir: Path) -> Checked:
     from deckgen.cards.render import render_deck
     from deckgen.notes.folder import load_notes
     from deckgen.quality.lint import lint
-    from deckgen.releases.published import base_lock
+    from deckgen.releases.published import base_lock, notes_path_problem
 
     loaded = load_notes(notes_dir)
     if loaded.partial is None:
@@ -176,6 +160,8 @@ def check_notes(notes_dir: Path) -> Checked:
         base_lock(notes_dir, loaded.partial.config, time.time())
     except DeckgenError as exc:
         problems += exc.diagnostics
+    misplaced = notes_path_problem(notes_dir, loaded.partial.config)
+    problems += [misplaced] if misplaced is not None else []
     quality = lint(loaded.partial.cards, loaded.partial.config.quality)
     deck = None if has_errors(problems) else loaded.deck
     return Checked(deck, [*loaded.diagnostics, *problems, *quality.diagnostics], quality.silenced)
@@ -187,10 +173,12 @@ def load_and_render(
     strict: bool = False,
     workers: FileWorkers = in_process,
     progress: Progress | None = None,
+    store: bool = True,
 ) -> Loaded:
     """The deck and its rendered notes, raising DeckgenError (with every diagnostic) on any
     error, and with `strict` on any warning; diagrams missing from the cache are rendered
-    when this machine can. Each file goes through `workers`."""
+    when this machine can, and kept in it with `store` (commands that only read, without).
+    Each file goes through `workers`."""
     from deckgen.cards.render import unrendered_warnings
     from deckgen.diagrams.source import DiagramSource
     from deckgen.notes.folder import assemble, open_folder
@@ -199,7 +187,10 @@ def load_and_render(
     notes: dict[Card, RenderedNote] = {}
     unrendered: list[SourceLoc] = []
     done = 0
-    with DiagramSource.beside(notes_dir) as diagrams, workers(folder, diagrams) as work:
+    with (
+        DiagramSource.beside(notes_dir, store=store) as diagrams,
+        workers(folder, diagrams) as work,
+    ):
 
         def load(file: NotesFile) -> tuple[list[Card], list[Diagnostic]]:
             nonlocal done
@@ -243,6 +234,7 @@ def write_deck(
     from deckgen.apkg.reproducible import CHECKSUMS, checksums_text, sha256_of
     from deckgen.atomic import transaction
     from deckgen.cards.media import stage_media
+    from deckgen.releases.changelog import release_notes_html
 
     if files is None:
         with transaction() as own:
@@ -259,6 +251,7 @@ def write_deck(
             stage_media(media, Path(media_dir)),
             plan.unreleased_after,
             plan.notices(),
+            release_notes_html(plan.release_notes) if plan.release_notes else None,
         )
         write_package(package, staged, plan.timestamp, files.scratch(path))
     sums = out_dir / CHECKSUMS
@@ -281,24 +274,12 @@ class BuildResult:
     tombstones: int = 0  # removed notes shipped once more
     skipped: bool = False
     machine_independent: bool = True  # False when a diagram could not be had on this machine
+    locations: dict[str, SourceLoc] = field(default_factory=dict)  # GUID → where it is written
+    version: str = ""  # what the package is: the release's version, or the next one's -dev
 
     @property
     def cards(self) -> int:
         return sum(self.cards_per_subdeck.values())
-
-
-def _unreleased(
-    plan: Plan, released: str, rendered: Sequence[RenderedNote], lock: Lock, stamp: int
-) -> Plan:
-    """A build of notes that differ from the last release never takes a released version's
-    name: it is the next release's version marked `-dev` (file name, deck description)."""
-    from deckgen.releases.plan import make_plan
-    from deckgen.releases.versions import next_release
-
-    config = plan.deck.config
-    version = f"{next_release(config.version, released, plan.changes.needed_bump())}-dev"
-    deck = dataclasses.replace(plan.deck, config=dataclasses.replace(config, version=version))
-    return dataclasses.replace(make_plan(deck, rendered, lock, stamp), unreleased_after=released)
 
 
 @contextlib.contextmanager
@@ -323,26 +304,33 @@ def build(
     strict: bool = False,
     progress: Progress | None = None,
     workers: FileWorkers = in_process,
+    history: Base | None = None,
+    at_release: bool = False,
+    store: bool = True,
 ) -> BuildResult:
-    """Build the deck; notes unchanged since the lock's release keep their release times.
-    `timestamp` None stamps the build with the current time. With `strict` any warning
-    fails the build too."""
+    """Build the deck; notes unchanged since the last release keep their release times.
+    `timestamp` None stamps the build with the current time (with `at_release`, the
+    release's: a rebuild of what was released, which must then be unchanged). With
+    `strict` any warning fails the build too. `history` is the release to build against
+    (default: the one learners hold, releases.published.base_lock). Without `store`
+    diagrams rendered here are not kept in notes/.diagrams (verify only reads the notes)."""
     from deckgen.cards.render import deck_media
-    from deckgen.releases.plan import check_time, make_plan
+    from deckgen.notes.notetypes import count_cards
+    from deckgen.releases.dev import build_plan
+    from deckgen.releases.lock import lock_path
     from deckgen.releases.published import base_lock
 
     check_output(notes_dir, out_dir)
     with _few_collections():
-        loaded = load_and_render(notes_dir, strict=strict, workers=workers, progress=progress)
+        loaded = load_and_render(
+            notes_dir, strict=strict, workers=workers, progress=progress, store=store
+        )
         deck, diagnostics = loaded.deck, loaded.diagnostics
         independent = loaded.machine_independent
         now = time.time()
-        lock = base_lock(notes_dir, deck.config, now).lock
-        stamp = int(now) if timestamp is None else timestamp
-        plan = make_plan(deck, loaded.rendered, lock, stamp)
-        check_time(plan, lock, stamp, pinned=timestamp is not None)
-        if lock is not None and plan.changes.any:
-            plan = _unreleased(plan, lock.version, loaded.rendered, lock, stamp)
+        lock = (history or base_lock(notes_dir, deck.config, now)).lock
+        where = lock_path(notes_dir).as_posix()
+        plan = build_plan(deck, loaded.rendered, lock, timestamp, now, at_release, where)
         media = deck_media(loaded.rendered)
         del loaded  # the plan holds what the package needs; a big deck needs the memory
         if progress is not None:
@@ -356,4 +344,6 @@ def build(
         len(deck.cards),
         len(plan.tombstones),
         machine_independent=independent,
+        locations=plan.locations,
+        version=plan.deck.config.version,
     )

@@ -24,8 +24,9 @@ from deckgen.model import Deck, SourceLoc
 from deckgen.notes.config import DECK_TOML
 from deckgen.pipeline import check_output, load_and_render, write_deck
 from deckgen.releases import changelog
+from deckgen.releases.checked import checked_plan
 from deckgen.releases.lock import Lock, lock_json, lock_path
-from deckgen.releases.plan import Changes, Plan, check_time, make_plan
+from deckgen.releases.plan import Changes, Plan, make_plan
 from deckgen.releases.published import base_lock
 from deckgen.releases.versions import Bump, next_release
 
@@ -62,8 +63,10 @@ class Prepared:
         return SourceLoc(lock_path(self.notes_dir).as_posix(), 1)
 
 
-def prepare(notes_dir: Path, now: float | None = None) -> Prepared:
-    loaded = load_and_render(notes_dir)
+def prepare(notes_dir: Path, now: float | None = None, *, store: bool = True) -> Prepared:
+    """The notes rendered beside the lock a release follows; `store`: keep diagrams rendered
+    here in notes/.diagrams (a release does; diff and check --release only read)."""
+    loaded = load_and_render(notes_dir, store=store)
     clock = time.time() if now is None else now
     base = base_lock(notes_dir, loaded.deck.config, clock)
     return Prepared(
@@ -129,13 +132,17 @@ def release(
         stamp = int(now) if timestamp is None else timestamp
         draft = prepared.plan(stamp)
         _refuse_unchanged(prepared, draft.changes)
-        _refuse_switched(draft)
-        check_time(draft, prepared.lock, stamp, pinned=timestamp is not None)
+        draft = checked_plan(
+            prepared.deck, prepared.rendered, prepared.lock, stamp, pinned=timestamp is not None
+        )
         needed = draft.changes.needed_bump()
         version = next_version(prepared, needed, requested)
         plan = prepared.plan(stamp, version)
         # Everything is read before the first write: a file that cannot be read stops here.
         section = changelog.section(version, stamp, plan)
+        # the deck shows learners what its changelog section says: the lock keeps it, so
+        # every later build of this release (the tag's, `verify`'s) shows the same
+        plan = dataclasses.replace(plan, release_notes=section)
         changes = changelog.with_section(changelog.read_changelog(out_dir), version, section)
         toml_path = notes_dir / DECK_TOML
         toml_text = set_version(read_deck_toml(toml_path), version)
@@ -162,25 +169,6 @@ def release(
     )
 
 
-def _refuse_switched(plan: Plan) -> None:
-    """A released note cannot move to another note type: Anki skips it unless the learner
-    ticks *Merge note types*, which merges the two note types into one for good (every
-    note of either gets the other's templates)."""
-    problems = [
-        error(
-            plan.locations[new.guid],
-            "DG138",
-            f"'{new.question}' was released as a {old.note_type} note and is now a"
-            f" {new.note_type} one: Anki cannot move a learner's note to another note type"
-            " without merging the two; give the card a new id (a new note, the old one is"
-            " tombstoned)",
-        )
-        for old, new in plan.changes.switched
-    ]
-    if problems:
-        raise DeckgenError(problems)
-
-
 def read_deck_toml(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")
@@ -191,7 +179,7 @@ def read_deck_toml(path: Path) -> str:
 
 def check_release(notes_dir: Path, out_dir: Path, tag: str | None) -> list[Diagnostic]:
     """Why the notes folder is not exactly a cut release (empty when it is)."""
-    prepared = prepare(notes_dir)
+    prepared = prepare(notes_dir, store=False)
     lock, version = prepared.lock, prepared.deck.config.version
     if lock is None:
         message = "no deck.lock.json: nothing has been released yet (run `deckgen release`)"
@@ -213,9 +201,18 @@ def check_release(notes_dir: Path, out_dir: Path, tag: str | None) -> list[Diagn
         text = changelog.read_changelog(out_dir)
     except DeckgenError as exc:
         return [*problems, *exc.diagnostics]
-    if changelog.find_section(text, lock.version) is None:
+    found = changelog.find_section(text, lock.version)
+    if found is None:
         message = f"no section for {lock.version}: `deckgen release` writes it"
         problems.append(error(SourceLoc(changes_file.as_posix(), 1), "DG068", message))
+    elif lock.release_notes is not None and found != lock.release_notes:
+        line = text.count("\n", 0, text.index(found.rstrip("\n"))) + 1
+        message = (
+            f"the section of {lock.version} is not the release notes its deck shows learners"
+            " (kept in deck.lock.json), and the GitHub Release would say otherwise: put it"
+            " back as `deckgen release` wrote it"
+        )
+        problems.append(error(SourceLoc(changes_file.as_posix(), line), "DG076", message))
     if tag is not None and tag != f"v{version}":
         message = f"tag {tag!r} does not match version {version}: expected tag v{version}"
         problems.append(error(prepared.version_loc(), "DG069", message))

@@ -2,6 +2,8 @@
 
 The notes (a folder, or the tree of a release tag read from git) are built again into a
 temporary folder with the lock's times, and the two packages are compared byte for byte.
+A tag's release is rebuilt as it was published: what it changed carries the tag's date,
+as in the build of the tagged tree (releases.published).
 Where the bytes differ, both packages are read back (apkg.contents) and every note, note
 type, deck and media file that differs becomes an error at the place it is written in the
 notes, so a learner or an author sees *what* is not the release.
@@ -17,12 +19,12 @@ from pathlib import Path
 
 from deckgen.apkg.contents import Difference, PackageError, compare, read_package
 from deckgen.apkg.reproducible import sha256_of
-from deckgen.cards.render import deck_media
+from deckgen.atomic import real_path
 from deckgen.errors import DeckgenError, Diagnostic, error, plural
 from deckgen.model import SourceLoc
-from deckgen.pipeline import write_deck
-from deckgen.publish import prepare
-from deckgen.times import pinned_time
+from deckgen.pipeline import build
+from deckgen.releases.lock import read_lock
+from deckgen.releases.published import Base, as_published, tag_time
 
 PACKAGE_UNREADABLE = "DG090"
 PACKAGE_DIFFERS = "DG091"
@@ -47,15 +49,21 @@ class Verdict:
         return self.sha256 == self.rebuilt_sha256
 
 
-def verify(package: Path, notes_dir: Path, tag: str | None = None) -> Verdict:
-    """Rebuild the deck of `notes_dir` (at `tag`, when given) and compare `package` with it.
+def verify(
+    package: Path, notes_dir: Path, tag: str | None = None, timestamp: int | None = None
+) -> Verdict:
+    """Rebuild the deck of `notes_dir` (at `tag`, when given; built at `timestamp`, when
+    given, else with the lock's times) and compare `package` with it.
     Raises DeckgenError when the notes cannot be built, TagError when the tag cannot be read."""
     with tempfile.TemporaryDirectory(prefix="deckgen-verify-") as work:
         tree = Path(work, "tree")
         notes = notes_dir if tag is None else tag_tree(tag, notes_dir, tree)
         shown = None if tag is None else (f"{tree.as_posix()}/", f"{tag}:")
+        published_at = None if tag is None else tag_time(notes_dir, tag)
         try:
-            rebuilt, deck, locations, warnings = _rebuild(notes, Path(work, "decks"))
+            rebuilt, deck, locations, warnings = _rebuild(
+                notes, Path(work, "decks"), timestamp, published_at
+            )
         except DeckgenError as exc:
             raise DeckgenError([_relocated(d, shown) for d in exc.diagnostics]) from None
         try:
@@ -78,23 +86,20 @@ def verify(package: Path, notes_dir: Path, tag: str | None = None) -> Verdict:
 
 
 def _rebuild(
-    notes_dir: Path, out_dir: Path
+    notes_dir: Path, out_dir: Path, timestamp: int | None, published_at: int | None
 ) -> tuple[Path, str, dict[str, SourceLoc], list[Diagnostic]]:
-    """The deck the notes build with the lock's times (SOURCE_DATE_EPOCH for what changed
-    since), its name and version, where each note is written, and the build's warnings."""
-    prepared = prepare(notes_dir)
-    lock = prepared.lock
-    stamp = pinned_time() or (lock.released if lock is not None else None)
-    if stamp is None:
-        message = (
-            "no deck.lock.json, so the notes' times are unknown: set SOURCE_DATE_EPOCH to"
-            " the time the package was built with"
-        )
-        raise DeckgenError([error(prepared.lock_loc(), "DG065", message)])
-    plan = prepared.plan(stamp)
-    path = write_deck(plan, out_dir, deck_media(prepared.rendered))
-    config = prepared.deck.config
-    return path, f"{config.name} {config.version}", plan.locations, prepared.diagnostics
+    """The deck the notes build, as `deckgen build` makes it: with the lock's times, unless
+    `timestamp` (SOURCE_DATE_EPOCH) says when; for a tagged release, against its own lock
+    as published (`published_at`). Its path, name and version, where each note is written,
+    and the build's warnings."""
+    history = None
+    if published_at is not None:
+        lock = read_lock(notes_dir)
+        history = Base(None if lock is None else as_published(lock, published_at))
+    built = build(notes_dir, out_dir, timestamp, history=history, at_release=True, store=False)
+    assert built.deck is not None
+    deck = f"{built.deck.config.name} {built.version}"
+    return built.path, deck, built.locations, built.diagnostics
 
 
 def _errors(
@@ -176,7 +181,7 @@ def tag_tree(tag: str, notes_dir: Path, into: Path) -> Path:
     start = next(p for p in [notes_dir.absolute(), *notes_dir.absolute().parents] if p.is_dir())
     top = Path(_git(start, "rev-parse", "--show-toplevel").decode().strip())
     try:
-        relative = notes_dir.resolve().relative_to(top.resolve()).as_posix()
+        relative = real_path(notes_dir).relative_to(real_path(top)).as_posix()
     except ValueError:
         raise _tag_error(
             notes_dir, f"{notes_dir.as_posix()} is not in the repository {top}"

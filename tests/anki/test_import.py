@@ -23,7 +23,7 @@ def test_import_creates_subdecks_notes_tags_and_fields(
     tmp_path: Path, collection: Collection
 ) -> None:
     result = build(FIXTURE, tmp_path / "decks", T1)
-    assert result.path == tmp_path / "decks" / "learn-aws-1.0.0.apkg"
+    assert result.path == tmp_path / "decks" / "learn-aws-1.0.0-dev.apkg"
 
     log = import_deck(collection, result.path)
     assert (len(log.new), len(log.updated), len(log.duplicate)) == (5, 0, 0)

@@ -7,7 +7,8 @@ in the test process, which has its own `anki`. The request:
     {"collection": "/tmp/x/collection.anki2",          # created if missing
      "commands": [{"cmd": "import", "apkg": "/tmp/v1.apkg"},
                   {"cmd": "review", "card_id": 123, "ease": 3},   # 1..4: Again … Easy
-                  {"cmd": "dump"}, {"cmd": "version"}]}
+                  {"cmd": "dump"}, {"cmd": "version"},
+                  {"cmd": "answer", "card_id": 123}]}   # the back as the reviewer renders it
 
 The answer: {"ok": true, "anki_version": "24.11", "importer": "new-with-options",
 "results": [one per command]}, or {"ok": false, "error", "traceback", "failed_command"}
@@ -234,11 +235,23 @@ def cmd_dump(col: Collection, _cmd: dict[str, Any]) -> dict[str, Any]:
     return {"notes": notes, "note_types": note_types, "decks": descriptions, "revlog": revlog}
 
 
+def cmd_answer(col: Collection, cmd: dict[str, Any]) -> dict[str, Any]:
+    """The answer side of a card as that version's reviewer renders it (the note type's CSS
+    and template filled with the note's fields)."""
+    return {"html": col.get_card(int(cmd["card_id"])).answer()}
+
+
 def cmd_version(col: Collection, _cmd: dict[str, Any]) -> dict[str, Any]:
     return {"anki_version": ANKI_VERSION, "importer": importer(), "v3_scheduler": _v3(col)}
 
 
-COMMANDS = {"import": cmd_import, "review": cmd_review, "dump": cmd_dump, "version": cmd_version}
+COMMANDS = {
+    "import": cmd_import,
+    "review": cmd_review,
+    "dump": cmd_dump,
+    "version": cmd_version,
+    "answer": cmd_answer,
+}
 
 
 def run(request: dict[str, Any]) -> dict[str, Any]:

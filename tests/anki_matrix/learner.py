@@ -80,6 +80,10 @@ class Learner:
         *imported, dumped = self.run(*commands, {"cmd": "dump"})
         return Counts(**imported[-1]["counts"]), Collection(dumped)
 
+    def answers(self, *card_ids: int) -> list[str]:
+        """Each card's back as the reviewer renders it (HTML)."""
+        return [r["html"] for r in self.run(*({"cmd": "answer", "card_id": c} for c in card_ids))]
+
     def reviews(self, *card_ids: int) -> Collection:
         """Answers each card Good, as the reviewer does: the collection after."""
         answers = [{"cmd": "review", "card_id": card_id, "ease": 3} for card_id in card_ids]

@@ -273,3 +273,27 @@ def test_a_build_without_renderer_yields_the_same_apkg_bytes(
 ) -> None:
     first, second = _two_builds(tmp_path, monkeypatch)
     assert first.read_bytes() == second.read_bytes()
+
+
+def test_each_card_wears_only_its_own_note_types_css(chromium: Path, tmp_path: Path) -> None:
+    """As in Anki: the Vocabulary note type's `.card { font-family: Georgia … }` styles its
+    cards and no other; deckgen's built-in CSS styles the built-ins' cards and not it."""
+    from playwright.sync_api import sync_playwright
+
+    result = write_preview(ROOT / "tests" / "fixtures" / "notes_types", tmp_path / "preview")
+    style = """(sel) => [...document.querySelectorAll(sel)].map(c => {
+      const s = getComputedStyle(c); return [s.fontFamily, s.fontSize, c.className] })"""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(chromium), args=["--no-sandbox", "--disable-gpu"]
+        )
+        page = open_page(browser, result.path, width=1400, height=900)
+        custom = page.evaluate(style, ".side.note-type-1790000000101 > .card")
+        builtin = page.evaluate(style, ".side:not(.note-type-1790000000101) > .card")
+        browser.close()
+    assert custom and builtin
+    assert all("Georgia" in family and size == "24px" for family, size, _ in custom), custom
+    assert not any("Georgia" in family for family, _, _ in builtin), builtin
+    # deckgen's own card CSS (its system font stack) is not the custom note type's
+    assert all("system-ui" in family or "apple-system" in family for family, _, _ in builtin)
+    assert {c.split()[1] for _, _, c in builtin} >= {"card1", "card2"}  # Reversed's 2nd card

@@ -6,12 +6,15 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import stat
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from deckgen.diagrams import bundle as mermaid_bundle
 from deckgen.diagrams import cache as diagrams
 from deckgen.diagrams import lines as mermaid_lines
 from deckgen.diagrams import renderer as mermaid_render
@@ -208,7 +211,7 @@ def fake_executable(folder: Path, name: str) -> Path:
 
 
 def fake_project(root: Path, version: str = MERMAID_VERSION) -> Path:
-    bundle = root / mermaid_render.BUNDLE_RELPATH
+    bundle = root / mermaid_bundle.BUNDLE_RELPATH
     bundle.parent.mkdir(parents=True)
     bundle.write_text("/* mermaid */", encoding="utf-8")
     package = {"name": "mermaid", "version": version}
@@ -238,8 +241,12 @@ def test_locate_none_without_playwright(
 def test_missing_names_each_absent_piece_with_its_install_command(
     bare_env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """In a checkout (an editable install) `make diagrams` installs the bundle and playwright."""
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(mermaid_render, "_SOURCE_CHECKOUT", tmp_path)
+    checkout = tmp_path / "checkout"
+    (checkout / "tools" / "mermaid").mkdir(parents=True)
+    (checkout / "tools" / "mermaid" / "install.py").touch()
+    monkeypatch.setattr(mermaid_bundle, "SOURCE_CHECKOUT", checkout)
     assert MermaidRenderer.missing(tmp_path) == [
         "Chromium (`sudo apt-get install chromium`)",
         "the mermaid bundle (`make diagrams`)",
@@ -252,6 +259,41 @@ def test_missing_names_each_absent_piece_with_its_install_command(
     ]
     monkeypatch.setattr(mermaid_render, "_playwright_available", lambda: True)
     assert MermaidRenderer.missing(tmp_path / "proj") == []
+
+
+def test_an_installed_deckgen_names_its_own_install_commands(
+    bare_env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without a checkout (pip, pipx) there is no `make`: deckgen installs the bundle."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(mermaid_bundle, "SOURCE_CHECKOUT", tmp_path / "site-packages")
+    monkeypatch.setattr(mermaid_render, "_playwright_available", lambda: False)
+    monkeypatch.setattr(sys, "prefix", str(tmp_path / "venv"))
+    assert MermaidRenderer.missing() == [
+        "Chromium (`sudo apt-get install chromium`)",
+        "the mermaid bundle (`deckgen diagrams install`)",
+        f"the playwright package (`{sys.executable} -m pip install playwright`)",
+    ]
+    monkeypatch.setattr(sys, "prefix", str(tmp_path / ".local/pipx/venvs/deckgen"))
+    assert (
+        MermaidRenderer.missing()[-1] == "the playwright package (`pipx inject deckgen playwright`)"
+    )
+
+
+def test_the_user_data_folder_holds_the_bundle_deckgen_installs(
+    bare_env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(mermaid_bundle, "SOURCE_CHECKOUT", tmp_path / "site-packages")
+    exe = fake_executable(bare_env, "chromium")
+    assert MermaidRenderer.locate() is None
+    folder = mermaid_bundle.user_bundle_folder()
+    assert folder.parts[-2:] == ("mermaid", MERMAID_VERSION)
+    bundle = fake_project(tmp_path / "proj")
+    shutil.copytree(bundle.parent.parent, folder)
+    renderer = MermaidRenderer.locate()
+    assert renderer is not None
+    assert (renderer.chromium, renderer.bundle) == (exe, folder / "dist" / "mermaid.min.js")
 
 
 @pytest.mark.parametrize("name", ["chromium", "chromium-browser"])

@@ -177,7 +177,8 @@ def test_not_utf8_reports_the_line(make_notes: NotesFactory) -> None:
         (
             'name = "X"\nversion = "1.0.0"\nowner = "me"\n',
             "notes/deck.toml:3: warning DG014 unknown key 'owner'; known keys: name, slug,"
-            " version, description, keep_removed, id, docs, quality",
+            " version, description, keep_removed, id, docs, quality, repository, branch,"
+            " notes_path, source_url, edit_url",
         ),
     ],
 )

@@ -102,3 +102,21 @@ def test_note_types_are_frozen() -> None:
         model = genanki_model(note_type)
         assert (model.model_id, model.name) == (model_id, name)
         assert [f["name"] for f in model.fields] == list(fields)
+
+
+@pytest.mark.parametrize(
+    ("recorded", "canonical"),
+    [
+        ("ec2:What is  Spot?", "ec2:what is spot"),
+        ("a-b::c:Why: because?", "a-b::c:why: because"),  # a nested sub-deck, a colon asked
+        ("id:ec2-spot", "id:ec2-spot"),
+        ("no key at all", "no key at all"),
+    ],
+)
+def test_a_recorded_key_is_normalised_in_its_question_only(recorded: str, canonical: str) -> None:
+    assert ids.canonical_key(recorded) == canonical
+
+
+def test_a_nested_sub_deck_key_keeps_its_levels_apart() -> None:
+    assert ids.subdeck_key("a b::C") == "a-b::c" != ids.subdeck_key("a::B c")
+    assert ids.subdeck_key("EC2 Basics") == ids.slug("EC2 Basics")  # one level: as before

@@ -15,8 +15,7 @@ from deckgen.cards.render import render_card
 from deckgen.cli import cli
 from deckgen.notes.folder import load_notes
 from deckgen.notes.notetype_files import load_note_types, parse_note_type, skeleton
-from deckgen.notes.notetypes import NoteTypes, note_type_of
-from deckgen.pipeline import count_cards
+from deckgen.notes.notetypes import NoteTypes, count_cards, note_type_of
 from helpers import DECK_TOML, NotesFactory
 
 GOOD = """\

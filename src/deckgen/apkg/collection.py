@@ -95,8 +95,9 @@ class _Cursor:
 
 def write_collection(package: Any, path: os.PathLike[str] | str, timestamp: float) -> None:
     """Write the genanki `package`'s collection as a new SQLite file at `path`, which must be
-    missing or empty. Ids come from the counter genanki's write_to_file uses, so the rows
-    are the ones genanki would write."""
+    missing or empty. `write_to_db` is handed the id counter genanki's write_to_file would
+    hand it, so the rows are the ones genanki would write; deckgen's own package ignores it
+    and numbers ids up to the package time instead (apkg.package._Package)."""
     check_pinned()
     id_gen = itertools.count(int(timestamp * 1000))
     db = apsw.Connection(os.fspath(path))

@@ -83,8 +83,10 @@ def read_package(path: Path) -> Contents:
             return _read_collection(collection, media)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError) as exc:
         raise PackageError(f"it is not a readable zip ({exc})") from None
-    except (sqlite3.Error, ValueError, KeyError, TypeError, IndexError) as exc:
+    except (sqlite3.Error, ValueError, KeyError, TypeError, IndexError, AttributeError) as exc:
         raise PackageError(f"its {COLLECTION} cannot be read ({exc})") from None
+    except RecursionError:  # JSON nested deeper than any note type or deck is
+        raise PackageError(f"its {COLLECTION} holds JSON nested too deep to read") from None
 
 
 def _media(archive: zipfile.ZipFile, entries: dict[str, zipfile.ZipInfo]) -> dict[str, str]:
@@ -107,35 +109,65 @@ def _read_collection(path: Path, media: dict[str, str]) -> Contents:
     db = sqlite3.connect(f"{path.as_uri()}?mode=ro&immutable=1", uri=True)
     try:
         models_json, decks_json = db.execute("SELECT models, decks FROM col").fetchone()
-        models = {int(k): v for k, v in json.loads(models_json).items()}
-        decks = {int(k): v for k, v in json.loads(decks_json).items()}
+        models = _objects(models_json, "note type")
+        decks = _objects(decks_json, "deck")
         cards: dict[int, list[tuple[str, int]]] = {}
         for nid, did, ord_ in db.execute("SELECT nid, did, ord FROM cards ORDER BY id"):
-            deck = decks[did]["name"] if did in decks else f"deck id {did}"
-            cards.setdefault(nid, []).append((deck, ord_))
+            deck = _name(decks[did]) if did in decks else f"deck id {did}"
+            cards.setdefault(nid, []).append((deck, int(ord_)))
         notes: dict[str, Note] = {}
         query = "SELECT id, guid, mid, mod, tags, flds FROM notes ORDER BY id"
         for nid, guid, mid, mod, tags, flds in db.execute(query):
             model = models.get(mid, {"name": f"note type id {mid}", "flds": []})
-            names = [f["name"] for f in model["flds"]]
-            values = flds.split("\x1f")
+            names = [_name(f) for f in _list(model.get("flds"))]
+            values = _text(flds).split("\x1f")
             names += [f"field {i + 1}" for i in range(len(names), len(values))]
-            notes[guid] = Note(
-                guid,
-                model["name"],
+            notes[_text(guid)] = Note(
+                _text(guid),
+                _name(model),
                 tuple(zip(names, values, strict=False)),
-                tuple(tags.split()),
-                mod,
+                tuple(_text(tags).split()),
+                int(mod),
                 tuple(sorted(cards.get(nid, []))),
             )
     finally:
         db.close()
     return Contents(
         notes,
-        {m["name"]: m for m in models.values()},
-        {d["name"]: d for d in decks.values()},
+        {_name(m): m for m in models.values()},
+        {_name(d): d for d in decks.values()},
         media,
     )
+
+
+# A package is untrusted: every value is checked for the type Anki writes, so that a crafted
+# one is a PackageError (ValueError, TypeError), never an AttributeError deep in a compare.
+
+
+def _objects(text: object, what: str) -> dict[int, dict[str, Any]]:
+    """The col table's JSON of note types or decks: objects by id."""
+    data = json.loads(_text(text))
+    if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
+        raise ValueError(f"its {what}s are not JSON objects by id")
+    return {int(k): v for k, v in data.items()}
+
+
+def _name(entry: object) -> str:
+    if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
+        raise ValueError("a note type, field or deck has no name")
+    return str(entry["name"])
+
+
+def _list(value: object) -> list[object]:
+    if not isinstance(value, list):
+        raise ValueError("a note type's fields are not a list")
+    return value
+
+
+def _text(value: object) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"{type(value).__name__} where Anki writes text")
+    return value
 
 
 def compare(package: Contents, rebuilt: Contents) -> list[Difference]:

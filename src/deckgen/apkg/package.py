@@ -34,16 +34,23 @@ IMPORT_ADVICE = (
 
 
 def root_description(
-    deck: Deck, unreleased_after: str | None = None, notices: Sequence[str] = ()
+    deck: Deck,
+    unreleased_after: str | None = None,
+    notices: Sequence[str] = (),
+    release_notes: str | None = None,
 ) -> str:
-    """The root deck's description: the author's, the version, and what a learner must
-    know about importing this version (`notices`, one paragraph each)."""
+    """The root deck's description: the author's, the version, what a learner must know
+    about importing this version (`notices`, one paragraph each), and what the release
+    changed (`release_notes`, HTML): Anki replaces an existing deck's description on every
+    import, so a learner reads there which version they have and what it brought."""
     config = deck.config
     version = f"Version {config.version}"
-    if unreleased_after is not None:
-        version += f": unreleased changes after {unreleased_after}"
+    if config.version.endswith("-dev"):  # a build that is not a release says so
+        after = f" after {unreleased_after}" if unreleased_after else ", before the first release"
+        version += f": unreleased changes{after}"
     parts = [config.description] if config.description else []
-    return "<br><br>".join([*parts, f"{version}. {IMPORT_ADVICE}", *notices])
+    changes = [release_notes] if release_notes else []
+    return "<br><br>".join([*parts, f"{version}. {IMPORT_ADVICE}", *notices, *changes])
 
 
 class _TimedNote(genanki.Note):  # type: ignore[misc]  # genanki has no type hints
@@ -117,14 +124,15 @@ def make_package(
     media: Iterable[Path] = (),
     unreleased_after: str | None = None,
     notices: Sequence[str] = (),
+    release_notes: str | None = None,
 ) -> genanki.Package:
     """`note_types` gives each note type of the notes, by name, with its modification time;
-    `descriptions` gives sub-decks (by full name) a description of their own."""
+    `descriptions` gives sub-decks (by full name) a description of their own;
+    `release_notes` (HTML) what the release changed, for the root deck's description."""
     root = deck.config.name
+    description = root_description(deck, unreleased_after, notices, release_notes)
     decks: dict[str, genanki.Deck] = {
-        root: genanki.Deck(
-            ids.deck_id(root), root, description=root_description(deck, unreleased_after, notices)
-        )
+        root: genanki.Deck(ids.deck_id(root), root, description=description)
     }
     models = {
         name: _TimedModel(genanki_model(note_type), mod)

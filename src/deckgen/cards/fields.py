@@ -46,7 +46,7 @@ from deckgen.diagrams.cache import MermaidError, RendererError
 from deckgen.diagrams.lines import without_its_lines
 from deckgen.diagrams.source import DiagramSource
 from deckgen.errors import Diagnostic, error
-from deckgen.model import SourceLoc
+from deckgen.model import SourceLinks, SourceLoc
 
 CODE_CSS_CLASS = "highlight"
 MERMAID_SYNTAX = "DG310"
@@ -92,10 +92,12 @@ def highlight_code(code: str, language: str, _attrs: str = "") -> str:
 
 @dataclass(frozen=True)
 class RenderSetup:
-    """Per build: where images come from and where diagrams come from (None: not here)."""
+    """Per build: where images come from and where diagrams come from (None: not here),
+    and where cards link to their source (deck.toml `repository`; None: no links)."""
 
     media: MediaFolder | None = None
     diagrams: DiagramSource | None = None
+    links: SourceLinks | None = None
 
 
 @dataclass

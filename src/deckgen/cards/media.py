@@ -19,6 +19,7 @@ from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from urllib.parse import unquote, urlsplit
 
+from deckgen.atomic import real_path
 from deckgen.ids import slug
 
 REMOTE = "DG201"
@@ -85,8 +86,8 @@ class MediaFolder:
 
     def _read(self, relative: str, src: str) -> MediaFile:
         target = self.root / relative
-        root = self.root.resolve()
-        if not target.resolve().is_relative_to(root):
+        root = real_path(self.root)
+        if not real_path(target).is_relative_to(root):
             raise MediaProblem(
                 OUTSIDE, f"{_kind(src)} '{src}' is a symlink to a file outside the notes folder"
             )

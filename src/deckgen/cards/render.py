@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import quote
 
 from deckgen.cards.fields import FieldEnv, RenderSetup, render_block, render_inline, render_tokens
 from deckgen.cards.media import MediaFile, MediaFolder
@@ -17,7 +18,7 @@ from deckgen.cards.parsed import ParsedNotes
 from deckgen.diagrams.renderer import MermaidRenderer
 from deckgen.diagrams.source import CACHE_FOLDER, DiagramSource
 from deckgen.errors import Diagnostic, info, warning
-from deckgen.model import Card, CardKind, Deck, NoteType, SourceLoc
+from deckgen.model import Card, CardKind, Deck, NoteType, SourceLinks, SourceLoc
 from deckgen.notes.notetypes import (
     CONTEXT,
     SOURCE,
@@ -44,12 +45,41 @@ class RenderedNote:
 
 def context_line(card: Card) -> str:
     deck = card.deck.replace("::", " › ")
-    return f"{deck} › {card.topic}" if card.topic else deck
+    parts = [part for part in (deck, card.topic) if part]
+    return " › ".join(parts)
 
 
 @lru_cache(maxsize=1024)  # cards of a topic share one string: big decks hold 100,000
 def _escaped(text: str) -> str:
     return html.escape(text)
+
+
+SUGGEST_A_FIX = "suggest a fix"
+
+
+def source_field(card: Card, links: SourceLinks | None) -> str:
+    """The Source field: the card's notes file. With deck.toml's `repository`, the file's
+    name links to the card in the repository (the file at the card's heading anchor, which
+    moves only with the card's own heading, never with cards added above it) and "suggest
+    a fix" to the forge's page that edits the file. Plain links, which Anki opens in the
+    browser; they take the small print's colour, so they read at WCAG AA in both themes."""
+    name = _escaped(card.source)
+    if links is None:
+        return name
+    path = links.path(card.source)
+    anchor = f"#{quote(card.anchor, safe='')}" if card.anchor else ""
+    parts = [_link(_address(links.file_url, links.branch, path) + anchor, name)]
+    if links.edit_url is not None:
+        parts.append(_link(_address(links.edit_url, links.branch, path), SUGGEST_A_FIX))
+    return " · ".join(parts)
+
+
+def _address(template: str, ref: str, path: str) -> str:
+    return template.replace("{ref}", quote(ref, safe="/")).replace("{path}", quote(path, safe="/"))
+
+
+def _link(href: str, text: str) -> str:
+    return f'<a href="{html.escape(href, quote=True)}" style="color:inherit">{text}</a>'
 
 
 def render_card(
@@ -90,7 +120,7 @@ def render_card(
     if CONTEXT in names:
         values[CONTEXT] = _escaped(context_line(card))
     if SOURCE in names:
-        values[SOURCE] = _escaped(card.source)
+        values[SOURCE] = source_field(card, setup.links)
     media = {name: file for field_env in envs for name, file in field_env.media.items()}
     problems = tuple(problem for field_env in envs for problem in field_env.diagnostics)
     fields = tuple(values.get(name, "") for name in names)
@@ -109,7 +139,7 @@ def render_deck(
     cached diagrams no card uses are listed as info.
     """
     with DiagramSource.beside(notes_dir, store=not checking) as diagrams:
-        setup = RenderSetup(MediaFolder(notes_dir), diagrams)
+        setup = RenderSetup(MediaFolder(notes_dir), diagrams, deck.config.links)
         note_types = NoteTypes(deck.note_types)
         rendered = [render_card(card, setup, note_type_of(card, note_types)) for card in deck.cards]
     problems = [problem for note in rendered for problem in note.diagnostics]

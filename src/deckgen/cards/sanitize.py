@@ -51,10 +51,11 @@ ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
     **{tag: set(attrs) for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items() if tag in ALLOWED_TAGS},
 }
 # Properties that change how text looks but cannot load a URL or lay a box over the card.
+# (min-width: deckgen sets it on diagrams itself, so an imported deckgen deck keeps it.)
 ALLOWED_STYLE_PROPERTIES = _words(
     """color background-color font-weight font-style font-size font-family font-variant
     text-decoration text-align text-transform vertical-align white-space border
-    border-collapse padding margin width height"""
+    border-collapse padding margin width height min-width"""
 )
 ALLOWED_URL_SCHEMES = frozenset(nh3.ALLOWED_URL_SCHEMES)
 # Elements whose content is code or an embedded document: removed with their content.

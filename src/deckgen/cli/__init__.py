@@ -1,8 +1,9 @@
 """The `deckgen` command: parse arguments, call the core, print, map errors to exit codes.
 
 The only subpackage that imports click. Commands are grouped by who runs them when:
-authoring.py (build, check, list, preview) and releasing.py (diff, release, changelog,
-verify).
+init.py (init), importing.py (import), authoring.py (build, check, list, preview),
+releasing.py (diff, release, changelog, verify), notetypes.py (notetype) and diagrams.py
+(diagrams install, status).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 
 import click
 
-from deckgen.cli import authoring, notetypes, releasing
+from deckgen.cli import authoring, diagrams, importing, init, notetypes, releasing
 
 
 class _Deckgen(click.Group):
@@ -53,12 +54,14 @@ def cli() -> None:
     Q:/A: pair and {{c1::cloze}} becomes a note that keeps its identity across
     builds, so re-importing a new version updates notes and keeps review history.
 
-    Start with `deckgen check` (what would be built, and every mistake as
-    path:line), then `deckgen build`. `deckgen COMMAND --help` says more.
+    A deck of your own starts with `deckgen init`. Then `deckgen check` (what would
+    be built, and every mistake as path:line), then `deckgen build`.
+    `deckgen COMMAND --help` says more.
     """
 
 
 for command in (
+    init.init,
     authoring.build,
     authoring.check,
     authoring.list_cards,
@@ -68,6 +71,8 @@ for command in (
     releasing.changelog,
     notetypes.notetype,
     releasing.verify,
+    diagrams.diagrams,
+    importing.import_package,
 ):
     cli.add_command(command)
 

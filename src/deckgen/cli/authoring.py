@@ -18,6 +18,7 @@ from deckgen.cli.output import (
     fail,
     failure_line,
     out_option,
+    print_annotations,
     print_diagnostics,
     summary_line,
     waiting,
@@ -49,10 +50,11 @@ def build(
 
     New and changed notes are stamped with SOURCE_DATE_EPOCH when it is set, else
     the current time; notes unchanged since the last release keep its time. On any
-    error nothing is written and an earlier deck stays as it was. When neither the
-    notes nor deckgen changed since the last build, the deck is kept as it is;
-    parsed and rendered files are cached in .deckgen-cache/ beside OUT, which is
-    always safe to delete.
+    error nothing is written and an earlier deck stays as it was. A build that is not
+    exactly the last release is named for the next one, marked -dev. When neither the
+    notes nor deckgen changed since the last build, the deck is kept as it is; parsed
+    and rendered files are cached in your user cache folder (DECKGEN_CACHE_DIR to move
+    it), which is always safe to delete and never changes what a build ships.
     """
     from deckgen.cli.progress import progress_bar
     from deckgen.incremental.build import build as run_build
@@ -102,10 +104,10 @@ def build(
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["text", "json"]),
+    type=click.Choice(["text", "json", "github"]),
     default="text",
     show_default=True,
-    help="json: one object on stdout, for editors and CI annotations.",
+    help="json: one object on stdout, for editors and CI; github: GitHub Actions annotations.",
 )
 def check(
     notes_dir: Path,
@@ -117,7 +119,8 @@ def check(
 ) -> None:
     """Validate NOTES_DIR without writing anything.
 
-    Prints every problem as path:line: severity code message, including info lines
+    Prints every problem as path:line: severity code message (with --format github, as
+    GitHub Actions annotations on the pull request's lines), including info lines
     for prose that makes no card, and the card-quality findings (DG5xx: long answers,
     lists, leaks, duplicates …) that no `<!-- quality: ok CHECK — reason -->` comment
     silenced. Diagrams not in the cache yet are checked by mermaid where it can run here
@@ -125,7 +128,8 @@ def check(
     With --release (for CI on release tags) it also checks that nothing changed since the
     release in deck.lock.json and that the version and changelog match it.
     """
-    from deckgen.pipeline import check_notes, count_cards
+    from deckgen.notes.notetypes import count_cards
+    from deckgen.pipeline import check_notes
 
     loaded = check_notes(notes_dir)
     failed = loaded.deck is None or fails(loaded.diagnostics, strict=strict)
@@ -142,7 +146,10 @@ def check(
         if failed:
             raise click.exceptions.Exit(1)
         return
-    print_diagnostics(loaded.diagnostics, show_info=True)
+    if output_format == "github":
+        print_annotations(loaded.diagnostics)
+    else:
+        print_diagnostics(loaded.diagnostics, show_info=True)
     silenced = len(loaded.silenced)
     quiet = f"; {plural(silenced, 'quality finding')} silenced" if silenced else ""
     if failed or loaded.deck is None or counts is None:
@@ -153,7 +160,7 @@ def check(
         f" {summary_line(loaded.diagnostics)}{quiet}"
     )
     if for_release:
-        check_release_of(notes_dir, out_dir, tag, loaded.deck.config.version)
+        check_release_of(notes_dir, out_dir, tag, loaded.deck.config.version, output_format)
 
 
 def release_problems(notes_dir: Path, out_dir: Path, tag: str | None) -> list[Diagnostic]:
@@ -165,10 +172,12 @@ def release_problems(notes_dir: Path, out_dir: Path, tag: str | None) -> list[Di
         return list(exc.diagnostics)
 
 
-def check_release_of(notes_dir: Path, out_dir: Path, tag: str | None, version: str) -> None:
+def check_release_of(
+    notes_dir: Path, out_dir: Path, tag: str | None, version: str, output_format: str = "text"
+) -> None:
     problems = release_problems(notes_dir, out_dir, tag)
     if problems:
-        print_diagnostics(problems)
+        (print_annotations if output_format == "github" else print_diagnostics)(problems)
         raise Exit1(f"not a release: {summary_line(problems)}")
     click.echo(f"Release {version}: the notes, deck.toml and the changelog match the lock.")
 
@@ -176,17 +185,27 @@ def check_release_of(notes_dir: Path, out_dir: Path, tag: str | None, version: s
 @click.command(short_help="Write one HTML page showing every card.")
 @NOTES_DIR
 @out_option("decks/preview", "Folder the page and its media files are written to.")
-def preview(notes_dir: Path, out_dir: Path) -> None:
+@click.option(
+    "--changed",
+    is_flag=True,
+    help="Only the cards added, changed (before and after) and removed since the last release.",
+)
+def preview(notes_dir: Path, out_dir: Path, changed: bool) -> None:
     """Write OUT/index.html: every card of NOTES_DIR, front and back, light and dark.
 
     One static page (no scripts) with the deck's own templates and CSS, and the
     images and diagrams beside it, for reviewing a deck in a browser without Anki:
     an index of the sub-decks, then each card's four views in reading order.
+    With --changed, only the cards a change touches since the last release (for a
+    pull request): the added ones, the changed ones before (as deck.lock.json shipped
+    them) and after, and the removed ones.
     """
     from deckgen.preview import write_preview
+    from deckgen.preview.changes import write_changed_preview
 
     try:
-        result = write_preview(notes_dir, out_dir)
+        write = write_changed_preview if changed else write_preview
+        result = write(notes_dir, out_dir)
     except DeckgenError as exc:
         fail(exc)
         return

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 import click
 
 from deckgen.errors import (
+    CODES,
     DeckgenError,
     Diagnostic,
     Severity,
@@ -32,6 +33,50 @@ def print_diagnostics(diagnostics: Iterable[Diagnostic], *, show_info: bool = Fa
         if diagnostic.severity is Severity.INFO and not show_info:
             continue
         click.echo(str(diagnostic), err=diagnostic.severity is not Severity.INFO)
+
+
+# GitHub Actions' workflow commands: `::error file=…,line=…,title=…::message` on stdout
+# becomes an annotation on that line of the pull request. Values are escaped as
+# @actions/core escapes them.
+_ANNOTATION = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+
+
+def escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def workflow_command(kind: str, message: str, **properties: str | int | None) -> str:
+    """One GitHub workflow command, e.g. `::notice file=notes/ec2.md,line=8,title=…::…`."""
+    given = ",".join(
+        f"{name}={escape_property(str(value))}"
+        for name, value in properties.items()
+        if value is not None
+    )
+    return (
+        f"::{kind} {given}::{escape_data(message)}"
+        if given
+        else f"::{kind}::{escape_data(message)}"
+    )
+
+
+def annotation(diagnostic: Diagnostic) -> str:
+    """A diagnostic as a GitHub annotation at its file and line (infos as notices)."""
+    loc = diagnostic.loc
+    name = CODES.get(diagnostic.code)
+    title = f"{diagnostic.code} {name}" if name else diagnostic.code
+    kind = _ANNOTATION[diagnostic.severity]
+    return workflow_command(
+        kind, diagnostic.message, file=loc.path, line=loc.line, col=loc.column, title=title
+    )
+
+
+def print_annotations(diagnostics: Iterable[Diagnostic]) -> None:
+    for diagnostic in sorted_diagnostics(diagnostics):
+        click.echo(annotation(diagnostic))
 
 
 def summary_line(diagnostics: Iterable[Diagnostic]) -> str:

@@ -16,6 +16,7 @@ from deckgen.cli.output import (
     print_diagnostics,
     summary_line,
     waiting,
+    workflow_command,
 )
 from deckgen.errors import DeckgenError, Diagnostic, sorted_diagnostics
 
@@ -28,24 +29,43 @@ if TYPE_CHECKING:
 @click.option(
     "--full", is_flag=True, help="Show each changed field whole, not a few words around each edit."
 )
-def diff(notes_dir: Path, full: bool) -> None:
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "markdown", "github"]),
+    default="text",
+    show_default=True,
+    help="markdown: for a pull request's job summary; github: a notice on each changed card.",
+)
+def diff(notes_dir: Path, full: bool, output_format: str) -> None:
     """Show what changed in NOTES_DIR since the last release (deck.lock.json).
 
     Lists the notes added, changed (with a short word diff per field; --full for the
     whole field) and removed, in file and line order, changed note types and deck
     settings, probable rewordings with the id that keeps their review history, and the
-    version the next release would get.
+    version the next release would get. --format markdown writes the same in Markdown,
+    for $GITHUB_STEP_SUMMARY; --format github prints a GitHub Actions notice at each
+    added and changed card's line (and each removed card's file).
     """
     from deckgen.publish import next_version, prepare
-    from deckgen.releases.diff import report
+    from deckgen.releases.diff import card_notices, report
+    from deckgen.releases.summary import markdown_report
     from deckgen.times import build_time
 
     try:
-        prepared = prepare(notes_dir)
+        prepared = prepare(notes_dir, store=False)
         plan = prepared.plan(build_time())
         version = next_version(prepared, plan.changes.needed_bump(), None)
     except DeckgenError as exc:
         fail(exc)
+        return
+    if output_format == "markdown":
+        summary = markdown_report(plan, prepared.lock, version, full=full, note=prepared.note)
+        click.echo(summary, nl=False)
+        return
+    if output_format == "github":
+        for notice in card_notices(plan, prepared.lock, notes_dir):
+            click.echo(workflow_command("notice", notice.message, **notice.where))
         return
     print_diagnostics(prepared.diagnostics)
     if prepared.note:
@@ -65,8 +85,9 @@ def diff(notes_dir: Path, full: bool) -> None:
 def release(notes_dir: Path, out_dir: Path, bump_level: str | None) -> None:
     """Cut a release of NOTES_DIR: version, lock, changelog and the .apkg.
 
-    The version goes up as the changes since deck.lock.json need (removed notes or a
-    changed note type: major; added notes: minor; other changes: patch) unless
+    The version goes up as the changes since deck.lock.json need (a note type's fields or
+    templates added, removed or renamed, which learners must merge: major; notes added or
+    removed, or a note type's look changed: minor; any other change: patch) unless
     deck.toml was already raised that far. Writes deck.toml, deck.lock.json,
     OUT/CHANGELOG.md, OUT/<slug>-<version>.apkg and OUT/SHA256SUMS. Refuses when the
     notes have errors, when nothing changed, or when time would go backwards.
@@ -154,13 +175,14 @@ def verify(package: Path, notes_dir: Path, tag: str | None, output_format: str) 
     deck and media file that differs is listed. Exits 0 when the package is that deck,
     1 when it is not, 2 on usage errors (an unknown tag, say).
     """
+    from deckgen.times import pinned_time
     from deckgen.verify import TagError, summary
     from deckgen.verify import verify as run_verify
 
     source = notes_dir.as_posix() + (f" at {tag}" if tag else "")
     as_json = output_format == "json"
     try:
-        verdict = run_verify(package, notes_dir, tag)
+        verdict = run_verify(package, notes_dir, tag, pinned_time())
     except DeckgenError as exc:
         usage = isinstance(exc, TagError)
         if as_json:

@@ -1,9 +1,9 @@
 """The browser renderer of mermaid diagrams: the pinned bundle in headless Chromium.
 
 Cards must not run JavaScript, so a fenced ```mermaid block is rendered once, at build
-time, by the real renderer: the pinned ``mermaid`` browser bundle (tools/mermaid, installed
-with ``make diagrams``) inside headless Chromium, driven by Playwright. Keys, the
-committed cache and the errors are in cache.py.
+time, by the real renderer: the pinned ``mermaid`` browser bundle (bundle.py: ``make
+diagrams`` in a checkout, ``deckgen diagrams install`` elsewhere) inside headless
+Chromium, driven by Playwright. Keys, the committed cache and the errors are in cache.py.
 
 API::
 
@@ -18,20 +18,17 @@ API::
         asyncio loop, so keep other Playwright use out of the `with` block.
     MermaidRenderer.missing(project_root=None) -> list[str]
         what locate() lacks here, each with the command that installs it
-    bundle_version(bundle) -> str | None
 
 Environment: DECKGEN_CHROMIUM (a Chromium executable, path or name) overrides the search
-of PATH for ``chromium``/``chromium-browser``; DECKGEN_MERMAID_JS overrides
-``<project_root>/tools/mermaid/node_modules/mermaid/dist/mermaid.min.js``.
+of PATH for ``chromium``/``chromium-browser``. Where the bundle is found, and how an
+installed deckgen installs it, is bundle.py's (DECKGEN_MERMAID_JS overrides it).
 """
 
 from __future__ import annotations
 
 import contextlib
 import importlib.util
-import json
 import os
-import re
 import shutil
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
@@ -39,6 +36,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
+from deckgen.diagrams.bundle import bundle_hint, bundle_version, locate_bundle, playwright_hint
 from deckgen.diagrams.cache import (
     MERMAID_VERSION,
     MermaidError,
@@ -53,12 +51,9 @@ from deckgen.diagrams.lines import error_line
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page, Playwright
 
-BUNDLE_RELPATH = Path("tools/mermaid/node_modules/mermaid/dist/mermaid.min.js")
-_SOURCE_CHECKOUT = Path(__file__).resolve().parents[3]  # src/deckgen/diagrams/ → the repository
 CHROMIUM_NAMES = ("chromium", "chromium-browser")
-# What installs each piece; said wherever one is missing.
+# What installs Chromium, said wherever it is missing (bundle.py says the others').
 INSTALL_CHROMIUM = "sudo apt-get install chromium"
-INSTALL_BUNDLE = "make diagrams"  # the pinned bundle, and playwright into .venv
 RENDER_TIMEOUT_MS = 30_000
 _FROZEN_TIME = "2000-01-01T00:00:00Z"
 
@@ -79,8 +74,6 @@ _CHROMIUM_ARGS = (
     "--disable-component-update",
     "--disable-sync",
 )
-
-_MERMAID_VERSION_RE = re.compile(r'\{version:"([^"]+)"\}')
 
 # --- renderer ---------------------------------------------------------------------------
 
@@ -162,14 +155,14 @@ class MermaidRenderer:
         Raises RendererError when the bundle is present but is not MERMAID_VERSION:
         rendering it would file SVGs under keys that claim another version.
         """
-        chromium, bundle = find_chromium(), _locate_bundle(project_root)
+        chromium, bundle = find_chromium(), locate_bundle(project_root)
         if chromium is None or bundle is None or not _playwright_available():
             return None
         found = bundle_version(bundle)
         if found != MERMAID_VERSION:
             raise RendererError(
                 f"{bundle} is mermaid {found or '(unknown version)'}, deckgen pins "
-                f"{MERMAID_VERSION}; run `{INSTALL_BUNDLE}`"
+                f"{MERMAID_VERSION}; run `{bundle_hint()}`"
             )
         return cls(chromium, bundle)
 
@@ -180,10 +173,10 @@ class MermaidRenderer:
         lacks = []
         if find_chromium() is None:
             lacks.append(f"Chromium (`{INSTALL_CHROMIUM}`)")
-        if _locate_bundle(project_root) is None:
-            lacks.append(f"the mermaid bundle (`{INSTALL_BUNDLE}`)")
+        if locate_bundle(project_root) is None:
+            lacks.append(f"the mermaid bundle (`{bundle_hint()}`)")
         if not _playwright_available():
-            lacks.append(f"the playwright package (`{INSTALL_BUNDLE}`)")
+            lacks.append(f"the playwright package (`{playwright_hint()}`)")
         return lacks
 
     def __enter__(self) -> Self:
@@ -325,33 +318,8 @@ def find_chromium() -> Path | None:
     return None
 
 
-def _locate_bundle(project_root: Path | None) -> Path | None:
-    # Without a root: the current folder, then the checkout deckgen runs from (an
-    # editable install), so a build started elsewhere still finds `make diagrams`' bundle.
-    roots = [project_root] if project_root else [Path.cwd(), _SOURCE_CHECKOUT]
-    return next(filter(None, (_find_bundle(root) for root in roots)), None)
-
-
-def _find_bundle(project_root: Path) -> Path | None:
-    override = os.environ.get("DECKGEN_MERMAID_JS")
-    bundle = Path(override) if override else project_root / BUNDLE_RELPATH
-    return bundle if bundle.is_file() else None
-
-
 def _playwright_available() -> bool:
     return importlib.util.find_spec("playwright") is not None
-
-
-def bundle_version(bundle: Path) -> str | None:
-    """Version of a mermaid bundle: from its package.json, else from the bundle text."""
-    package_json = bundle.parent.parent / "package.json"  # node_modules/mermaid/
-    with contextlib.suppress(OSError, ValueError):
-        meta = json.loads(package_json.read_text(encoding="utf-8"))
-        if meta.get("name") == "mermaid" and isinstance(meta.get("version"), str):
-            return str(meta["version"])
-    # A bare mermaid.min.js (DECKGEN_MERMAID_JS) embeds `{version:"x.y.z"}`.
-    match = _MERMAID_VERSION_RE.search(bundle.read_text(encoding="utf-8", errors="replace"))
-    return match.group(1) if match else None
 
 
 # --- results ----------------------------------------------------------------------------

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from deckgen.atomic import real_path
 from deckgen.errors import DeckgenError, Diagnostic, Severity, error
 from deckgen.incremental.inputs import (
     digest,
@@ -178,7 +179,7 @@ class BuildCache:
         """The cache of `notes_dir`, its folders made private if new; DeckgenError (DG080)
         when one of them is not the user's or others may write it."""
         base = cache_root() if root is None else root
-        folder = base / digest("notes", str(notes_dir.resolve()))[:16]
+        folder = base / digest("notes", str(real_path(notes_dir)))[:16]
         for candidate in (base, folder):
             with contextlib.suppress(OSError):  # unwritable: the build is only slower
                 candidate.mkdir(mode=0o700, parents=True, exist_ok=True)

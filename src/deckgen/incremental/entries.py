@@ -18,7 +18,7 @@ _T = TypeVar("_T")
 # Card fields this module knows how to store; a test fails when Card gains another.
 CARD_FIELDS = (
     "kind", "question", "answer", "deck", "topic", "tags", "source", "loc", "explicit_id",
-    "answer_line", "note_type", "sections", "silences",
+    "answer_line", "note_type", "sections", "silences", "anchor",
 )  # fmt: skip
 
 

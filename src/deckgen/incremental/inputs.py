@@ -14,6 +14,8 @@ import sys
 from functools import cache
 from pathlib import Path
 
+from deckgen.atomic import real_path
+
 _FORMAT = "deckgen-cache-2"
 # Libraries whose version can change the bytes of a deck.
 _LIBRARIES = (
@@ -133,8 +135,8 @@ def _input_digest(notes_dir: Path, path: Path) -> str:
     is named by what it is, and is only read when it is a file inside the folder."""
     try:
         if path.is_symlink():
-            target = path.resolve()
-            if not (target.is_relative_to(notes_dir.resolve()) and target.is_file()):
+            target = real_path(path)
+            if not (target.is_relative_to(real_path(notes_dir)) and target.is_file()):
                 return f"link:{path.readlink()}"
         elif not path.is_file():
             return "special"

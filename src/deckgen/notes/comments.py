@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -125,3 +126,22 @@ def cloze_next(blocks: list[Block], is_cloze: Callable[[Block], bool]) -> list[b
         block = blocks[index]
         follows = is_cloze(block) or (comment_of(block) is not None and follows)
     return result
+
+
+_LIST_MARKER = re.compile(r"^\s*(?:[-+*]|\d{1,9}[.)])(?:[ \t]+|$)")
+
+
+def list_item(lines: list[str], item: Block) -> tuple[str, list[tuple[int, str, str]], int]:
+    """A cloze list item's Markdown without its marker, the card comments that open the
+    item (0-based line, name, value), and the 0-based line where the text starts."""
+    raw = lines[item.start : item.end]
+    if not raw:
+        return "", [], item.start
+    first = _LIST_MARKER.sub("", raw[0], count=1)
+    body = [first, *textwrap.dedent("\n".join(raw[1:])).split("\n")] if len(raw) > 1 else [first]
+    comments: list[tuple[int, str, str]] = []
+    start = item.start
+    while body and (match := CARD_COMMENT.match(body[0])):
+        comments.append((start, match.group(1), match.group(2)))
+        body, start = body[1:], start + 1
+    return "\n".join(body).strip(), comments, start

@@ -14,9 +14,13 @@ import yaml
 from deckgen import ids
 from deckgen.errors import Diagnostic, error, warning
 from deckgen.model import QUALITY_CHECKS, DeckConfig, QualitySettings, SourceLoc
+from deckgen.notes.links import LINK_KEYS, parse_links
 
 DECK_TOML = "deck.toml"
-DECK_KEYS = ("name", "slug", "version", "description", "keep_removed", "id", "docs", "quality")
+DECK_KEYS = (
+    "name", "slug", "version", "description", "keep_removed", "id", "docs", "quality",
+    *LINK_KEYS,
+)  # fmt: skip
 QUALITY_KEYS = (
     "max_answer_words",
     "max_list_items",
@@ -130,6 +134,8 @@ def parse_deck_toml(text: str, path: str) -> tuple[DeckConfig | None, list[Diagn
         problems.append(error(loc("docs"), "DG015", message))
     quality, quality_problems = parse_quality(data.get("quality", {}), loc)
     problems += quality_problems
+    links, link_problems = parse_links(data, loc)
+    problems += link_problems
     if any(p.is_error for p in problems):
         return None, problems
     assert isinstance(name, str) and isinstance(version, str) and isinstance(description, str)
@@ -147,6 +153,7 @@ def parse_deck_toml(text: str, path: str) -> tuple[DeckConfig | None, list[Diagn
         deck_id if isinstance(deck_id, str) else None,
         tuple(dict.fromkeys(docs)),
         quality,
+        links,
     )
     return config, problems
 

@@ -13,15 +13,21 @@ from pathlib import Path
 
 from deckgen import ids
 from deckgen.errors import Diagnostic, error, info, warning
-from deckgen.model import Card, Deck, DeckConfig, SourceLoc
+from deckgen.model import Card, Deck, DeckConfig, SourceLinks, SourceLoc
 from deckgen.notes.config import DECK_TOML, DEFAULT_DOCS, parse_deck_toml
+from deckgen.notes.files import (
+    decode,
+    display_path,
+    outside_error,
+    printable,
+    read_bytes,
+    read_text,
+    resolves_outside,
+)
 from deckgen.notes.notetype_files import load_note_types
 from deckgen.notes.notetypes import FOLDER as NOTE_TYPES_FOLDER
 from deckgen.notes.notetypes import NoteTypes
 from deckgen.notes.parse import ParsedFile, parse_notes_file
-
-MAX_FILE_BYTES = 8 * 1024 * 1024
-_BOM = b"\xef\xbb\xbf"
 
 
 @dataclass(frozen=True)
@@ -34,6 +40,8 @@ class LoadResult:
 
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
+# folders tools keep in the notes folder, never the author's: git's, deckgen's diagrams
+_TOOL_FOLDERS = (".git", ".diagrams")
 
 
 def is_markdown(path: Path) -> bool:
@@ -52,12 +60,14 @@ def discover(notes_dir: Path, docs: tuple[str, ...] = DEFAULT_DOCS) -> Discovery
     """Every Markdown file of the folder is read or reported. A notes file is any Markdown
     file (.md, .MD, .markdown …) of the folder or a folder in it, except the documents
     deck.toml names in `docs` (a bare name such as README.md in any folder, a path only
-    there); hidden files, and Markdown among the note types, are listed as info."""
+    there); hidden files and folders (tools' own aside), and Markdown among the note
+    types, are listed as info."""
     notes: list[Path] = []
     unread: list[Diagnostic] = []
     for root, dirs, files in os.walk(notes_dir):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        dirs[:] = sorted(d for d in dirs if d not in _TOOL_FOLDERS)
         here = Path(root)
+        hidden = next((p for p in here.relative_to(notes_dir).parts if p.startswith(".")), None)
         # a folder named like a notes file is read as one, and reported as unreadable
         named_like_notes = [d for d in dirs if is_markdown(Path(d))]
         dirs[:] = [d for d in dirs if d not in named_like_notes]
@@ -67,7 +77,10 @@ def discover(notes_dir: Path, docs: tuple[str, ...] = DEFAULT_DOCS) -> Discovery
             if not is_markdown(path) or name in docs or relative in docs:
                 continue
             shown = display_path(notes_dir, path)
-            if name.startswith("."):
+            if hidden is not None:
+                message = f"Markdown in the hidden folder {hidden}: not read (rename the folder)"
+                unread.append(info(SourceLoc(shown, 1), "DG006", message))
+            elif name.startswith("."):
                 message = "hidden Markdown file: not read (rename it to make it a notes file)"
                 unread.append(info(SourceLoc(shown, 1), "DG006", message))
             elif relative.startswith(f"{NOTE_TYPES_FOLDER}/"):
@@ -89,67 +102,6 @@ def bad_folder(names: tuple[str, ...]) -> str | None:
         if "::" in name or not ids.slug(name):
             return f"folder '{name}' cannot name a deck: it needs letters or digits, and no '::'"
     return None
-
-
-def resolves_outside(notes_dir: Path, path: Path) -> bool:
-    """True when `path`, followed through every symlink, lands outside the notes folder.
-
-    Notes are untrusted: a link in notes/ to ~/.ssh/id_rsa must never be read into a deck.
-    A symlink loop is not "outside": reading it fails and is reported as unreadable."""
-    try:
-        return not path.resolve().is_relative_to(notes_dir.resolve())
-    except (OSError, RuntimeError):  # RuntimeError: a symlink loop, before Python 3.13
-        return False
-
-
-def outside_error(shown: str) -> Diagnostic:
-    message = f"{shown} links to a file outside the notes folder; it is not read"
-    return error(SourceLoc(shown, 1), "DG005", message)
-
-
-def display_path(notes_dir: Path, file: Path) -> str:
-    return printable((notes_dir / file.relative_to(notes_dir)).as_posix())
-
-
-def printable(name: str) -> str:
-    """A file name that is not valid UTF-8 (decoded with surrogates) → printable text,
-    so that neither a terminal nor Anki's database chokes on it."""
-    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-
-
-def read_bytes(path: Path, shown: str) -> tuple[bytes | None, list[Diagnostic]]:
-    """A file's bytes, or None with the reason (unreadable, too large)."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return None, [error(SourceLoc(shown, 1), "DG002", f"cannot read file: {exc.strerror}")]
-    if len(data) > MAX_FILE_BYTES:
-        size = f"{len(data) / 1024 / 1024:.1f} MiB"
-        message = f"file is {size}; notes files may be at most {MAX_FILE_BYTES // 1024 // 1024} MiB"
-        return None, [error(SourceLoc(shown, 1), "DG004", message)]
-    return data, []
-
-
-def decode(data: bytes, shown: str) -> tuple[str | None, list[Diagnostic]]:
-    """Bytes as UTF-8 text without a BOM, reporting the first bad byte's line."""
-    problems: list[Diagnostic] = []
-    if data.startswith(_BOM):
-        data = data[len(_BOM) :]
-        message = "file starts with a UTF-8 byte-order mark (ignored); save it without one"
-        problems.append(warning(SourceLoc(shown, 1), "DG003", message))
-    try:
-        return data.decode("utf-8"), problems
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        byte = f"0x{data[exc.start]:02x}"
-        message = f"file is not UTF-8 (byte {byte} at offset {exc.start}); save it as UTF-8"
-        return None, [*problems, error(SourceLoc(shown, line), "DG001", message)]
-
-
-def read_text(path: Path, shown: str) -> tuple[str | None, list[Diagnostic]]:
-    """Decode a file as UTF-8, reporting the first bad byte's line."""
-    data, problems = read_bytes(path, shown)
-    return (None, problems) if data is None else decode(data, shown)
 
 
 def load_config(notes_dir: Path) -> tuple[DeckConfig | None, list[Diagnostic]]:
@@ -182,6 +134,8 @@ class NotesFile:
     deck_slug: str  # the root deck's slug, the first part of every tag
     folders: tuple[str, ...] = ()  # the folders it stands in: its deck's parent decks
     note_types: NoteTypes = field(default_factory=NoteTypes)  # the folder's, to choose from
+    root_name: str | None = None  # deck.toml's name: a top-level file of that deck holds its cards
+    links: SourceLinks | None = None  # where its cards link to their source (deck.toml)
 
 
 @dataclass(frozen=True)
@@ -211,6 +165,7 @@ def open_folder(notes_dir: Path) -> NotesFolder:
         message = f"no Markdown notes files (*.md) in {notes_dir.as_posix()}"
         diagnostics.append(error(where, "DG040", message))
     deck_slug = config.slug if config else "deck"
+    root_name = config.name if config else None
     files: list[NotesFile] = []
     for file in candidates:
         shown = display_path(notes_dir, file)
@@ -223,7 +178,10 @@ def open_folder(notes_dir: Path) -> NotesFolder:
             diagnostics.append(error(SourceLoc(shown, 1), "DG033", why))
             continue
         source = printable(file.relative_to(notes_dir).as_posix())
-        files.append(NotesFile(file, shown, source, deck_slug, folders, note_types))
+        links = config.links if config else None
+        files.append(
+            NotesFile(file, shown, source, deck_slug, folders, note_types, root_name, links)
+        )
     return NotesFolder(notes_dir, config, tuple(files), tuple(diagnostics), note_types)
 
 
@@ -248,7 +206,7 @@ def parse_file(file: NotesFile, data: bytes) -> tuple[ParsedFile | None, list[Di
     if text is None:
         return None, problems
     parsed = parse_notes_file(
-        text, file.shown, file.source, file.deck_slug, file.note_types, file.folders
+        text, file.shown, file.source, file.deck_slug, file.note_types, file.folders, file.root_name
     )
     return parsed, problems + parsed.diagnostics
 
@@ -280,22 +238,25 @@ def assemble(folder: NotesFolder, load: LoadFile = load_file) -> LoadResult:
 
 
 def check_unique(cards: list[Card]) -> list[Diagnostic]:
-    """Explicit ids are unique in the folder; questions are unique within a sub-deck."""
+    """Explicit ids are unique in the folder; questions are unique within a sub-deck: an
+    error when either note lacks an id (a note without one is known by its question), a
+    warning when both have one (two notes of their own that ask the same, as imported
+    decks may hold)."""
     problems: list[Diagnostic] = []
     first_id: dict[str, Card] = {}
-    first_question: dict[tuple[str, str], Card] = {}
+    first_question: dict[str, Card] = {}
     for card in cards:
         if card.explicit_id is not None:
             seen = first_id.setdefault(card.explicit_id, card)
             if seen is not card:
                 message = f"duplicate id '{card.explicit_id}' (first at {seen.loc})"
                 problems.append(error(card.loc, "DG101", message))
-        key = (ids.slug(card.deck), ids.normalise_question(card.question))
-        seen = first_question.setdefault(key, card)
+        seen = first_question.setdefault(ids.question_key(card), card)
         if seen is not card:
             message = (
-                f"duplicate question '{card.question}' in sub-deck {card.deck}"
+                f"duplicate question '{card.question}' in sub-deck {card.deck or 'the root deck'}"
                 f" (first at {seen.loc})"
             )
-            problems.append(error(card.loc, "DG102", message))
+            both_named = card.explicit_id is not None and seen.explicit_id is not None
+            problems.append((warning if both_named else error)(card.loc, "DG102", message))
     return problems

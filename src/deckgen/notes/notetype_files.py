@@ -15,6 +15,7 @@ from deckgen import ids
 from deckgen.errors import Diagnostic, error
 from deckgen.model import NoteType, SourceLoc, Template
 from deckgen.notes.config import did_you_mean, key_line
+from deckgen.notes.files import outside_error, read_text, resolves_outside
 from deckgen.notes.notetypes import BUILTINS, FOLDER, SPECIAL_FIELDS, NoteTypes, template_fields
 
 _KEYS = ("name", "id", "kind", "fields", "templates", "css", "css_file")
@@ -30,10 +31,12 @@ def load_note_types(notes_dir: Path) -> tuple[NoteTypes, list[Diagnostic]]:
     paths = sorted(folder.glob("*.toml")) if folder.is_dir() else []
     for path in paths:
         shown = (notes_dir / FOLDER / path.name).as_posix()
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            problems.append(error(SourceLoc(shown, 1), "DG130", f"cannot read note type: {exc}"))
+        if resolves_outside(notes_dir, path):
+            problems.append(outside_error(shown))
+            continue
+        text, unreadable = read_text(path, shown)
+        problems += unreadable
+        if text is None:
             continue
         note_type, found = parse_note_type(text, shown, path.parent)
         problems += found
@@ -45,16 +48,21 @@ def load_note_types(notes_dir: Path) -> tuple[NoteTypes, list[Diagnostic]]:
 
 
 def _clashes(declared: Iterable[NoteType]) -> list[Diagnostic]:
+    """Ids, names and slugs are each one note type's. A built-in's short name (`basic`) is
+    taken only as written: Anki's own `Basic` or `Cloze` may be declared (an imported deck
+    keeps them), and is chosen by its exact name."""
     problems: list[Diagnostic] = []
     taken: dict[object, NoteType] = {}
     for short, builtin in BUILTINS.items():
-        taken.update({builtin.id: builtin, builtin.name.casefold(): builtin, short: builtin})
+        short_name = ("short", short)
+        taken.update({builtin.id: builtin, builtin.name.casefold(): builtin, short_name: builtin})
     for note_type in declared:
         assert note_type.loc is not None
         for key, what in (
             (note_type.id, f"id {note_type.id}"),
             (note_type.name.casefold(), f"name '{note_type.name}'"),
             (ids.slug(note_type.name), f"name '{note_type.name}'"),
+            (("short", note_type.name), f"name '{note_type.name}'"),
         ):
             first = taken.setdefault(key, note_type)
             if first is not note_type:
@@ -130,10 +138,15 @@ def _css(data: dict[str, Any], loc: Any, folder: Path) -> tuple[str, list[Diagno
     if not isinstance(css_file, str) or "/" in css_file or "\\" in css_file:
         message = "'css_file' must name a file beside the note type's TOML"
         return "", [error(loc("css_file"), "DG130", message)]
-    try:
-        return (folder / css_file).read_text(encoding="utf-8"), []
-    except (OSError, UnicodeDecodeError) as exc:
-        return "", [error(loc("css_file"), "DG130", f"cannot read '{css_file}': {exc}")]
+    path, where = folder / css_file, loc("css_file")
+    if resolves_outside(folder.parent, path):  # folder.parent: the notes folder
+        message = f"'{css_file}' links to a file outside the notes folder; it is not read"
+        return "", [error(where, "DG005", message)]
+    text, unreadable = read_text(path, f"{where.path}: {css_file}")
+    if text is None:
+        reasons = "; ".join(d.message for d in unreadable)
+        return "", [error(where, "DG130", f"cannot read '{css_file}': {reasons}")]
+    return text, []
 
 
 def _templates(

@@ -23,12 +23,14 @@ Templates may only name fields the note type has (and Anki's special fields).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from deckgen import ids
 from deckgen.errors import Diagnostic, error
-from deckgen.model import Card, CardKind, NoteType, SourceLoc, Template
+from deckgen.model import Card, CardKind, Deck, NoteType, SourceLoc, Template
+from deckgen.notes.cloze import cloze_numbers
 from deckgen.notes.config import did_you_mean
 
 FOLDER = "notetypes"
@@ -130,6 +132,10 @@ class NoteTypes:
                 return note_type
         return None
 
+    def with_id(self, note_id: int) -> NoteType | None:
+        """The note type Anki knows by `note_id` (a declared one may have been renamed)."""
+        return next((t for t in (*BUILTINS.values(), *self.declared) if t.id == note_id), None)
+
     def named(self, name: str) -> NoteType:
         """The note type a card was given (its name as the parser resolved it)."""
         found = self.find(name)
@@ -179,3 +185,16 @@ def template_fields(template: str) -> Iterator[str]:
         name = match.group(2).rsplit(":", 1)[-1].strip()
         if name and name != "!":  # `{{!comment}}` names nothing
             yield name
+
+
+def count_cards(deck: Deck) -> dict[str, int]:
+    """Anki cards per sub-deck: one per cloze number, or per template with something on
+    its front (two for deckgen Reversed)."""
+    registry = NoteTypes(deck.note_types)
+    counts: Counter[str] = Counter()
+    for card in deck.cards:
+        note_type = note_type_of(card, registry)
+        numbers = len(cloze_numbers(card.question)) if note_type.cloze else 0
+        filled = filled_fields(card, note_type)
+        counts[deck.subdeck_name(card)] += card_count(note_type, filled, numbers)
+    return dict(sorted(counts.items()))

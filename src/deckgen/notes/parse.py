@@ -2,7 +2,9 @@
 made with its sub-deck, topic tags, explicit id and note type.
 
 One file is one sub-deck; a file in a folder is a sub-deck of the folder's deck
-(`Compute/ec2.md` → `<Root>::Compute::EC2`). A card of a note type with fields of its own
+(`Compute/ec2.md` → `<Root>::Compute::EC2`). A top-level file named for the root deck
+itself (its H1, or front-matter `deck`, is deck.toml's `name`) holds the root deck's own
+cards: their `deck` is "". A card of a note type with fields of its own
 (notetypes.py) fills them from its Markdown: the question is the first field, what follows
 it up to the first H4 the second, and each `#### Field` heading starts the named field.
 """
@@ -15,6 +17,7 @@ from dataclasses import dataclass, field
 from deckgen import ids
 from deckgen.errors import Diagnostic, error
 from deckgen.model import Card, CardKind, FieldSection, NoteType, SourceLoc
+from deckgen.notes.anchors import heading_anchors
 from deckgen.notes.blocks import Block, block_parser, top_level_blocks
 from deckgen.notes.cloze import CLOZE_OPEN
 from deckgen.notes.notetypes import (
@@ -47,13 +50,15 @@ def parse_notes_file(
     deck_slug: str,
     note_types: NoteTypes | None = None,
     folders: tuple[str, ...] = (),
+    root: str | None = None,
 ) -> ParsedFile:
     """Parse one notes file. `text` is already decoded and free of a BOM; `folders` are the
-    folders it stands in, inside the notes folder."""
+    folders it stands in, inside the notes folder; `root` is the root deck's name."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\0", "\ufffd")
     lines = text.split("\n")
-    walk = FileWalk(path, source, deck_slug, lines)
-    blocks = list(top_level_blocks(block_parser().parse(text)))
+    tokens = block_parser().parse(text)
+    blocks = list(top_level_blocks(tokens))
+    walk = FileWalk(path, source, deck_slug, lines, heading_anchors(tokens))
     walk.run(blocks)
     name = walk.front.deck or walk.h1
     if name is None:
@@ -65,7 +70,7 @@ def parse_notes_file(
             )
         )
         return ParsedFile([], walk.diagnostics, None, lines, blocks)
-    deck = "::".join([*folders, name])
+    deck = "" if not folders and name == root else "::".join([*folders, name])
     maker = _CardMaker(walk, deck, note_types or NoteTypes())
     cards = [card for found in walk.found if (card := maker.card(found)) is not None]
     cards.sort(key=lambda c: c.loc.line)
@@ -79,7 +84,8 @@ class _CardMaker:
     note_types: NoteTypes
 
     def __post_init__(self) -> None:
-        self.subdeck_slug = "::".join(ids.slug(part) for part in self.deck.split("::"))
+        parts = self.deck.split("::") if self.deck else []
+        self.subdeck_slug = "::".join(ids.slug(part) for part in parts)
 
     def tags(self, topic: str | None, own: tuple[str, ...]) -> tuple[str, ...]:
         slug = self.walk.deck_slug
@@ -116,7 +122,7 @@ class _CardMaker:
         loc = found.loc
         return Card(
             kind, question, "", self.deck, found.topic, tags, self.walk.source, loc, explicit,
-            note_type=name, silences=tuple(found.comments.silences),
+            note_type=name, silences=tuple(found.comments.silences), anchor=found.anchor,
         )  # fmt: skip
 
     def cloze(self, found: FoundCloze) -> Card | None:
@@ -153,7 +159,9 @@ class _CardMaker:
             )
             self.problem(found.loc, "DG135", message)
             return None
-        if not body.strip() and not sections:
+        # A cloze's text is its card, and a note type of one field has nowhere for an answer.
+        needs_answer = not note_type.cloze and len(note_type.fields) > 1
+        if needs_answer and not body.strip() and not sections:
             self.problem(found.loc, "DG112", f"question '{found.question}' has an empty answer")
             return None
         kind = CardKind.CLOZE if note_type.cloze else CardKind.BASIC

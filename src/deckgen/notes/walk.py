@@ -11,7 +11,6 @@ the walk (parse.py), from the comments found beside it and the file's front matt
 from __future__ import annotations
 
 import re
-import textwrap
 from dataclasses import dataclass, field
 
 from deckgen import ids
@@ -21,19 +20,18 @@ from deckgen.notes.blocks import Block, list_items
 from deckgen.notes.cloze import CLOZE_OPEN, check_cloze
 from deckgen.notes.comments import (
     BEFORE_LIST,
-    CARD_COMMENT,
     INSIDE_ANSWER,
     Comments,
     cloze_next,
     comment_of,
     dangling_silence,
+    list_item,
     note_comment,
 )
 from deckgen.notes.config import FrontMatter, parse_front_matter
 
 _Q_PREFIX = re.compile(r"^\s*Q:\s?")
 _A_PREFIX = re.compile(r"^\s*A:\s?")
-_LIST_MARKER = re.compile(r"^\s*(?:[-+*]|\d{1,9}[.)])(?:[ \t]+|$)")
 
 
 @dataclass
@@ -60,6 +58,7 @@ class FoundBasic:
     answer: list[str]  # the answer's source lines, `A:` removed
     answer_start: int | None  # 0-based line of answer[0]
     h4s: tuple[tuple[int, str], ...]
+    anchor: str | None = None  # its own heading's, else its topic's
 
 
 @dataclass(frozen=True)
@@ -68,6 +67,7 @@ class FoundCloze:
     loc: SourceLoc
     topic: str | None
     comments: Comments
+    anchor: str | None = None  # its topic's
 
 
 @dataclass
@@ -76,10 +76,12 @@ class FileWalk:
     source: str  # path relative to the notes folder
     deck_slug: str
     lines: list[str]
+    anchors: dict[int, str] = field(default_factory=dict)  # 0-based line → heading anchor
     diagnostics: list[Diagnostic] = field(default_factory=list)
     front: FrontMatter = field(default_factory=FrontMatter)
     h1: str | None = None
     topic: str | None = None
+    topic_anchor: str | None = None
     open_card: OpenCard | None = None
     pending: Comments | None = None  # comments waiting for the cloze they stand before
     cloze_next: bool = False  # the next block, past card comments, is a cloze
@@ -144,6 +146,7 @@ class FileWalk:
                 self.h1 = text
         elif block.level == 2:
             self.topic = text
+            self.topic_anchor = self.anchors.get(block.start) or None
             if not ids.slug(text):
                 self.diagnostics.append(
                     error(
@@ -163,7 +166,7 @@ class FileWalk:
         loc = self.loc(block.start)
         card = self.open_card
         if card is not None and card.awaiting_comments:
-            self._note_comment(card.comments, name, value, loc)
+            self.diagnostics += note_comment(card.comments, name, value, loc)
             return
         if name == "quality" and card is not None and not self.cloze_next:
             # inside an answer: it stays a comment there, and the card stays whole
@@ -173,10 +176,7 @@ class FileWalk:
         self.close_card()
         if self.pending is None:
             self.pending = Comments()
-        self._note_comment(self.pending, name, value, loc)
-
-    def _note_comment(self, comments: Comments, name: str, value: str, loc: SourceLoc) -> None:
-        self.diagnostics.extend(note_comment(comments, name, value, loc))
+        self.diagnostics += note_comment(self.pending, name, value, loc)
 
     def _dangling(self) -> None:
         comments, self.pending = self.pending, None
@@ -184,7 +184,7 @@ class FileWalk:
             return
         self.diagnostics.extend(dangling_silence(s.loc) for s in comments.silences)
         loc = comments.first
-        if comments is None or loc is None or ("id" in comments.given and not comments.explicit_id):
+        if loc is None or ("id" in comments.given and not comments.explicit_id):
             return  # an invalid id was reported already
         message = (
             f"{comments.describe()} attaches to nothing: put it right after an H3 or Q: line,"
@@ -267,7 +267,7 @@ class FileWalk:
     def _cloze_list(self, block: Block) -> None:
         self.close_card()
         items = list(list_items(block))
-        texts = [_item_text(self.lines, item) for item in items]
+        texts = [list_item(self.lines, item) for item in items]
         cloze_count = sum(1 for text, _, _ in texts if CLOZE_OPEN.search(text))
         if self.pending is not None and cloze_count > 1 and self.pending.silences:
             where = BEFORE_LIST.format(cloze_count)
@@ -294,13 +294,14 @@ class FileWalk:
                     self._dangling()
                 self.pending = Comments()
                 for line0, name, value in comments:
-                    self._note_comment(self.pending, name, value, self.loc(line0))
+                    self.diagnostics += note_comment(self.pending, name, value, self.loc(line0))
             self._add_cloze(text, first)
 
     def _add_cloze(self, text: str, line0: int) -> None:
         comments, self.pending = self.pending or Comments(), None
         self.diagnostics.extend(check_cloze(text, self.path, line0 + 1))
-        self.found.append(FoundCloze(text.strip(), self.loc(line0), self.topic, comments))
+        found = FoundCloze(text.strip(), self.loc(line0), self.topic, comments, self.topic_anchor)
+        self.found.append(found)
 
     # --- closing cards ------------------------------------------------------------
 
@@ -315,9 +316,10 @@ class FileWalk:
             )
             return
         lines = self._answer_lines(card)
+        anchor = self.anchors.get(card.loc.line - 1) or self.topic_anchor
         found = FoundBasic(
             card.question, card.loc, self.topic, card.comments, lines, card.answer_start,
-            tuple(card.h4s),
+            tuple(card.h4s), anchor,
         )  # fmt: skip
         self.found.append(found)
 
@@ -333,19 +335,3 @@ class FileWalk:
             lines = lines[1:]
             card.answer_start += 1
         return lines
-
-
-def _item_text(lines: list[str], item: Block) -> tuple[str, list[tuple[int, str, str]], int]:
-    """A list item's Markdown without its marker, the card comments that open the item
-    (0-based line, name, value), and the 0-based line where the text starts."""
-    raw = lines[item.start : item.end]
-    if not raw:
-        return "", [], item.start
-    first = _LIST_MARKER.sub("", raw[0], count=1)
-    body = [first, *textwrap.dedent("\n".join(raw[1:])).split("\n")] if len(raw) > 1 else [first]
-    comments: list[tuple[int, str, str]] = []
-    start = item.start
-    while body and (match := CARD_COMMENT.match(body[0])):
-        comments.append((start, match.group(1), match.group(2)))
-        body, start = body[1:], start + 1
-    return "\n".join(body).strip(), comments, start

@@ -164,9 +164,9 @@ def _same_questions(prompts: list[Prompt], readings: list[Reading]) -> set[tuple
     return pairs
 
 
-def _question_key(card: Card) -> tuple[str, str]:
+def _question_key(card: Card) -> str:
     """What DG102 compares: the same key twice in a sub-deck is already an error."""
-    return ids.slug(card.deck), ids.normalise_question(card.question)
+    return ids.question_key(card)
 
 
 def _capped(posting: list[Prompt]) -> list[Prompt]:

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from deckgen.apkg.package import IMPORT_ADVICE
+from deckgen.cards.fields import render_block
 from deckgen.errors import DeckgenError, error, plural
 from deckgen.model import ShippedNote, SourceLoc
 from deckgen.releases.lock import merge_conflict_line
@@ -82,6 +83,22 @@ def section(version: str, released: int, plan: Plan) -> str:
         ]
     lines += [IMPORT_ADVICE, ""]
     return "\n".join(lines)
+
+
+_HEADING = re.compile(r"^## (\S+) \((\d{4}-\d{2}-\d{2})\)\n+")
+
+
+def release_notes_html(section: str) -> str:
+    """A release's section as its deck shows it (the root deck's description): the same
+    text, as HTML, introduced by what it is. The import advice it ends with is left out,
+    as the description says it already (apkg.package.root_description); card text in it is
+    cleaned like any note's."""
+    heading = _HEADING.match(section)
+    body = section[heading.end() :] if heading else section
+    body = body.rstrip("\n").removesuffix(IMPORT_ADVICE).rstrip("\n")
+    title = f"What changed in {heading.group(1)} ({heading.group(2)})" if heading else ""
+    rendered = render_block(body)
+    return f"<b>{title}</b>\n{rendered}" if title else rendered
 
 
 def with_section(existing: str, version: str, new_section: str) -> str:

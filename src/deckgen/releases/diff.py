@@ -7,6 +7,7 @@ import html
 import re
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from deckgen import ids
 from deckgen.errors import plural
@@ -30,23 +31,36 @@ def plain_words(field: str) -> list[str]:
 def word_diff(old: str, new: str, *, full: bool = False) -> str:
     """`…two-minute [-warning-]{+notice+}.` with a few words of context, cut to one line;
     with `full`, every word of the field, nothing cut."""
+    pieces = diff_pieces(old, new, full=full)
+    if pieces is None:
+        return "formatting only"
+    marks = {"equal": "{}", "delete": "[-{}-]", "insert": "{{+{}+}}"}
+    line = " ".join(marks[kind].format(words) for kind, words in pieces)
+    return line if full or len(line) <= _MAX_LINE else line[: _MAX_LINE - 1] + "…"
+
+
+def diff_pieces(old: str, new: str, *, full: bool = False) -> list[tuple[str, str]] | None:
+    """Two rendered fields as the words a learner reads, diffed: ("equal", "a few … words"),
+    ("delete", "words"), ("insert", "words") in order, unchanged words cut to a few around
+    each edit (with `full`, all of them); None when only the formatting differs."""
     a, b = plain_words(old), plain_words(new)
     if a == b:
-        return "formatting only"
-    pieces: list[str] = []
+        return None
+    pieces: list[tuple[str, str]] = []
     opcodes = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
     for index, (tag, i1, i2, j1, j2) in enumerate(opcodes):
         if tag == "equal":
             first, last = index == 0, index == len(opcodes) - 1
             words = a[i1:i2]
-            pieces.append(" ".join(words) if full else _context(words, first=first, last=last))
+            kept = " ".join(words) if full else _context(words, first=first, last=last)
+            if kept:
+                pieces.append(("equal", kept))
             continue
         if i2 > i1:
-            pieces.append(f"[-{' '.join(a[i1:i2])}-]")
+            pieces.append(("delete", " ".join(a[i1:i2])))
         if j2 > j1:
-            pieces.append(f"{{+{' '.join(b[j1:j2])}+}}")
-    line = " ".join(piece for piece in pieces if piece)
-    return line if full or len(line) <= _MAX_LINE else line[: _MAX_LINE - 1] + "…"
+            pieces.append(("insert", " ".join(b[j1:j2])))
+    return pieces
 
 
 def _context(words: list[str], *, first: bool, last: bool) -> str:
@@ -61,17 +75,40 @@ def _id_of(note: ShippedNote) -> str | None:
     return note.key.removeprefix("id:") if note.key.startswith("id:") else None
 
 
+def changed_fields(
+    old: ShippedNote,
+    new: ShippedNote,
+    names: tuple[str, ...],
+    old_names: tuple[str, ...] | None = None,
+) -> list[tuple[str, str, str]]:
+    """(field, before, after) for each field whose HTML changed, by name: the note's
+    fields are `names` now and were `old_names` (when its note type changed its fields;
+    a field it gained was empty before, one it lost is empty now)."""
+    before = dict(zip(old_names or names, old.fields, strict=True))
+    after = dict(zip(names, new.fields, strict=True))
+    every = dict.fromkeys([*after, *before])
+    return [
+        (name, before.get(name, ""), after.get(name, ""))
+        for name in every
+        if before.get(name, "") != after.get(name, "")
+    ]
+
+
 def note_changes(
-    old: ShippedNote, new: ShippedNote, names: tuple[str, ...], *, full: bool = False
+    old: ShippedNote,
+    new: ShippedNote,
+    names: tuple[str, ...],
+    *,
+    full: bool = False,
+    old_names: tuple[str, ...] | None = None,
 ) -> Iterator[str]:
-    """One line per thing that changed in a note: fields (named `names`; with `full`,
-    whole), tags, deck, note type, id."""
+    """One line per thing that changed in a note: fields (named `names`, and `old_names`
+    when they changed; with `full`, whole), tags, deck, note type, id."""
     if old.note_type != new.note_type:
         yield f"note type: {old.note_type} → {new.note_type}"
     else:
-        for name, before, after in zip(names, old.fields, new.fields, strict=True):
-            if before != after:
-                yield f"{name}: {word_diff(before, after, full=full)}"
+        for name, before, after in changed_fields(old, new, names, old_names):
+            yield f"{name}: {word_diff(before, after, full=full)}"
     gained = [tag for tag in new.tags if tag not in old.tags]
     lost = [tag for tag in old.tags if tag not in new.tags]
     if gained or lost:
@@ -142,6 +179,7 @@ def report(plan: Plan, lock: Lock | None, next_version: str, *, full: bool = Fal
 
     Added and changed notes come in file and line order; removed ones by the file they
     were in (the lock keeps no line), then by question."""
+    lock = plan.released or lock  # its note types under their current names
     changes = plan.changes
     if lock is None:
         return (
@@ -152,19 +190,22 @@ def report(plan: Plan, lock: Lock | None, next_version: str, *, full: bool = Fal
     if not changes.any:
         return f"No changes since {since}.\n"
     lines = [f"Changes since {since}:"]
-    lines += [f"  added    {_one_line(n)}{_where(plan, n)}" for n in _in_place(plan, changes.added)]
+    lines += [f"  added    {_one_line(n)}{_where(plan, n)}" for n in in_place(plan, changes.added)]
     for old, new in sorted(changes.changed, key=lambda pair: plan.locations[pair[1].guid]):
         lines.append(f"  changed  {_one_line(new)}{_where(plan, new)}")
         names = plan.note_types[new.note_type].fields
-        lines += [f"             {line}" for line in note_changes(old, new, names, full=full)]
+        then = plan.released.fields_of(old) if plan.released else None
+        changed = note_changes(old, new, names, full=full, old_names=then)
+        lines += [f"             {line}" for line in changed]
     lines += [
-        f"  removed  {_one_line(n)}  (was in {_source_of(n, lock)})"
-        for n in _by_file(changes.removed, lock)
+        f"  removed  {_one_line(n)}  (was in {source_of(n, lock)})"
+        for n in by_file(changes.removed, lock)
     ]
     lines += [f"  note type {name} changed (templates or styling)" for name in changes.note_types]
     lines += [
-        f"  note type {name} changed its fields: learners must tick *Merge note types*"
-        for name in changes.note_type_fields
+        f"  note type {name} changed its fields or templates: learners must tick *Merge note"
+        " types* and update notes *Always*"
+        for name in changes.note_type_shape
     ]
     lines += [f"  deck.toml {key} changed" for key in changes.settings]
     cloze_types = {name for name, kind in plan.anki_note_types.items() if kind.cloze}
@@ -180,29 +221,68 @@ def report(plan: Plan, lock: Lock | None, next_version: str, *, full: bool = Fal
             f"  {pair.advice()}",
         ]
     level = changes.needed_bump().label
-    lines.append(f"Next release: {next_version} ({level}: {_reason(changes)})")
+    lines.append(f"Next release: {next_version} ({level}: {bump_reason(changes)})")
     return "\n".join(lines) + "\n"
 
 
-def _in_place(plan: Plan, notes: Sequence[ShippedNote]) -> list[ShippedNote]:
+@dataclass(frozen=True)
+class CardNotice:
+    """A card a change touches, said where it is written (`deckgen diff --format github`)."""
+
+    path: str
+    line: int | None  # None for a removed card: its file only
+    title: str
+    message: str
+
+    @property
+    def where(self) -> dict[str, str | int | None]:
+        return {"file": self.path, "line": self.line, "title": self.title}
+
+
+def card_notices(plan: Plan, lock: Lock | None, notes_dir: Path) -> list[CardNotice]:
+    """A notice per added and changed card at its line, and per removed card at the file it
+    was in: a pull request shows the cards it touches beside their Markdown."""
+    lock = plan.released or lock  # its note types under their current names
+    if lock is None:
+        return []
+    changes = plan.changes
+    found = []
+    for note in in_place(plan, changes.added):
+        loc = plan.locations[note.guid]
+        found.append(CardNotice(loc.path, loc.line, "Added card", _one_line(note)))
+    for old, new in sorted(changes.changed, key=lambda pair: plan.locations[pair[1].guid]):
+        loc = plan.locations[new.guid]
+        names = plan.note_types[new.note_type].fields
+        lines = [_one_line(new), *note_changes(old, new, names, old_names=lock.fields_of(old))]
+        found.append(CardNotice(loc.path, loc.line, "Changed card", "\n".join(lines)))
+    for note in by_file(changes.removed, lock):
+        path = (notes_dir / source_of(note, lock)).as_posix()
+        found.append(CardNotice(path, None, "Removed card", _one_line(note)))
+    return found
+
+
+def in_place(plan: Plan, notes: Sequence[ShippedNote]) -> list[ShippedNote]:
     """Notes in the order they are written: by file, then line."""
     return sorted(notes, key=lambda n: plan.locations[n.guid])
 
 
-def _source_of(note: ShippedNote, lock: Lock | None) -> str:
-    """The file a released note was in: its Source field, when its note type has one."""
+def source_of(note: ShippedNote, lock: Lock | None) -> str:
+    """The file a released note was in: its Source field's text up to its links' " · ",
+    when its note type has one."""
     names = lock.fields_of(note) if lock is not None else ()
-    return html.unescape(note.fields[names.index("Source")]) if "Source" in names else "?"
+    if "Source" not in names:
+        return "?"
+    return html.unescape(_TAG.sub("", note.fields[names.index("Source")])).split(" · ")[0]
 
 
-def _by_file(notes: Sequence[ShippedNote], lock: Lock | None) -> list[ShippedNote]:
+def by_file(notes: Sequence[ShippedNote], lock: Lock | None) -> list[ShippedNote]:
     """Removed notes by the file they were in, then by question."""
-    return sorted(notes, key=lambda n: (_source_of(n, lock), n.question))
+    return sorted(notes, key=lambda n: (source_of(n, lock), n.question))
 
 
-def _reason(changes: Changes) -> str:
-    if changes.note_type_fields:
-        return "a note type changed its fields"
+def bump_reason(changes: Changes) -> str:
+    if changes.note_type_shape:
+        return "a note type changed its fields or templates"
     if changes.switched:
         return f"{plural(len(changes.switched), 'note')} changed note type"
     if changes.added:

@@ -10,6 +10,7 @@ field per line, so its git diff reads as a changelog of the rendered deck.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import time
@@ -26,7 +27,7 @@ from deckgen.times import implausible
 
 LOCK_FILE = "deck.lock.json"
 LOCK_FORMAT = 1
-_BUILTIN_FIELDS = {note_type.name: note_type.fields for note_type in BUILTINS.values()}
+_BUILTINS = {note_type.name: note_type for note_type in BUILTINS.values()}
 
 
 @dataclass(frozen=True)
@@ -40,16 +41,24 @@ class Tombstone:
 
 @dataclass(frozen=True)
 class NoteTypeState:
-    """A released note type: its id and fields (frozen for learners), a hash of the rest
-    (templates, CSS), and the release time at which that last changed."""
+    """A released note type: what Anki keys it by and learners' notes depend on (its id,
+    kind, fields and the names of its templates), a hash of everything (templates, CSS),
+    and the release time at which that last changed. `mod` 0 is a note type as Anki made
+    it, never edited since (`deckgen import` keeps it): learners' copies carry 0 too, and
+    any change beats it."""
 
     id: int
     hash: str
     mod: int
     fields: tuple[str, ...]
+    templates: tuple[str, ...] = ()  # () in locks from before they were recorded: unknown
+    cloze: bool = False
 
     def as_json(self) -> dict[str, object]:
-        return {"id": self.id, "hash": self.hash, "mod": self.mod, "fields": list(self.fields)}
+        shape: dict[str, object] = {"fields": list(self.fields), "cloze": self.cloze}
+        if self.templates:
+            shape["templates"] = list(self.templates)
+        return {"id": self.id, "hash": self.hash, "mod": self.mod, **shape}
 
 
 @dataclass(frozen=True)
@@ -79,6 +88,10 @@ class Lock:
     note_types: dict[str, NoteTypeState]
     notes: tuple[ShippedNote, ...]
     removed: tuple[Tombstone, ...]
+    shown: str = LOCK_FILE  # where it was read from, for diagnostics
+    # The release's section of the changelog, which its deck shows learners (root deck's
+    # description); None in locks written before deckgen kept it
+    release_notes: str | None = None
 
     def fields_of(self, note: ShippedNote) -> tuple[str, ...]:
         return self.note_types[note.note_type].fields
@@ -125,6 +138,8 @@ def lock_json(lock: Lock) -> str:
             for t in sorted(lock.removed, key=lambda t: t.note.key)
         ],
     }
+    if lock.release_notes is not None:  # older locks stay byte for byte
+        data["release_notes"] = lock.release_notes
     return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
 
 
@@ -156,12 +171,23 @@ def _note_state(data: dict[str, Any], note_types: dict[str, NoteTypeState]) -> S
 
 
 def _note_type_state(name: str, data: dict[str, Any]) -> NoteTypeState:
-    # Locks from before note types were data name no fields: those of the built-ins.
-    fields = data.get("fields", _BUILTIN_FIELDS.get(name))
+    # Locks from before note types were data record only the built-ins, without their shape.
+    builtin = _BUILTINS.get(name)
+    fields = data.get("fields", builtin.fields if builtin else None)
     if not isinstance(fields, list | tuple) or not fields:
         raise ValueError(f"the note type {name!r} has no fields")
-    names = tuple(str(field) for field in fields)
-    return NoteTypeState(int(data["id"]), str(data["hash"]), int(data["mod"]), names)
+    templates = data.get("templates", [t.name for t in builtin.templates] if builtin else [])
+    cloze = data.get("cloze", builtin.cloze if builtin else False)
+    if not isinstance(templates, list) or not isinstance(cloze, bool):
+        raise ValueError(f"the note type {name!r} has a malformed shape")
+    return NoteTypeState(
+        int(data["id"]),
+        str(data["hash"]),
+        int(data["mod"]),
+        tuple(str(field) for field in fields),
+        tuple(str(template) for template in templates),
+        cloze,
+    )
 
 
 def _lock_from(data: dict[str, Any]) -> Lock:
@@ -169,6 +195,9 @@ def _lock_from(data: dict[str, Any]) -> Lock:
         str(name): _note_type_state(str(name), state) for name, state in data["note_types"].items()
     }
     deck = data["deck"]
+    release_notes = data.get("release_notes")
+    if release_notes is not None and not isinstance(release_notes, str):
+        raise ValueError("its release notes are not text")
     return Lock(
         version=str(data["version"]),
         released=int(data["released"]),
@@ -185,6 +214,7 @@ def _lock_from(data: dict[str, Any]) -> Lock:
             Tombstone(_note_state(t, note_types), str(t["removed_in"]), int(t["releases_left"]))
             for t in data["removed"]
         ),
+        release_notes=release_notes,
     )
 
 
@@ -210,7 +240,7 @@ def parse_lock(text: str, shown: str, now: float) -> Lock:
             conflict,
             "DG071",
             f"{LOCK_FILE} has merge-conflict markers: two releases met in a merge. Keep one"
-            f" side (git checkout --theirs {LOCK_FILE}, or --ours), then run `deckgen release`",
+            f" side (git checkout --theirs {shown}, or --ours), then run `deckgen release`",
         )
     try:
         data = json.loads(text)
@@ -236,7 +266,7 @@ def parse_lock(text: str, shown: str, now: float) -> Lock:
     problem = _implausible_content(lock, now)
     if problem is not None:
         fail(1, "DG060", f"{LOCK_FILE} {problem}; restore it from git")
-    return lock
+    return dataclasses.replace(lock, shown=shown)
 
 
 def _implausible_content(lock: Lock, now: float) -> str | None:
@@ -244,12 +274,14 @@ def _implausible_content(lock: Lock, now: float) -> str | None:
         return f"has the version {lock.version!r}, which is not semver like 1.2.3"
     times = [
         ("release time", lock.released),
-        *(("time of a note type", state.mod) for state in lock.note_types.values()),
+        *(("time of a note type", s.mod) for s in lock.note_types.values() if s.mod != 0),
         *(("time of a note", note.mod) for note in lock.notes),
         *(("time of a removed note", t.note.mod) for t in lock.removed),
     ]
     for what, seconds in times:
-        why = implausible(seconds, now)
+        # a time before 2000 (SOURCE_DATE_EPOCH=315532800 under Nix) is beaten by any release;
+        # only a future one strands learners
+        why = implausible(seconds, now) if seconds > now else None
         if why is not None:
             return (
                 f"has a {what} of {why}: such a time cannot be beaten by a later release, so"

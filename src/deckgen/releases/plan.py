@@ -13,14 +13,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from deckgen import ids
-from deckgen.apkg.package import note_type_hash
 from deckgen.cards.render import RenderedNote
-from deckgen.errors import DeckgenError, error
+from deckgen.errors import Diagnostic, error
 from deckgen.model import Card, Deck, DeckConfig, NoteType, ShippedNote, SourceLoc
 from deckgen.notes.notetypes import NoteTypes, note_type_of
 from deckgen.releases.lock import DeckSettings, Lock, NoteTypeState, Tombstone
+from deckgen.releases.shapes import SWITCHED, align, fit, plan_note_types
 from deckgen.releases.versions import Bump
-from deckgen.times import utc_time
 
 REMOVED_DECK = "Removed"
 ANSWER_FIELD = 1  # Back, or Extra for a cloze
@@ -36,24 +35,20 @@ class Changes:
     note_types: tuple[str, ...]  # note types whose templates or CSS changed
     settings: tuple[str, ...]  # deck.toml keys
     first_release: bool
-    note_type_fields: tuple[str, ...] = ()  # released note types whose fields changed
+    note_type_shape: tuple[str, ...] = ()  # released note types whose fields or templates changed
+    switched: tuple[tuple[ShippedNote, ShippedNote], ...] = ()  # notes moved to another type
 
     @property
     def any(self) -> bool:
-        parts = (self.added, self.changed, self.removed, self.note_types, self.note_type_fields)
+        parts = (self.added, self.changed, self.removed, self.note_types, self.note_type_shape)
         return self.first_release or any((*parts, self.settings))
-
-    @property
-    def switched(self) -> tuple[tuple[ShippedNote, ShippedNote], ...]:
-        """Notes that changed to another note type."""
-        return tuple((old, new) for old, new in self.changed if old.note_type != new.note_type)
 
     @property
     def needs_merge(self) -> bool:
         """Whether learners must tick *Merge note types* (and update notes *Always*) on
-        import for every update to arrive: Anki skips a note whose note type's fields differ
+        import for every update to arrive: Anki skips a note whose note type's shape differs
         from theirs, and merging stamps their notes with the import's time."""
-        return bool(self.note_type_fields)
+        return bool(self.note_type_shape)
 
     def needed_bump(self) -> Bump:
         """major: learners must merge note types; minor: cards added or removed, or the look
@@ -83,6 +78,12 @@ class Plan:
 
     anki_note_types: dict[str, NoteType]  # every note type the shipped notes use, by name
     unreleased_after: str | None = None  # a build of changes not released yet: after which
+    problems: tuple[Diagnostic, ...] = ()  # what no release may ship (DG132, DG138)
+    released: Lock | None = None  # the last release, its note types under their current names
+    # What the release changed, as its changelog section says it, for the root deck's
+    # description: a release's own (publish.py sets it), or the lock's for a build of the
+    # released notes; None for a build of unreleased changes
+    release_notes: str | None = None
 
     @property
     def shipped_note_types(self) -> dict[str, tuple[NoteType, int]]:
@@ -119,6 +120,7 @@ class Plan:
             self.note_types,
             self.notes,
             self.tombstones,
+            release_notes=self.release_notes,
         )
 
 
@@ -136,11 +138,14 @@ def _released(lock: Lock) -> dict[str, ShippedNote]:
     return {n.guid: n for n in (*lock.notes, *(t.note for t in lock.removed))}
 
 
-def resolve_guids(cards: Sequence[Card], lock: Lock | None) -> list[str]:
+def resolve_guids(
+    cards: Sequence[Card], lock: Lock | None, types: Sequence[str] | None = None
+) -> list[str]:
     """Each card's GUID: the lock's for its key; for an explicit id new to the lock, the GUID
     of the released note without an id that it claims (same question, or the id
     `ids.claim_id` names for it); else the GUID derived from its key, unless another note
-    already holds that one."""
+    already holds that one. With `types` (each card's note type), a card claims only a note of
+    its own note type: a note cannot move to another one."""
     keys = [ids.note_key(card) for card in cards]
     if lock is None:
         return [ids.guid_for_key(key) for key in keys]
@@ -156,12 +161,16 @@ def resolve_guids(cards: Sequence[Card], lock: Lock | None) -> list[str]:
         claimable.setdefault(key, note.guid)
         claimable.setdefault(f"id:{ids.claim_id(subdeck_of(note), note.question)}", note.guid)
     guids: list[str | None] = []
-    for card, key in zip(cards, keys, strict=True):
+    for index, (card, key) in enumerate(zip(cards, keys, strict=True)):
         guid = known.get(key)
         if guid is None and card.explicit_id is not None:
-            guid = claimable.pop(ids.question_key(card), None) or claimable.pop(key, None)
-            if guid is not None:
-                claimable = {k: g for k, g in claimable.items() if g != guid}
+            note_type = types[index] if types is not None else None
+            for claim in (ids.question_key(card), key):
+                found = claimable.get(claim)
+                if found is not None and note_type in (None, released[found].note_type):
+                    guid = found
+                    claimable = {k: g for k, g in claimable.items() if g != guid}
+                    break
         guids.append(guid)
     # A derived GUID may be one the lock gives a note of another key: a note reworded under
     # its claim id keeps the GUID of its old question, which a new note may ask again.
@@ -176,19 +185,23 @@ def resolve_guids(cards: Sequence[Card], lock: Lock | None) -> list[str]:
 
 
 def _current_notes(
-    deck: Deck, rendered: Sequence[RenderedNote], lock: Lock | None, timestamp: int
+    deck: Deck,
+    rendered: Sequence[RenderedNote],
+    lock: Lock | None,
+    timestamp: int,
+    registry: NoteTypes,
 ) -> list[ShippedNote]:
-    guids = resolve_guids([note.card for note in rendered], lock)
+    types = [note_type_of(note.card, registry).name for note in rendered]
+    guids = resolve_guids([note.card for note in rendered], lock, types)
     released = {} if lock is None else _released(lock)
-    registry = NoteTypes(deck.note_types)
     notes = []
-    for note, guid in zip(rendered, guids, strict=True):
+    for note, guid, note_type in zip(rendered, guids, types, strict=True):
         card = note.card
         built = ShippedNote(
             guid,
             ids.note_key(card),
             card.question,
-            note_type_of(card, registry).name,
+            note_type,
             deck.subdeck_name(card),
             note.fields,
             card.tags,
@@ -221,47 +234,6 @@ def tombstone(config: DeckConfig, note: ShippedNote, timestamp: int) -> Tombston
     return Tombstone(shipped, config.version, config.keep_removed)
 
 
-@dataclass(frozen=True)
-class _NoteTypePlan:
-    states: dict[str, NoteTypeState]
-    used: dict[str, NoteType]
-    look_changed: tuple[str, ...]
-    fields_changed: tuple[str, ...]
-
-
-def _note_types(
-    deck: Deck, notes: Sequence[ShippedNote], lock: Lock | None, timestamp: int
-) -> _NoteTypePlan:
-    """The state of every note type the notes (and any tombstone) use: the lock's while it
-    is unchanged, else new at `timestamp`, and which changed their look or their fields."""
-    registry = NoteTypes(deck.note_types)
-    names = {note.note_type for note in notes}
-    if lock is not None:
-        names |= {note.note_type for note in (*lock.notes, *(t.note for t in lock.removed))}
-    states: dict[str, NoteTypeState] = {}
-    used: dict[str, NoteType] = {}
-    look: list[str] = []
-    fields: list[str] = []
-    for name in sorted(names):
-        note_type = registry.find(name)
-        if note_type is None:
-            message = (
-                f"note type '{name}' of released notes is gone: keep it in notetypes/ while"
-                " its notes ship (as tombstones too)"
-            )
-            raise DeckgenError([error(SourceLoc("deck.lock.json", 1), "DG132", message)])
-        used[name] = note_type
-        digest = note_type_hash(note_type)
-        old = lock.note_types.get(name) if lock else None
-        if old is not None and (old.hash, old.fields) == (digest, note_type.fields):
-            states[name] = old
-            continue
-        states[name] = NoteTypeState(note_type.id, digest, timestamp, note_type.fields)
-        if old is not None:
-            (fields if old.fields != note_type.fields else look).append(name)
-    return _NoteTypePlan(states, used, tuple(look), tuple(fields))
-
-
 def _changed_settings(config: DeckConfig, lock: Lock | None) -> tuple[str, ...]:
     if lock is None:
         return ()
@@ -270,22 +242,33 @@ def _changed_settings(config: DeckConfig, lock: Lock | None) -> tuple[str, ...]:
 
 
 def _tombstones(
-    config: DeckConfig, notes: list[ShippedNote], lock: Lock | None, ship_new: bool, timestamp: int
+    config: DeckConfig,
+    notes: list[ShippedNote],
+    lock: Lock | None,
+    ship_new: bool,
+    timestamp: int,
+    note_types: dict[str, NoteType],
 ) -> list[Tombstone]:
     """The tombstones to ship. A build that changes something (a release) makes new ones for
     the notes removed since the lock and counts down those it inherits; a build that
-    changes nothing ships the lock's as they are."""
+    changes nothing ships the lock's as they are. Each fits its note type's current fields."""
     if lock is None:
         return []
+
+    def fitted(note: ShippedNote) -> ShippedNote:
+        return fit(note, lock.fields_of(note), note_types[note.note_type].fields)
+
     live = {note.guid for note in notes}
-    kept = [t for t in lock.removed if t.note.guid not in live]
+    kept = [
+        dataclasses.replace(t, note=fitted(t.note)) for t in lock.removed if t.note.guid not in live
+    ]
     if ship_new:
         kept = [
             dataclasses.replace(t, releases_left=t.releases_left - 1)
             for t in kept
             if t.releases_left > 1
         ]
-        removed = [note for note in lock.notes if note.guid not in live]
+        removed = [fitted(note) for note in lock.notes if note.guid not in live]
         kept += [tombstone(config, note, timestamp) for note in removed]
     return sorted(kept, key=lambda t: t.note.key)
 
@@ -293,26 +276,42 @@ def _tombstones(
 def make_plan(
     deck: Deck, rendered: Sequence[RenderedNote], lock: Lock | None, timestamp: int
 ) -> Plan:
-    notes = _current_notes(deck, rendered, lock, timestamp)
-    types = _note_types(deck, notes, lock, timestamp)
+    """What a build ships against the last release's `lock`, and what changed. What no
+    release may ship (a note type gone or changed in id or kind, a note moved to another
+    note type) is in the plan's `problems`: builds and releases refuse it."""
+    registry = NoteTypes(deck.note_types)
+    problems: list[Diagnostic] = []
+    if lock is not None:
+        lock, problems = align(lock, registry)
+    notes = _current_notes(deck, rendered, lock, timestamp, registry)
     previous = {} if lock is None else {n.guid: n for n in lock.notes}
+    names = {n.note_type for n in (*notes, *previous.values())}
+    if lock is not None:
+        names |= {t.note.note_type for t in lock.removed}
+    types = plan_note_types(registry, names, lock, timestamp)
     live = {note.guid for note in notes}
+    changed = tuple(
+        (previous[n.guid], n) for n in notes if n.guid in previous and _differs(previous[n.guid], n)
+    )
+    switched = tuple((old, new) for old, new in changed if old.note_type != new.note_type)
+    locations = {n.guid: r.card.loc for n, r in zip(notes, rendered, strict=True)}
+    problems += [_switched(old, new, locations[new.guid]) for old, new in switched]
     changes = Changes(
         added=tuple(n for n in notes if n.guid not in previous),
-        changed=tuple(
-            (previous[n.guid], n)
-            for n in notes
-            if n.guid in previous and _differs(previous[n.guid], n)
-        ),
+        changed=changed,
         removed=tuple(n for n in previous.values() if n.guid not in live),
         note_types=types.look_changed,
         settings=_changed_settings(deck.config, lock),
         first_release=lock is None,
-        note_type_fields=types.fields_changed,
+        note_type_shape=types.shape_changed,
+        switched=switched,
     )
-    tombstones = _tombstones(deck.config, notes, lock, changes.any, timestamp)
-    locations = {n.guid: r.card.loc for n, r in zip(notes, rendered, strict=True)}
-    package_time = lock.released if lock is not None and not changes.any else timestamp
+    unchanged = lock is not None and not changes.any
+    if problems:  # nothing can be planned for a note type that is gone
+        return Plan(deck, tuple(notes), (), types.states, changes, timestamp, locations,
+                    types.used, problems=tuple(problems), released=lock)  # fmt: skip
+    tombstones = _tombstones(deck.config, notes, lock, changes.any, timestamp, types.used)
+    package_time = lock.released if lock is not None and unchanged else timestamp
     return Plan(
         deck,
         tuple(notes),
@@ -322,29 +321,22 @@ def make_plan(
         package_time,
         locations,
         types.used,
+        released=lock,
+        release_notes=lock.release_notes if lock is not None and unchanged else None,
     )
+
+
+def _switched(old: ShippedNote, new: ShippedNote, where: SourceLoc) -> Diagnostic:
+    message = (
+        f"'{new.question}' was released as a {old.note_type} note and is now a"
+        f" {new.note_type} one: Anki cannot move a learner's note to another note type"
+        " without merging the two; give the card a new id (a new note, the old one is"
+        " tombstoned)"
+    )
+    return error(where, SWITCHED, message)
 
 
 def _differs(old: ShippedNote, new: ShippedNote) -> bool:
     """A change of content, or of key (an id given to a note keeps its GUID, but the lock
     must learn the new key)."""
     return (old.content(), ids.canonical_key(old.key)) != (new.content(), new.key)
-
-
-def check_time(plan: Plan, lock: Lock | None, timestamp: int, *, pinned: bool) -> None:
-    """Times only go up: a build that changes something must be later than the last release,
-    or Anki ignores its updates. A build that changes nothing ships the lock's own times,
-    whatever the clock says. `pinned`: the time came from SOURCE_DATE_EPOCH."""
-    if lock is None or not plan.changes.any or timestamp > lock.released:
-        return
-    relation = "before" if timestamp < lock.released else "the same as"
-    if pinned:
-        what, fix = f"SOURCE_DATE_EPOCH={timestamp}", "set it later or unset it"
-    else:
-        what = f"this machine's clock ({utc_time(timestamp)})"
-        fix = "check the clock, or set SOURCE_DATE_EPOCH later than the release"
-    message = (
-        f"{what} is {relation} the release of {lock.version} ({utc_time(lock.released)}):"
-        f" times only go up, or Anki ignores the changes; {fix}"
-    )
-    raise DeckgenError([error(SourceLoc("SOURCE_DATE_EPOCH", 1), "DG061", message)])

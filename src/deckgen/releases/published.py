@@ -22,14 +22,15 @@ deck built from it is as reproducible as before, and the next release follows it
 from __future__ import annotations
 
 import dataclasses
+import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
 
-from deckgen.errors import DeckgenError, error
+from deckgen.errors import DeckgenError, Diagnostic, error, warning
 from deckgen.model import DeckConfig, SourceLoc
-from deckgen.notes.config import DECK_TOML, SEMVER
+from deckgen.notes.config import DECK_TOML, SEMVER, key_line
 from deckgen.releases.lock import LOCK_FILE, Lock, lock_json, lock_path, parse_lock, read_lock
 from deckgen.releases.versions import version_key
 from deckgen.times import implausible, utc_time
@@ -75,6 +76,25 @@ def _git(notes_dir: Path, *args: str) -> str | None:
     return done.stdout.decode("utf-8", "surrogateescape")
 
 
+def notes_path_problem(notes_dir: Path, config: DeckConfig) -> Diagnostic | None:
+    """A warning when git holds the notes folder elsewhere than deck.toml's `notes_path`
+    says: every card's link to its source would lead nowhere. None outside git."""
+    links = config.links
+    prefix = _git(notes_dir, "rev-parse", "--show-prefix") if links is not None else None
+    if links is None or prefix is None or prefix.strip().rstrip("/") == links.notes_path:
+        return None
+    where = prefix.strip().rstrip("/")
+    text = (notes_dir / DECK_TOML).read_text(encoding="utf-8", errors="replace")
+    key = "notes_path" if re.search(r"^\s*notes_path\s*=", text, re.MULTILINE) else "repository"
+    loc = SourceLoc((notes_dir / DECK_TOML).as_posix(), key_line(text, key))
+    shown = f"'{where}'" if where else "the top of the repository"
+    message = (
+        f"git has the notes folder at {shown}, but notes_path is {links.notes_path!r}: the"
+        f' cards\' links to their source would lead nowhere; set notes_path = "{where}"'
+    )
+    return warning(loc, "DG016", message)
+
+
 def _tags(notes_dir: Path) -> dict[str, int] | None:
     """Every `v<semver>` tag → its date (`creatordate`: an annotated tag's own date, else
     its commit's); None outside git."""
@@ -105,6 +125,12 @@ def published(notes_dir: Path, now: float) -> Published | None:
             _check_tag_time(notes_dir, tag, tags[tag], now)
             return Published(tag, lock, path, tags[tag])
     return None
+
+
+def tag_time(notes_dir: Path, tag: str) -> int | None:
+    """When the release `tag` was published: an annotated tag's own date, else its commit's
+    (None outside git, or for no such tag)."""
+    return (_tags(notes_dir) or {}).get(tag)
 
 
 def _check_tag_time(notes_dir: Path, tag: str, date: int, now: float) -> None:

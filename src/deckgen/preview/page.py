@@ -12,20 +12,20 @@ from __future__ import annotations
 import dataclasses
 import html
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from deckgen import ids
-from deckgen.apkg.notetypes import card_css
+from deckgen.apkg.notetypes import anki_note_type
 from deckgen.atomic import atomic_path, write_error
-from deckgen.cards.media import stage_media
+from deckgen.cards.media import MediaFile, stage_media
 from deckgen.cards.render import RenderedNote, deck_media
 from deckgen.errors import Diagnostic, plural
 from deckgen.model import Deck, NoteType
 from deckgen.notes.cloze import cloze_numbers
 from deckgen.notes.notetypes import NoteTypes, card_count, note_type_of
-from deckgen.pipeline import load_and_render
+from deckgen.pipeline import check_output, load_and_render
 
 PAGE_NAME = "index.html"
 NIGHT_CLASSES = "nightMode night_mode"  # what Anki puts on the card's <body> in night mode
@@ -150,60 +150,92 @@ class CardSides:
     heading: str
     front: str
     back: str
+    note_type: int = 0  # its id: the card wears only that note type's CSS, as in Anki
+    ordinal: int = 1  # Anki's card1, card2 … class: the template's number, or the cloze's
 
 
 def card_sides(note: RenderedNote, note_type: NoteType) -> Iterator[CardSides]:
     """The Anki cards of one note: one per template whose front shows something (two for
     deckgen Reversed), or one per cloze number."""
-    card = note.card
-    where = f"{card.loc} · {note_type.name}"
-    fields = dict(zip(note_type.fields, note.fields, strict=True))
+    return note_sides(note.fields, note_type, f"{note.card.loc} · {note_type.name}")
+
+
+def note_sides(values: Sequence[str], note_type: NoteType, where: str) -> Iterator[CardSides]:
+    """The Anki cards of a note given by its fields' HTML (`where` heads each card)."""
+    fields = dict(zip(note_type.fields, values, strict=True))
     if note_type.cloze:
         template = note_type.templates[0]
         for ordinal in cloze_numbers(fields.get(note_type.fields[0], "")):
             front = fill_template(template.front, fields, ordinal=ordinal)
             back = fill_template(template.back, fields, ordinal=ordinal, question=False)
-            yield CardSides(f"{where} c{ordinal}", front, back)
+            yield CardSides(f"{where} c{ordinal}", front, back, note_type.id, ordinal)
         return
     many = len(note_type.templates) > 1
     filled = {name for name, value in fields.items() if not field_is_empty(value)}
-    for template in note_type.templates:
+    for ordinal, template in enumerate(note_type.templates, start=1):
         if card_count(dataclasses.replace(note_type, templates=(template,)), filled, 0) == 0:
             continue  # Anki makes no card of a template whose front shows no field
         front = fill_template(template.front, fields)
         back = fill_template(template.back, fields, question=False, front_side=front)
-        yield CardSides(f"{where} · {template.name}" if many else where, front, back)
+        heading = f"{where} · {template.name}" if many else where
+        yield CardSides(heading, front, back, note_type.id, ordinal)
 
 
-def _side(caption: str, body: str, night: bool) -> str:
-    classes = f"card card1 {NIGHT_CLASSES}" if night else "card card1"
+def _side(caption: str, body: str, night: bool, sides: CardSides, kind: str = "") -> str:
+    classes = f"card card{sides.ordinal}" + (f" {NIGHT_CLASSES}" if night else "")
+    figure = " ".join(part for part in ("side", kind, _scope(sides.note_type)) if part)
     return (
-        f'<figure class="side"><figcaption>{caption}</figcaption>'
+        f'<figure class="{figure}"><figcaption>{caption}</figcaption>'
         f'<div class="{classes}">\n{body}\n</div></figure>'
     )
 
 
-def _card_section(number: int, sides: CardSides) -> str:
-    panes = [
-        _side("Front · light", sides.front, night=False),
-        _side("Back · light", sides.back, night=False),
-        _side("Front · dark", sides.front, night=True),
-        _side("Back · dark", sides.back, night=True),
+def side_panes(sides: CardSides, label: str = "", kind: str = "") -> list[str]:
+    """A card's four views in reading order: front and back, light then dark (`label`, e.g.
+    "Before", heads each caption; `kind` classes each pane)."""
+    prefix = f"{label} · " if label else ""
+    return [
+        _side(
+            f"{prefix}{side} · {theme}", getattr(sides, side.lower()), theme == "dark", sides, kind
+        )
+        for theme in ("light", "dark")
+        for side in ("Front", "Back")
     ]
+
+
+def _card_section(number: int, sides: CardSides) -> str:
     return (
         f'<section class="note" id="card-{number}"><h3>{html.escape(sides.heading)}</h3>'
-        f'<div class="sides">\n{chr(10).join(panes)}\n</div></section>'
+        f'<div class="sides">\n{chr(10).join(side_panes(sides))}\n</div></section>'
     )
 
 
-def _by_subdeck(deck: Deck, notes: list[RenderedNote]) -> dict[str, list[CardSides]]:
-    """Every card, grouped by sub-deck in the order the sub-decks first appear."""
+def _by_subdeck(
+    deck: Deck, notes: list[RenderedNote]
+) -> tuple[dict[str, list[CardSides]], dict[int, NoteType]]:
+    """Every card, grouped by sub-deck in the order the sub-decks first appear, and the
+    note types they use, by id."""
     groups: dict[str, list[CardSides]] = {}
+    used: dict[int, NoteType] = {}
     registry = NoteTypes(deck.note_types)
     for note in notes:
-        sides = card_sides(note, note_type_of(note.card, registry))
-        groups.setdefault(deck.subdeck_name(note.card), []).extend(sides)
-    return groups
+        note_type = note_type_of(note.card, registry)
+        used.setdefault(note_type.id, note_type)
+        groups.setdefault(deck.subdeck_name(note.card), []).extend(card_sides(note, note_type))
+    return groups, used
+
+
+def _scope(note_type: int) -> str:
+    return f"note-type-{note_type}"
+
+
+def note_type_css(note_types: Mapping[int, NoteType]) -> str:
+    """Each note type's CSS as the package ships it, applied to its own cards only (in
+    Anki a card never wears another note type's CSS): an @scope rule per note type."""
+    return "".join(
+        f"@scope (.{_scope(id_)}) {{\n{anki_note_type(t).css}\n}}\n"
+        for id_, t in sorted(note_types.items())
+    )
 
 
 def preview_page(deck: Deck, notes: list[RenderedNote]) -> tuple[str, int]:
@@ -212,7 +244,8 @@ def preview_page(deck: Deck, notes: list[RenderedNote]) -> tuple[str, int]:
     index: list[str] = []
     groups: list[str] = []
     number = 0
-    for name, cards in _by_subdeck(deck, notes).items():
+    subdecks, used = _by_subdeck(deck, notes)
+    for name, cards in subdecks.items():
         anchor = f"deck-{len(groups) + 1}-{ids.slug(name)}"
         count = plural(len(cards), "card")
         index.append(f'<li><a href="#{anchor}">{html.escape(name)}</a> · {count}</li>')
@@ -223,28 +256,37 @@ def preview_page(deck: Deck, notes: list[RenderedNote]) -> tuple[str, int]:
             f'</small><a href="#index">index</a></h2>\n{chr(10).join(sections)}\n</section>'
         )
     title = html.escape(f"{deck.config.name} {deck.config.version}")
-    page = f"""<!doctype html>
+    header = (
+        f"<header><h1>{title}</h1><p>{number} cards, each front and back, light and dark.\n"
+        "Math shows as TeX here; Anki typesets it.</p></header>\n"
+        '<nav id="index" aria-label="Sub-decks"><h2>Sub-decks</h2><ol>\n'
+        f"{chr(10).join(index)}\n</ol></nav>"
+    )
+    page = page_html(f"{title} · preview", used, f"{header}\n{chr(10).join(groups)}")
+    return page, number
+
+
+def page_html(
+    title: str, note_types: Mapping[int, NoteType], body: str, extra_css: str = ""
+) -> str:
+    """A whole page: the CSS of the note types its cards use (by id), each on its own
+    cards, and the preview's own (and `extra_css`), then `body`."""
+    return f"""<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title} · preview</title>
+<title>{title}</title>
 <style>
-{card_css()}{"".join(t.css + chr(10) for t in deck.note_types)}</style>
+{note_type_css(note_types)}</style>
 <style>
-{PREVIEW_CSS}</style>
+{PREVIEW_CSS}{extra_css}</style>
 </head>
 <body class="preview">
-<header><h1>{title}</h1><p>{number} cards, each front and back, light and dark.
-Math shows as TeX here; Anki typesets it.</p></header>
-<nav id="index" aria-label="Sub-decks"><h2>Sub-decks</h2><ol>
-{chr(10).join(index)}
-</ol></nav>
-{chr(10).join(groups)}
+{body}
 </body>
 </html>
 """
-    return page, number
 
 
 @dataclass(frozen=True)
@@ -257,14 +299,22 @@ class PreviewResult:
 
 def write_preview(notes_dir: Path, out_dir: Path) -> PreviewResult:
     """Render the deck and write OUT_DIR/index.html with its media beside it."""
-    loaded = load_and_render(notes_dir)
+    check_output(notes_dir, out_dir)
+    loaded = load_and_render(notes_dir, store=False)  # a preview only reads the notes
     deck, rendered, diagnostics = loaded.deck, loaded.rendered, loaded.diagnostics
     page, cards = preview_page(deck, rendered)
+    return write_page(out_dir, page, cards, deck_media(rendered), diagnostics)
+
+
+def write_page(
+    out_dir: Path, page: str, cards: int, media: Sequence[MediaFile], diagnostics: list[Diagnostic]
+) -> PreviewResult:
+    """OUT_DIR/index.html, with the media files it shows beside it."""
     path = out_dir / PAGE_NAME
     try:
-        media = stage_media(deck_media(rendered), out_dir)
+        staged = stage_media(media, out_dir)
     except OSError as exc:
         raise write_error(Path(exc.filename or out_dir), exc) from exc
     with atomic_path(path) as temp:
         temp.write_text(page, encoding="utf-8")
-    return PreviewResult(path, cards, len(media), diagnostics)
+    return PreviewResult(path, cards, len(staged), diagnostics)

@@ -30,7 +30,7 @@ IMPORTS = (
     "deckgen.pipeline",
     "deckgen.notes.folder",
     "deckgen.cards.render",
-    "deckgen.releases.plan",
+    "deckgen.releases.dev",
     "deckgen.releases.published",
     "deckgen.apkg.package",
 )
@@ -40,6 +40,7 @@ STAGES: dict[str, tuple[str, ...]] = {
     "load": (
         "deckgen.notes.folder:open_folder",
         "deckgen.notes.folder:read_bytes",
+        "deckgen.notes.files:read_bytes",
         "deckgen.notes.folder:decode",
         "deckgen.incremental.cache:scan_inputs",
         "deckgen.incremental.cache:tags_fingerprint",
@@ -56,12 +57,8 @@ STAGES: dict[str, tuple[str, ...]] = {
         "deckgen.incremental.cache:BuildCache.prune",
         "deckgen.incremental.cache:BuildCache.record_build",
     ),
-    "checks": ("deckgen.notes.folder:check_unique", "deckgen.pipeline:count_cards"),
-    "plan": (
-        "deckgen.releases.plan:make_plan",
-        "deckgen.releases.plan:check_time",
-        "deckgen.releases.published:base_lock",
-    ),
+    "checks": ("deckgen.notes.folder:check_unique", "deckgen.notes.notetypes:count_cards"),
+    "plan": ("deckgen.releases.dev:build_plan", "deckgen.releases.published:base_lock"),
     "package": (
         "deckgen.apkg.package:make_package",
         "deckgen.apkg.package:write_collection",

@@ -20,7 +20,6 @@ from typing import Any
 from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
 from markdown_it.rules_core import StateCore
-from markdown_it.rules_core import block as core_block
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 from mdit_py_plugins.dollarmath import dollarmath_plugin
@@ -310,7 +309,8 @@ def build_renderer(*, sanitize: bool = True) -> MarkdownIt:
     return md
 
 
-def _env(field_env: FieldEnv | None) -> EnvType:
+def env_of(field_env: FieldEnv | None) -> EnvType:
+    """The markdown-it env a field renders with: its FieldEnv, for the render rules."""
     return {_ENV_KEY: field_env} if field_env is not None else {}
 
 
@@ -318,7 +318,7 @@ def _render(markdown: str, field_env: FieldEnv | None, *, inline: bool) -> str:
     plain = plain_html(markdown, inline=inline)
     if plain is not None:  # nothing for the HTML policy, the media or the diagrams to do
         return plain
-    env = _env(field_env)
+    env = env_of(field_env)
     md = markdown_renderer()
     rendered = md.renderInline(markdown, env) if inline else md.render(markdown, env)
     if field_env is not None:
@@ -334,25 +334,3 @@ def render_block(markdown: str, field_env: FieldEnv | None = None) -> str:
 
 def render_inline(markdown: str, field_env: FieldEnv | None = None) -> str:
     return _render(markdown, field_env, inline=True)
-
-
-@cache
-def _after_block() -> tuple[Any, ...]:
-    """The renderer's core rules after its block parse: inline parsing, the HTML policy,
-    joining text, line numbers."""
-    rules = markdown_renderer().core.ruler.getRules("")
-    return tuple(rules[rules.index(core_block) + 1 :])
-
-
-def render_tokens(tokens: list[Token], field_env: FieldEnv) -> str:
-    """A field given as block tokens that a parse of its Markdown on its own would make
-    (deckgen.cards.parsed), rendered as render_block or render_inline renders that Markdown.
-    Line numbers are the tokens' own: `field_env.first_line` is 1, the file's first line."""
-    md = markdown_renderer()
-    env = _env(field_env)
-    state = StateCore("", md, env, tokens)
-    for rule in _after_block():
-        rule(state)
-    rendered = md.renderer.render(tokens, md.options, env)
-    field_env.diagnostics.extend(html_diagnostics(env, field_env.path, first_line=1))
-    return str(rendered).strip()

@@ -5,7 +5,7 @@ Rendering a field parses its Markdown on its own (fields.py), as if it were a do
 its own. Most fields are a run of the file's own top-level blocks, cut out verbatim: an H3
 question, the answer under it, a cloze paragraph, a one-line cloze list item. For those the
 block tokens the structure pass made (notes/parse.py) are the ones a parse of the field's
-text would make, so they are rendered instead (fields.render_tokens): the same HTML, the
+text would make, so they are rendered instead (render_tokens): the same HTML, the
 same problems at the same lines, without the second block parse. Anything else is parsed
 on its own as before: a `Q:` question (its prefix is cut off), fields of `#### Field`
 sections, and every field of a file that holds what could read differently on its own: a
@@ -17,10 +17,16 @@ only the renderer knows). An answer whose first line is cut out of a paragraph (
 from __future__ import annotations
 
 from bisect import bisect_right
+from functools import cache
+from typing import Any
 
+from markdown_it.rules_core import StateCore
+from markdown_it.rules_core import block as core_block
 from markdown_it.token import Token
 
+from deckgen.cards.fields import FieldEnv, env_of, markdown_renderer
 from deckgen.cards.plain import lone_paragraph
+from deckgen.cards.sanitize import html_diagnostics
 from deckgen.model import Card, CardKind
 from deckgen.notes.blocks import Block
 
@@ -143,3 +149,25 @@ def _takes_last_newline(token: Token, end: int) -> bool:
     # a closed fence holds the lines between its two fence lines, each with its newline
     start, stop = token.map
     return token.type == "fence" and token.content.count("\n") != stop - start - 2
+
+
+@cache
+def _after_block() -> tuple[Any, ...]:
+    """The renderer's core rules after its block parse: inline parsing, the HTML policy,
+    joining text, line numbers."""
+    rules = markdown_renderer().core.ruler.getRules("")
+    return tuple(rules[rules.index(core_block) + 1 :])
+
+
+def render_tokens(tokens: list[Token], field_env: FieldEnv) -> str:
+    """A field given as block tokens that a parse of its Markdown on its own would make
+    (ParsedNotes), rendered as render_block or render_inline renders that Markdown.
+    Line numbers are the tokens' own: `field_env.first_line` is 1, the file's first line."""
+    md = markdown_renderer()
+    env = env_of(field_env)
+    state = StateCore("", md, env, tokens)
+    for rule in _after_block():
+        rule(state)
+    rendered = md.renderer.render(tokens, md.options, env)
+    field_env.diagnostics.extend(html_diagnostics(env, field_env.path, first_line=1))
+    return str(rendered).strip()

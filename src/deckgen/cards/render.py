@@ -12,9 +12,9 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote
 
-from deckgen.cards.fields import FieldEnv, RenderSetup, render_block, render_inline, render_tokens
+from deckgen.cards.fields import FieldEnv, RenderSetup, render_block, render_inline
 from deckgen.cards.media import MediaFile, MediaFolder
-from deckgen.cards.parsed import ParsedNotes
+from deckgen.cards.parsed import ParsedNotes, render_tokens
 from deckgen.diagrams.renderer import MermaidRenderer
 from deckgen.diagrams.source import CACHE_FOLDER, DiagramSource
 from deckgen.errors import Diagnostic, info, warning

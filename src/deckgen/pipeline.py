@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
-import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
@@ -230,6 +229,8 @@ def write_deck(
 ) -> Path:
     """The .apkg a plan describes, with its media files, and its line in OUT_DIR/SHA256SUMS,
     written together: into `files` (a release's transaction) or a transaction of their own."""
+    import tempfile  # with shutil and random: not needed by a build that keeps its deck
+
     from deckgen.apkg.package import make_package, write_package
     from deckgen.apkg.reproducible import CHECKSUMS, checksums_text, sha256_of
     from deckgen.atomic import transaction

@@ -70,8 +70,9 @@ diagrams: $(MERMAID_JS) $(VENV)/.installed-diagrams  ## the renderer for new or 
 test-browser: $(VENV)/.installed-test diagrams  ## only the headless-Chromium tests
 	$(BIN)/python -m pytest -m browser tests/browser
 
-bench: $(VENV)/.installed-base  ## deckgen vs the floor at 1k/10k/100k cards; writes benchmarks/RESULTS.md
+bench: $(VENV)/.installed-base  ## deckgen vs the floor at 1k/10k/100k cards, then seconds per MiB of hostile raw HTML; writes benchmarks/RESULTS.md
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/html_policy.py
 
 clean:
 	rm -rf $(VENV) $(ANKI_VENVS) .pytest_cache .mypy_cache .ruff_cache decks/*.apkg decks/SHA256SUMS benchmarks/work

@@ -10,6 +10,7 @@ import time
 import zipfile
 from pathlib import Path
 
+import genanki
 import pytest
 
 from deckgen.apkg.package import make_package, write_package
@@ -105,3 +106,20 @@ def test_an_apsw_linking_another_sqlite_is_refused(
         " not match the published checksums; install the wheel deckgen pins"
         " (pip install 'apsw==3.54.1.0')"
     )
+
+
+def test_packages_skip_genankis_quadratic_html_check(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """genanki's own HTML check is quadratic in a long line of tags and only warns; the HTML
+    policy has already cleaned every field, so the package writer must not run it."""
+
+    def refuse(self: object) -> None:
+        raise AssertionError("genanki's HTML check ran")
+
+    monkeypatch.setattr(genanki.Note, "_check_invalid_html_tags_in_fields", refuse)
+    deck, _ = load_deck(FIXTURE)
+    plan = make_plan(deck, [render_card(c) for c in deck.cards], None, int(EPOCH))
+    package = make_package(deck, plan.shipped, plan.shipped_note_types)
+    write_package(package, tmp_path / "deck.apkg", plan.timestamp)
+    assert zipfile.is_zipfile(tmp_path / "deck.apkg")

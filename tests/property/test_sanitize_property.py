@@ -6,7 +6,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from deckgen.cards.fields import render_block, render_inline
+from deckgen.cards.raw_tags import RawTags
+from deckgen.cards.sanitize import clean_html_block
 from helpers import examples
+from html_reference import reference_clean_html_block, reference_tag_end
 from html_safety import unsafe_parts, words
 
 TAGS = st.sampled_from(
@@ -75,3 +78,34 @@ HTML_SOUP = st.lists(
 def test_rendered_html_never_holds_runnable_parts(soup: str) -> None:
     for html in (render_block(soup), render_inline(soup)):
         assert unsafe_parts(html) == [], html
+
+
+# --- the linear HTML-block cleaner against the plain one (tests/html_reference.py) -------
+
+# Pieces that start, end or almost end every kind of tag markdown-it knows, so that
+# blocks mix closed and unclosed comments (with runs of dashes: `--->` closes only some),
+# <?…?>, <!…>, CDATA, quoted attributes that hold `<` and `>`, and dropped elements.
+COMMENT_PIECES = ["<!--", "-->", "--->", "---->", "----->", "-", "--", "<!-->", "<!--->"]
+OTHER_PIECES = ["<?", "?>", "<![CDATA[", "]]>", "<!X", "<!", "<!DOCTYPE x>"]
+TAG_PIECES = ["<a", "</a", "</a >", "<b>", "</b>", '<b x="', "<b x='", "/>", "<br/>", "<A HREF=x>"]
+TEXT_PIECES = ['"', "'", "=", " ", "\n", "\t", "\x01", "x", ">", "<"]
+DROPPED_PIECES = ["<script>", "</script>", "</SCRIPT >", "<style>", "</style>", "<iframe>"]
+POLICY_PIECES = ['<img src="a.png">', "<td>", "<div>", "<svg/>", "<i onclick=x>", '<a href="j:">']
+BLOCK_PIECES = st.sampled_from(
+    COMMENT_PIECES + OTHER_PIECES + TAG_PIECES + TEXT_PIECES + DROPPED_PIECES + POLICY_PIECES
+)
+HTML_BLOCKS = st.lists(st.one_of(BLOCK_PIECES, st.text(max_size=3)), max_size=40).map("".join)
+
+
+@settings(max_examples=examples(0.5))
+@given(HTML_BLOCKS)
+def test_each_raw_tag_ends_where_markdown_its_regex_ends_it(content: str) -> None:
+    tags = RawTags(content)
+    for lt in (i for i, char in enumerate(content) if char == "<"):
+        assert tags.end(lt) == reference_tag_end(content, lt), (content, lt)
+
+
+@settings(max_examples=examples(0.5))
+@given(HTML_BLOCKS)
+def test_html_blocks_are_cleaned_as_the_plain_way_cleans_them(content: str) -> None:
+    assert clean_html_block(content) == reference_clean_html_block(content)

@@ -27,10 +27,10 @@ from typing import Any
 
 import nh3
 from markdown_it import MarkdownIt
-from markdown_it.common.html_re import cdata, close_tag, comment, declaration, open_tag, processing
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
+from deckgen.cards.raw_tags import RawTags
 from deckgen.errors import Diagnostic, warning
 from deckgen.model import SourceLoc
 
@@ -63,13 +63,13 @@ DROP_CONTENT_TAGS = _words(
     """script style template textarea title xmp noscript noembed noframes iframe object
     embed applet svg math"""
 )
+_CLOSING_TAG = {name: re.compile(rf"</{name}\s*>", re.IGNORECASE) for name in DROP_CONTENT_TAGS}
 _DATA_IMAGE = re.compile(r"^data:image/(?:gif|png|jpeg|webp);", re.IGNORECASE)
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):", re.IGNORECASE)
 _URL_NOISE = re.compile(r"[\x00-\x20\x7f]")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _STYLE_TRICKS = re.compile(r"url\s*\(|expression\s*\(|@import|javascript:|\\", re.IGNORECASE)
 _URL_ATTRIBUTES = frozenset({"href", "src", "cite", "action", "formaction", "background"})
-_RAW_TAG = re.compile(f"{open_tag}|{close_tag}|{comment}|{processing}|{declaration}|{cdata}")
 _TAG_NAME = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)")
 _TAG_LIKE = re.compile(r"<[A-Za-z/!?]")
 # html5 parsers drop table parts outside a table: clean them inside one.
@@ -207,32 +207,48 @@ def clean_tag(raw: str) -> tuple[str, tuple[tuple[str, str], ...]]:
 
 
 def clean_html_block(content: str) -> tuple[str, list[tuple[int, str, str]]]:
-    """An HTML block → safe HTML and findings as (line offset, code, message)."""
+    """An HTML block → safe HTML and findings as (line offset, code, message).
+
+    One pass over the block: lines are counted on from the previous `<`, tags are found
+    by RawTags, a malformed `<` is quoted from the few characters after it, so the work
+    grows with the block, never with its square (notes files reach 8 MiB).
+    """
     out: list[str] = []
     findings: list[tuple[int, str, str]] = []
-    pos = 0
+    tags = RawTags(content)
+    pos = line = counted = 0
     while (lt := content.find("<", pos)) != -1:
         out.append(content[pos:lt])
-        line = content.count("\n", 0, lt)
-        match = _RAW_TAG.match(content, lt)
-        if match is None:
-            if _TAG_LIKE.match(content, lt):
-                snippet = _short(content[lt:].split("\n", 1)[0], 30)
-                message = f"'{snippet}' is not a well-formed HTML tag; shown as text"
-                findings.append((line, "DG404", message))
+        line += content.count("\n", counted, lt)
+        counted = lt
+        end = tags.end(lt)
+        if end is None:
+            if _TAG_LIKE.match(content, lt, lt + 2):
+                findings.append((line, "DG404", _malformed(content, lt)))
             out.append("&lt;")
             pos = lt + 1
             continue
-        safe, tag_findings = clean_tag(match.group(0))
+        raw = content[lt:end]
+        safe, tag_findings = clean_tag(raw)
         out.append(safe)
         findings.extend((line, code, message) for code, message in tag_findings)
-        pos = match.end()
-        name = _dropped_content_name(match.group(0))
+        pos = end
+        name = _dropped_content_name(raw)
         if name is not None:
-            closing = re.compile(rf"</{name}\s*>", re.IGNORECASE).search(content, pos)
+            closing = _CLOSING_TAG[name].search(content, pos)
             pos = closing.end() if closing else len(content)
     out.append(content[pos:])
     return "".join(out), findings
+
+
+_SNIPPET = 30
+
+
+def _malformed(content: str, lt: int) -> str:
+    # The rest of the line, shortened by _short: its first _SNIPPET + 1 characters decide
+    # it, and reading no further keeps a long line from costing its length per `<`.
+    rest_of_line = content[lt : lt + _SNIPPET + 1].split("\n", 1)[0]
+    return f"'{_short(rest_of_line, _SNIPPET)}' is not a well-formed HTML tag; shown as text"
 
 
 def _dropped_content_name(raw: str) -> str | None:

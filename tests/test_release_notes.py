@@ -113,3 +113,32 @@ def test_check_release_refuses_a_changelog_that_says_otherwise(notes: Path, tmp_
         " say otherwise: put it back as `deckgen release` wrote it\n"
         "Error: not a release: 1 error, 0 warnings\n"
     )
+
+
+def test_learners_read_clozes_as_text_and_no_setting_of_the_authors(
+    notes: Path, tmp_path: Path
+) -> None:
+    """A removed cloze is listed as learners saw it, without its markers; a new deck id (the
+    author's business) is not news to learners, a new description is."""
+    out = tmp_path / "decks"
+    release(notes, out, T1, None)
+    edit(
+        notes / "ec2.md",
+        "<!-- id: ec2-dedicated-host -->\nA Dedicated Host gives {{c1::visibility and control of the physical server}}.\n",
+        "",
+    )
+    deck_toml = notes / "deck.toml"
+    deck_toml.write_text(
+        deck_toml.read_text(encoding="utf-8") + 'id = "0f6c1b0e-learn-aws"\n', encoding="utf-8"
+    )
+    edit(deck_toml, 'description = "A fixture deck for releases."', 'description = "Releases."')
+    release(notes, out, T2, None)
+    lock = read_lock(notes)
+    assert lock is not None and lock.release_notes is not None
+    notes_text = lock.release_notes
+    assert (
+        "- EC2: A Dedicated Host gives visibility and control of the physical server." in notes_text
+    )
+    assert "{{c1::" not in notes_text
+    assert "- The deck's description changed." in notes_text
+    assert " id " not in notes_text and "deck.toml" not in notes_text

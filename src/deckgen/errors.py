@@ -207,5 +207,6 @@ CODES: dict[str, str] = {
     "DG617": "cards-in-several-decks",
     "DG618": "field-filled-by-deckgen",
     "DG619": "deck-renamed",
+    "DG620": "source-links-lost",
     "DG900": "skipped-prose",
 }

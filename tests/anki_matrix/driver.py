@@ -275,6 +275,12 @@ def run(request: dict[str, Any]) -> dict[str, Any]:
             failed_command=len(answer["results"]),
         )
     finally:
+        # 2.1.50–23.x commit on close only when the collection's `mod` differs from its value
+        # at the last begin, in milliseconds: an operation in the very millisecond of that
+        # begin (a second review straight after the first, as no person answers) would be
+        # rolled back. Mark the Python side modified so that close always commits.
+        if hasattr(getattr(col, "db", None), "modified_in_python"):
+            col.db.modified_in_python = True
         with contextlib.suppress(Exception):
             col.close()
     return answer

@@ -132,3 +132,29 @@ def test_an_unknown_code_language_is_plain_text_without_complaint(
     notes = make_notes({"ec2.md": "# EC2\n### Which?\n```cobolish\nMOVE A TO B\n```\n"})
     result = check_notes(notes)
     assert [d for d in result.diagnostics if d.severity.value != "info"] == []
+
+
+AUDIO = """# EC2
+
+## Sounds
+
+### How is EC2 pronounced?
+![say it](data:audio/mp3;base64,AAAA)
+
+### And in a raw tag?
+<img src="data:audio/ogg;base64,AAAA">
+
+### From elsewhere?
+![remote](https://example.com/x.mp3) ![up](../x.ogg) ![gone](media/none.opus)
+"""
+
+
+def test_audio_follows_the_rules_of_images(make_notes: NotesFactory) -> None:
+    """No data: URL, nothing remote, nothing outside the notes folder, nothing missing."""
+    notes = make_notes({"ec2.md": AUDIO})
+    result = check_notes(notes)
+    assert result.deck is None
+    found = [(d.loc.line, d.code) for d in result.diagnostics if d.severity.value == "error"]
+    assert found == [(6, "DG202"), (9, "DG202"), (12, "DG201"), (12, "DG203"), (12, "DG204")]
+    messages = [d.message for d in result.diagnostics if d.code == "DG202"]
+    assert all(m.startswith("audio is a data: URL") for m in messages)

@@ -108,9 +108,10 @@ class MediaFolder:
 def _local_path(src: str, notes_file: str) -> str:
     """`src` as a normalised POSIX path relative to the notes folder, or MediaProblem."""
     if src.lower().startswith("data:"):
+        kind = "audio" if src.lower().startswith("data:audio/") else "image"
         raise MediaProblem(
             DATA_URL,
-            "image is a data: URL: save it as a file in the notes folder and link that file",
+            f"{kind} is a data: URL: save it as a file in the notes folder and link that file",
         )
     if src.startswith("//") or (_SCHEME.match(src) and not PureWindowsPath(src).drive):
         raise MediaProblem(

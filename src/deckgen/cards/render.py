@@ -6,6 +6,7 @@ For a whole deck, also what to say about diagrams that could not be rendered her
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -72,6 +73,30 @@ def source_field(card: Card, links: SourceLinks | None) -> str:
     if links.edit_url is not None:
         parts.append(_link(_address(links.edit_url, links.branch, path), SUGGEST_A_FIX))
     return " · ".join(parts)
+
+
+@dataclass(frozen=True)
+class SourceOf:
+    """What a Source field says (source_field's inverse, for `deckgen import`): the notes
+    file, and where it linked when the deck had a `repository`."""
+
+    file: str
+    url: str | None = None  # the file's page, with the card's anchor
+    edit_url: str | None = None
+
+
+_SOURCE_LINKS = re.compile(
+    r'^<a href="([^"]*)" style="color:inherit">([^<]*)</a>'
+    rf'(?: · <a href="([^"]*)" style="color:inherit">{re.escape(SUGGEST_A_FIX)}</a>)?$'
+)
+
+
+def source_of(field: str) -> SourceOf:
+    links = _SOURCE_LINKS.match(field)
+    if links is None:
+        return SourceOf(html.unescape(field))
+    edit = html.unescape(links[3]) if links[3] is not None else None
+    return SourceOf(html.unescape(links[2]), html.unescape(links[1]), edit)
 
 
 def _address(template: str, ref: str, path: str) -> str:

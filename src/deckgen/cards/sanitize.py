@@ -64,7 +64,11 @@ DROP_CONTENT_TAGS = _words(
     embed applet svg math"""
 )
 _CLOSING_TAG = {name: re.compile(rf"</{name}\s*>", re.IGNORECASE) for name in DROP_CONTENT_TAGS}
-_DATA_IMAGE = re.compile(r"^data:image/(?:gif|png|jpeg|webp);", re.IGNORECASE)
+# data: media (images, audio) cannot run code: they stay for the media rules, which refuse
+# them with an error (DG202), as they refuse any media not kept as a file
+_DATA_IMAGE = re.compile(
+    r"^data:(?:image/(?:gif|png|jpeg|webp)|audio/[a-z0-9.+-]+);", re.IGNORECASE
+)
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):", re.IGNORECASE)
 _URL_NOISE = re.compile(r"[\x00-\x20\x7f]")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from deckgen import ids
+from deckgen.cards.render import source_of
 from deckgen.importing.equivalence import plain_text
 from deckgen.importing.source import Source, SourceNote, SourceNoteType
 from deckgen.notes.notetypes import BUILTINS, CONTEXT, SOURCE
@@ -145,7 +146,7 @@ def _from_source_field(plan: NotePlan, parts: list[str], slug: str) -> str | Non
     they agree with its deck: the file's folders are the deck's parents, its topic tag is
     among its tags."""
     fields = dict(zip(plan.note_type.fields, plan.note.fields, strict=False))
-    source = html.unescape(fields.get(SOURCE, ""))
+    source = source_of(fields.get(SOURCE, "")).file
     folders, name = posixpath.split(source)
     if (
         not parts

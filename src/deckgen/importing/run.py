@@ -13,16 +13,17 @@ from __future__ import annotations
 import shutil
 import time
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from deckgen import ids
-from deckgen.cards.render import RenderedNote
+from deckgen.cards.render import RenderedNote, SourceOf, source_of
 from deckgen.errors import DeckgenError, Diagnostic, error, info, warning
 from deckgen.importing.convert import KEPT_AS_HTML, RENDERS_DIFFERENTLY, FieldConverter
 from deckgen.importing.equivalence import equivalent
-from deckgen.importing.layout import FilePlan, lay_out
+from deckgen.importing.layout import FilePlan, Layout, lay_out
+from deckgen.importing.links import SOURCE_LINKS_LOST, repository_keys
 from deckgen.importing.lockfile import imported_lock
 from deckgen.importing.media import MediaFiles
 from deckgen.importing.reader import read_package
@@ -31,6 +32,7 @@ from deckgen.importing.toml import deck_toml, note_type_toml
 from deckgen.importing.writer import NOTE_SKIPPED, FileWriter, WrittenFile
 from deckgen.model import SourceLoc
 from deckgen.notes.notetypes import FOLDER as NOTE_TYPES_FOLDER
+from deckgen.notes.notetypes import SOURCE
 
 NOT_EMPTY = "DG602"
 OTHER_DECKS = "DG617"
@@ -91,11 +93,17 @@ def _write(source: Source, notes_dir: Path, version: str, now: float) -> ImportR
 
     result = ImportResult(notes_dir, source.root)
     slug = ids.slug(source.root_name) or "deck"
-    (notes_dir / "deck.toml").write_text(
-        deck_toml(source.root_name, slug, version, source.description, source.package.name),
-        encoding="utf-8",
-    )
     layout = lay_out(source, slug)
+    keys, lost = repository_keys(_source_fields(layout))
+    if lost:
+        message = (
+            "the cards link to their source on a forge deckgen cannot read back from the"
+            " links: set repository (and source_url, edit_url) in deck.toml to keep them"
+        )
+        result.diagnostics.append(warning(_at(source.package), SOURCE_LINKS_LOST, message))
+    toml = deck_toml(source.root_name, slug, version, source.description, source.package.name)
+    extra = "".join(f"{line}\n" for line in keys.toml_lines()) if keys else ""
+    (notes_dir / "deck.toml").write_text(toml + extra, encoding="utf-8")
     files = layout.files
     for change in layout.renamed:
         message = f"deck '{change.deck}' cannot be a folder or file name: it is '{change.shown_as}'"
@@ -133,6 +141,13 @@ def _write(source: Source, notes_dir: Path, version: str, now: float) -> ImportR
     _count(result, written)
     result.media = len(media.files)
     return result
+
+
+def _source_fields(layout: Layout) -> Iterator[SourceOf]:
+    """What the Source fields of the notes a deckgen build made say."""
+    for plan in (p for f in layout.files for p in f.notes):
+        if plan.builtin is not None and SOURCE in plan.note_type.fields:
+            yield source_of(plan.note.fields[plan.note_type.fields.index(SOURCE)])
 
 
 def _at(package: Path) -> SourceLoc:

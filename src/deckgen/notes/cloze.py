@@ -8,6 +8,10 @@ from deckgen.errors import Diagnostic, error
 from deckgen.model import SourceLoc
 
 CLOZE_OPEN = re.compile(r"\{\{c(\d+)::")
+# A whole deletion: its number, the text it hides and its hint (without nested deletions)
+CLOZE_DELETION = re.compile(
+    r"\{\{c(\d+)::((?:(?!\}\}|::).)*)(?:::((?:(?!\}\}).)*))?\}\}", re.DOTALL
+)
 _CLOZE_TOKEN = re.compile(r"\{\{c(\d+)::|\}\}")
 
 
@@ -47,3 +51,8 @@ def check_cloze(text: str, path: str, first_line: int) -> list[Diagnostic]:
 def cloze_numbers(text: str) -> list[int]:
     """The distinct cloze numbers of a note's text, in order: Anki makes a card of each."""
     return sorted({int(n) for n in CLOZE_OPEN.findall(text)})
+
+
+def cloze_shown(text: str) -> str:
+    """A cloze's text with every deletion shown as written (its markers and hints left out)."""
+    return CLOZE_DELETION.sub(lambda deletion: deletion.group(2), text)

@@ -13,6 +13,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from deckgen.notes.cloze import CLOZE_DELETION
+
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
@@ -23,7 +25,7 @@ _NO_MARKS = str.maketrans("", "", "*`~")  # emphasis, code spans, strikethrough 
 _WORD = re.compile(r"[0-9a-z]+(?:[-'’.:/_@,][0-9a-z]+)*")
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 LIST_ITEM = re.compile(r"^( {0,3})(?:[-+*]|\d{1,9}[.)])[ \t]+\S")
-CLOZE = re.compile(r"\{\{c(\d+)::((?:(?!\}\}|::).)*)(?:::((?:(?!\}\}).)*))?\}\}", re.DOTALL)
+CLOZE = CLOZE_DELETION
 
 _STOP_TEXT = """
     a about above after again against all also am an and any are aren't as at be because

@@ -10,6 +10,7 @@ from deckgen.apkg.package import IMPORT_ADVICE
 from deckgen.cards.fields import render_block
 from deckgen.errors import DeckgenError, error, plural
 from deckgen.model import ShippedNote, SourceLoc
+from deckgen.notes.cloze import cloze_shown
 from deckgen.releases.lock import merge_conflict_line
 from deckgen.releases.plan import Changes, Plan, subdeck_of
 from deckgen.times import utc_date
@@ -19,12 +20,21 @@ TITLE = "# Changelog\n"
 _WHITESPACE = re.compile(r"\s+")
 
 
+# deck.toml's keys whose change learners see; the others (id, slug, keep_removed) are the
+# author's and are left out of what learners read (`deckgen diff` lists every one)
+_SEEN_BY_LEARNERS = {
+    "name": "- The deck has a new name.",
+    "description": "- The deck's description changed.",
+}
+
+
 def changelog_path(out_dir: Path) -> Path:
     return out_dir / CHANGELOG
 
 
 def question_line(note: ShippedNote) -> str:
-    question = _WHITESPACE.sub(" ", note.question).strip()
+    """A note as learners know it: a cloze with its deletions shown, not its markers."""
+    question = _WHITESPACE.sub(" ", cloze_shown(note.question)).strip()
     return f"- {subdeck_of(note)}: {question}"
 
 
@@ -56,7 +66,7 @@ def section(version: str, released: int, plan: Plan) -> str:
         lines += _list("Changed", (new for _, new in changes.changed))
         lines += _list("Removed", changes.removed)
     other = [f"- The note type {name} changed its look." for name in changes.note_types]
-    other += [f"- deck.toml: {key} changed." for key in changes.settings]
+    other += [_SEEN_BY_LEARNERS[key] for key in changes.settings if key in _SEEN_BY_LEARNERS]
     if other:
         lines += ["### Other", "", *other, ""]
     if changes.needs_merge:

@@ -44,7 +44,7 @@ test: $(VENV)/.installed-test lint anki-venvs $(if $(shell command -v npm),$(MER
 # One environment per Anki importer generation, for the compatibility matrix
 # (tests/anki_matrix): .venv-anki/<version>/, each pinned whole. No pip inside them: the
 # main venv's pip installs into each (`pip --python`), which saves seconds per venv.
-ANKI_VERSIONS := 2.1.49 2.1.66 24.11 26.9.3
+ANKI_VERSIONS := 2.1.49 2.1.55 2.1.66 24.11 26.9.3
 ANKI_VENVS    ?= .venv-anki
 
 $(ANKI_VENVS)/%/.installed: tests/anki_matrix/requirements/anki-%.txt | $(BIN)/python

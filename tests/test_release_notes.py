@@ -142,3 +142,71 @@ def test_learners_read_clozes_as_text_and_no_setting_of_the_authors(
     assert "{{c1::" not in notes_text
     assert "- The deck's description changed." in notes_text
     assert " id " not in notes_text and "deck.toml" not in notes_text
+
+
+def test_a_card_moved_to_another_sub_deck_comes_with_how_to_move_it(
+    notes: Path, tmp_path: Path
+) -> None:
+    """Anki keeps an updated card in its old deck: the release says so and how to move it."""
+    out = tmp_path / "decks"
+    release(notes, out, T1, None)
+    card = (
+        "<!-- id: ec2-dedicated-host -->\n"
+        "A Dedicated Host gives {{c1::visibility and control of the physical server}}.\n"
+    )
+    edit(notes / "ec2.md", card, "")
+    storage = notes / "storage.md"
+    storage.write_text(storage.read_text(encoding="utf-8") + "\n" + card, encoding="utf-8")
+    release(notes, out, T2, None)
+    lock = read_lock(notes)
+    assert lock is not None and lock.release_notes is not None
+    assert "- Storage: A Dedicated Host gives visibility" in lock.release_notes
+    assert (
+        "1 note moved to another sub-deck. Anki keeps the cards you already have where they"
+        " are; to move them too, select them in the Browser and choose *Cards › Change Deck*."
+    ) in lock.release_notes
+
+
+def test_nested_clozes_and_images_read_as_text(notes: Path, tmp_path: Path) -> None:
+    out = tmp_path / "decks"
+    release(notes, out, T1, None)
+    (notes / "media").mkdir()
+    (notes / "media" / "host.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    ec2 = notes / "ec2.md"
+    ec2.write_text(
+        ec2.read_text(encoding="utf-8")
+        + "\n### Which server is this ![a rack server](media/host.png)?\n"
+        "<!-- id: ec2-which-server -->\nA Dedicated Host.\n\n"
+        "<!-- id: ec2-nested -->\nThe {{c1::largest {{c2::instance}} of a family::size}} is metal.\n",
+        encoding="utf-8",
+    )
+    release(notes, out, T2, None)
+    lock = read_lock(notes)
+    assert lock is not None and lock.release_notes is not None
+    assert "- EC2: Which server is this a rack server?" in lock.release_notes
+    assert "- EC2: The largest instance of a family is metal." in lock.release_notes
+
+
+def test_notes_changed_only_in_their_small_print_are_counted_not_listed(
+    notes: Path, tmp_path: Path
+) -> None:
+    """Linking a deck to its repository changes every note's Source field: learners read
+    one line about it, not every question again."""
+    out = tmp_path / "decks"
+    release(notes, out, T1, None)
+    edit(notes / "ec2.md", "two-minute warning", "two-minute interruption notice")
+    deck_toml = notes / "deck.toml"
+    deck_toml.write_text(
+        deck_toml.read_text(encoding="utf-8") + 'repository = "https://github.com/o/r"\n',
+        encoding="utf-8",
+    )
+    release(notes, out, T2, None)
+    lock = read_lock(notes)
+    assert lock is not None and lock.release_notes is not None
+    text = lock.release_notes
+    assert "\n0 added, 1 changed, 0 removed; 7 notes in all.\n" in text
+    assert "### Changed\n\n- EC2: What is a Spot Instance?\n\n" in text
+    assert (
+        "- 6 more notes changed only in the small print: the line above the question or the source under the answer."
+        in text
+    )

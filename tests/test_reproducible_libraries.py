@@ -29,7 +29,8 @@ pytestmark = [
     pytest.mark.skipif(
         importlib.util.find_spec("pysqlite3") is None
         or importlib.util.find_spec("zlib_ng") is None,
-        reason="pysqlite3-binary (Linux x86_64 wheels only) or zlib-ng is not installed",
+        reason="needs pysqlite3-binary and zlib-ng: `make test` installs both into .venv"
+        " (pysqlite3-binary has wheels for Linux x86_64 only, so elsewhere this cannot run)",
     ),
 ]
 

@@ -169,7 +169,7 @@ def test_a_three_card_pull_request_as_its_workflow_shows_it(tmp_path: Path) -> N
             )
             assert done.returncode == 0, done.stdout + done.stderr
             outputs.append(done.stdout)
-    check, diff, preview = outputs
+    check, diff, _, preview = outputs  # the summary goes to GITHUB_STEP_SUMMARY
     assert check == "notes: 7 notes, 7 cards in 2 sub-decks; 0 errors, 0 warnings\n"
     assert [line.split("::")[1] for line in diff.splitlines()] == [
         "notice file=notes/ec2.md,line=19,title=Added card",

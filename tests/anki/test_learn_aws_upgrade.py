@@ -1,8 +1,10 @@
 """A learner of Learn AWS 1.0.0 imports 1.1.0: what they studied stays, the rest arrives.
 
 1.0.0 is built from the commit that released it, by the deckgen of that commit (the deck
-learners got), into a collection whose every card is reviewed; then the notes of today
-are built by today's deckgen and imported over it, as Anki's desktop imports by default.
+learners got), into a collection whose every card is reviewed; then the notes of the 1.1.0
+release commit are built by today's deckgen and imported over it, as Anki's desktop imports
+by default. Both come from the repository's history, so edits to notes/ after 1.1.0 do not
+touch this test.
 """
 
 from __future__ import annotations
@@ -27,38 +29,41 @@ from deckgen.releases.lock import read_lock
 from helpers import build_time_for
 
 ROOT = Path(__file__).parent.parent.parent
-NOTES = ROOT / "notes"
 RELEASE_1_0_0 = "f92df62eec770793a472a03fba3ad3a969ac499f"  # "Release Learn AWS 1.0.0"
+RELEASE_1_1_0 = "a25a06b74ef820dc7dbe03c91562417d16405c93"  # "Re-cut Learn AWS 1.1.0 …"
 REMOVED_TAG = "learn-aws::removed"
 
 
 def checkout(commit: str, paths: list[str], into: Path) -> Path:
-    """`paths` of `commit`, written under `into` (the repository's history is needed: a
-    shallow clone fails here, so CI checks out with fetch-depth 0)."""
+    """`paths` of `commit`, written under `into`. The repository's history is needed: CI
+    checks out with fetch-depth 0."""
     archive = subprocess.run(
         ["git", "-C", str(ROOT), "archive", "--format=tar", commit, *paths],
         capture_output=True,
-        check=True,
-    ).stdout
-    with tarfile.open(fileobj=BytesIO(archive)) as tar:
+        check=False,
+    )
+    if archive.returncode != 0:
+        pytest.fail(
+            f"git cannot read {commit[:7]} (a release of Learn AWS): this test needs the"
+            f" repository's history (a full clone, or fetch-depth: 0)\n{archive.stderr.decode()}"
+        )
+    with tarfile.open(fileobj=BytesIO(archive.stdout)) as tar:
         tar.extractall(into, filter="data")
     return into
 
 
 def build_1_0_0(work: Path) -> Path:
     old = checkout(RELEASE_1_0_0, ["src", "notes"], work / "deckgen-1.0.0")
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(old / "src"),
-        "DECKGEN_CACHE_DIR": str(work / "cache-1.0.0"),
-    }
-    subprocess.run(
+    env = {**os.environ, "PYTHONPATH": str(old / "src")}
+    built = subprocess.run(
         [sys.executable, "-m", "deckgen", "build", "notes", "-o", "decks"],
         cwd=old,
         env=env,
         capture_output=True,
-        check=True,
+        text=True,
+        check=False,
     )
+    assert built.returncode == 0, built.stdout + built.stderr
     return old / "decks" / "learn-aws-1.0.0.apkg"
 
 
@@ -69,6 +74,7 @@ class Upgrade:
     revlog_before: int
     notes_before: dict[str, str]  # guid → the note's fields, as 1.0.0 shipped them
     log: object  # the 1.1.0 import's log
+    notes: Path  # the notes folder of the 1.1.0 release
 
 
 def schedule(col: Collection, card_id: int) -> tuple[int, ...]:
@@ -80,7 +86,8 @@ def schedule(col: Collection, card_id: int) -> tuple[int, ...]:
 def upgrade(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Upgrade]:
     work = tmp_path_factory.mktemp("upgrade")
     v1 = build_1_0_0(work)
-    v1_1 = build(NOTES, work / "decks", build_time_for(NOTES)).path
+    notes_1_1_0 = checkout(RELEASE_1_1_0, ["notes"], work / "learn-aws-1.1.0") / "notes"
+    v1_1 = build(notes_1_1_0, work / "decks", build_time_for(notes_1_1_0)).path
     assert v1_1.name == "learn-aws-1.1.0.apkg"  # the release, not a -dev build
     col = Collection(str(work / "collection.anki2"))
     try:
@@ -92,7 +99,7 @@ def upgrade(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Upgrade]:
         revlog_before = col.db.scalar("select count() from revlog")
         notes_before = dict(col.db.all("select guid, flds from notes"))
         log = import_deck(col, v1_1)
-        yield Upgrade(col, before, revlog_before, notes_before, log)
+        yield Upgrade(col, before, revlog_before, notes_before, log, notes_1_1_0)
     finally:
         col.close()
 
@@ -107,8 +114,8 @@ def test_every_reviewed_card_keeps_its_schedule_and_history(upgrade: Upgrade) ->
 
 def test_new_notes_arrive_and_none_is_doubled(upgrade: Upgrade) -> None:
     col, log = upgrade.col, upgrade.log
-    lock = read_lock(NOTES)
-    assert lock is not None
+    lock = read_lock(upgrade.notes)
+    assert lock is not None and lock.version == "1.1.0"
     guids = set(col.db.list("select guid from notes"))
     assert col.db.scalar("select count() from notes") == len(guids)  # no duplicate
     assert len(log.new) == 128  # type: ignore[attr-defined]
@@ -142,7 +149,7 @@ def test_a_split_card_keeps_its_history_on_the_part_that_asks_the_old_question(
     upgrade: Upgrade, kept: str, new: str
 ) -> None:
     col = upgrade.col
-    guids = guids_by_id()
+    guids = guids_by_id(upgrade.notes)
     old_note = col.get_note(col.db.scalar("select id from notes where guid = ?", guids[kept]))
     assert guids[kept] in upgrade.notes_before and guids[new] not in upgrade.notes_before
     assert old_note.joined_fields() != upgrade.notes_before[guids[kept]]  # narrowed in 1.1.0
@@ -151,7 +158,7 @@ def test_a_split_card_keeps_its_history_on_the_part_that_asks_the_old_question(
     assert [c.reps for c in col.get_note(new_note).cards()] == [0]
 
 
-def guids_by_id() -> dict[str, str]:
-    deck = load_notes(NOTES).deck
+def guids_by_id(notes: Path) -> dict[str, str]:
+    deck = load_notes(notes).deck
     assert deck is not None
     return {card.explicit_id: guid_for_card(card) for card in deck.cards if card.explicit_id}

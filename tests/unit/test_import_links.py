@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import tomllib
+
 import pytest
 
 from deckgen.cards.render import SourceOf, source_field, source_of
@@ -36,6 +38,8 @@ def card(source: str, anchor: str = "what-is-ec2") -> Card:
         {"repository": "https://github.com/deckgen/deckgen"},
         {"repository": "https://github.com/o/r", "branch": "trunk", "notes_path": "deck/notes"},
         {"repository": "https://github.com/o/r", "notes_path": ""},
+        {"repository": "https://www.github.com/o/r", "branch": 'odd"name'},
+        {"repository": "http://github.com/o/r"},
     ],
 )
 @pytest.mark.parametrize("file", ["ec2.md", "Compute/Élastic & co.md"])
@@ -48,8 +52,7 @@ def test_the_keys_come_back_from_the_links_a_build_wrote(keys: dict[str, str], f
     )
     assert repository_keys([read, read]) == (expected, False)
     # deck.toml's lines give the same links again
-    toml = dict(line.split(" = ") for line in expected.toml_lines())
-    again = {k: v.strip('"') for k, v in toml.items()}
+    again = tomllib.loads("\n".join(expected.toml_lines()))
     assert source_field(card(file), links(**again)) == field
 
 

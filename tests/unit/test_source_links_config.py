@@ -127,6 +127,22 @@ def test_a_forge_without_an_edit_page() -> None:
             "deck.toml:6: error DG015 'branch' must be a branch name, e.g. \"main\", not 'my branch'",
         ),
         (
+            GITHUB + 'branch = "x.lock"\n',
+            "deck.toml:6: error DG015 'branch' must be a branch name, e.g. \"main\", not 'x.lock'",
+        ),
+        (
+            GITHUB + 'branch = "rel@{1}"\n',
+            "deck.toml:6: error DG015 'branch' must be a branch name, e.g. \"main\", not 'rel@{1}'",
+        ),
+        (
+            GITHUB + 'branch = "a//b"\n',
+            "deck.toml:6: error DG015 'branch' must be a branch name, e.g. \"main\", not 'a//b'",
+        ),
+        (
+            GITHUB + 'branch = "a/.hidden"\n',
+            "deck.toml:6: error DG015 'branch' must be a branch name, e.g. \"main\", not 'a/.hidden'",
+        ),
+        (
             GITHUB + 'notes_path = "../notes"\n',
             "deck.toml:6: error DG015 'notes_path' must be the notes folder's path in the"
             ' repository, e.g. "notes" ("" for its top), not \'../notes\'',
@@ -154,6 +170,10 @@ def test_a_forge_without_an_edit_page() -> None:
         "quotes",
         "not-a-string",
         "branch",
+        "branch-lock",
+        "branch-reflog",
+        "branch-double-slash",
+        "branch-dot-part",
         "notes-path",
         "without-repository",
         "typo",

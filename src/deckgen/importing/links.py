@@ -6,6 +6,9 @@ they are recovered from the links: on GitHub a file's page is
 `https://github.com/OWNER/REPO/blob/<branch>/<notes_path>/<file>`. A branch with a `/` in
 its name cannot be told from the notes path there; the first segment is taken as the branch.
 Links of another forge (deck.toml's own templates) are not recovered: the import says so.
+A branch whose name holds a `/` is read as the branch's first segment and a longer
+`notes_path`: the links are the same, but `check` may then suggest another `notes_path`
+(DG016); give such a deck its `branch` by hand.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
 from deckgen.cards.render import SourceOf
+from deckgen.importing.toml import string
 from deckgen.notes.links import GITHUB_HOSTS
 
 SOURCE_LINKS_LOST = "DG620"
@@ -28,11 +32,11 @@ class RepositoryKeys:
 
     def toml_lines(self) -> list[str]:
         """The keys deck.toml needs: the defaults (main, notes) are left out."""
-        lines = [f'repository = "{self.repository}"']
+        lines = [f"repository = {string(self.repository)}"]
         if self.branch != "main":
-            lines.append(f'branch = "{self.branch}"')
+            lines.append(f"branch = {string(self.branch)}")
         if self.notes_path != "notes":
-            lines.append(f'notes_path = "{self.notes_path}"')
+            lines.append(f"notes_path = {string(self.notes_path)}")
         return lines
 
 
@@ -50,7 +54,7 @@ def repository_keys(sources: Iterable[SourceOf]) -> tuple[RepositoryKeys | None,
 def _github_keys(source: SourceOf) -> RepositoryKeys | None:
     assert source.url is not None
     parts = urlsplit(source.url)
-    if parts.scheme != "https" or parts.hostname not in GITHUB_HOSTS:
+    if parts.scheme not in ("https", "http") or parts.hostname not in GITHUB_HOSTS:
         return None
     owner_repo_kind, _, rest = parts.path.lstrip("/").partition("/blob/")
     segments = owner_repo_kind.split("/")
@@ -58,7 +62,7 @@ def _github_keys(source: SourceOf) -> RepositoryKeys | None:
     rest = unquote(rest)
     if len(segments) != 2 or not rest.endswith(suffix) or "/" not in rest:
         return None
-    repository = f"https://github.com/{segments[0]}/{segments[1]}"
+    repository = f"{parts.scheme}://{parts.netloc}/{segments[0]}/{segments[1]}"
     branch, _, notes_path = rest[: -len(suffix)].partition("/")
     if not branch:
         return None

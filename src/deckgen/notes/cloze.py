@@ -12,6 +12,10 @@ CLOZE_OPEN = re.compile(r"\{\{c(\d+)::")
 CLOZE_DELETION = re.compile(
     r"\{\{c(\d+)::((?:(?!\}\}|::).)*)(?:::((?:(?!\}\}).)*))?\}\}", re.DOTALL
 )
+# A deletion with none inside it: its hidden text and hint hold no `{{cN::`
+_INNERMOST = re.compile(
+    r"\{\{c\d+::((?:(?!\{\{c\d+::|\}\}|::).)*)(?:::((?:(?!\{\{c\d+::|\}\}).)*))?\}\}", re.DOTALL
+)
 _CLOZE_TOKEN = re.compile(r"\{\{c(\d+)::|\}\}")
 
 
@@ -54,5 +58,10 @@ def cloze_numbers(text: str) -> list[int]:
 
 
 def cloze_shown(text: str) -> str:
-    """A cloze's text with every deletion shown as written (its markers and hints left out)."""
-    return CLOZE_DELETION.sub(lambda deletion: deletion.group(2), text)
+    """A cloze's text with every deletion shown as written (its markers and hints left out),
+    nested ones too: the innermost deletions are unwrapped first, until none is left."""
+    while True:
+        shown = _INNERMOST.sub(lambda deletion: deletion.group(1), text)
+        if shown == text:
+            return shown
+        text = shown

@@ -31,6 +31,18 @@ _BRANCH = re.compile(r"^(?![-/.])[^\s~^:?*\[\\]+(?<![/.])$")
 _GITHUB_PATH = re.compile(r"^/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
 
 
+def _is_branch(name: str) -> bool:
+    """A name git accepts for a branch (git check-ref-format's rules, as far as a link needs)."""
+    return (
+        _BRANCH.match(name) is not None
+        and ".." not in name
+        and "@{" not in name
+        and "//" not in name
+        and not name.endswith(".lock")
+        and not any(part.startswith(".") for part in name.split("/"))
+    )
+
+
 def parse_links(
     data: Mapping[str, Any], loc: Callable[[str], SourceLoc]
 ) -> tuple[SourceLinks | None, list[Diagnostic]]:
@@ -56,7 +68,7 @@ def parse_links(
         )
         return None, problems
     branch = data.get("branch", "main")
-    if not isinstance(branch, str) or not _BRANCH.match(branch) or ".." in branch:
+    if not isinstance(branch, str) or not _is_branch(branch):
         bad("branch", f"'branch' must be a branch name, e.g. \"main\", not {branch!r}")
     notes_path = _notes_path(data.get("notes_path", "notes"))
     if notes_path is None:

@@ -11,6 +11,7 @@ from deckgen.cards.fields import render_block
 from deckgen.errors import DeckgenError, error, plural
 from deckgen.model import ShippedNote, SourceLoc
 from deckgen.notes.cloze import cloze_shown
+from deckgen.notes.notetypes import CONTEXT, SOURCE
 from deckgen.releases.lock import merge_conflict_line
 from deckgen.releases.plan import Changes, Plan, subdeck_of
 from deckgen.times import utc_date
@@ -32,9 +33,16 @@ def changelog_path(out_dir: Path) -> Path:
     return out_dir / CHANGELOG
 
 
+# A Markdown image: in a deck's description it would name a file the package stores
+# under another name, so it is given by its alt text
+_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
+
+
 def question_line(note: ShippedNote) -> str:
-    """A note as learners know it: a cloze with its deletions shown, not its markers."""
-    question = _WHITESPACE.sub(" ", cloze_shown(note.question)).strip()
+    """A note as learners know it: a cloze with its deletions shown, not its markers, and
+    an image as its alt text."""
+    question = _IMAGE.sub(lambda image: image.group(1), cloze_shown(note.question))
+    question = _WHITESPACE.sub(" ", question).strip()
     return f"- {subdeck_of(note)}: {question}"
 
 
@@ -54,18 +62,50 @@ def counts_line(changes: Changes, plan: Plan) -> str:
     return f"{counts}; {total}."
 
 
+def small_print_only(old: ShippedNote, new: ShippedNote, plan: Plan) -> bool:
+    """Whether learners see a note's change only in its small print, the fields deckgen
+    writes itself: the breadcrumb above the question (Context) or the source line under the
+    answer (Source), as when a topic is renamed or the deck links its cards to a repository."""
+    note_type = plan.anki_note_types.get(new.note_type)
+    if note_type is None or (old.note_type, old.deck, old.tags) != (
+        new.note_type,
+        new.deck,
+        new.tags,
+    ):
+        return False
+    if len(old.fields) != len(new.fields) or len(new.fields) != len(note_type.fields):
+        return False
+    return all(
+        before == after or name in (CONTEXT, SOURCE)
+        for name, before, after in zip(note_type.fields, old.fields, new.fields, strict=True)
+    )
+
+
 def section(version: str, released: int, plan: Plan) -> str:
-    """The section a release prepends: version, UTC date, counts and the questions."""
+    """The section a release prepends: version, UTC date, counts and the questions. Notes
+    changed only in their small print are counted apart, not listed one by one."""
     changes = plan.changes
+    small_print = [new for old, new in changes.changed if small_print_only(old, new, plan)]
+    changed = [new for old, new in changes.changed if not small_print_only(old, new, plan)]
     summary = counts_line(changes, plan)
     if changes.first_release:
         summary = f"First release: {summary}"
+    elif small_print:
+        summary = (
+            f"{len(changes.added)} added, {len(changed)} changed, {len(changes.removed)}"
+            f" removed; {plural(len(plan.notes), 'note')} in all."
+        )
     lines = [f"## {version} ({utc_date(released)})", "", summary, ""]
     if not changes.first_release:
         lines += _list("Added", changes.added)
-        lines += _list("Changed", (new for _, new in changes.changed))
+        lines += _list("Changed", changed)
         lines += _list("Removed", changes.removed)
     other = [f"- The note type {name} changed its look." for name in changes.note_types]
+    if small_print:
+        other.append(
+            f"- {plural(len(small_print), 'more note')} changed only in the small print: the"
+            " line above the question or the source under the answer."
+        )
     other += [_SEEN_BY_LEARNERS[key] for key in changes.settings if key in _SEEN_BY_LEARNERS]
     if other:
         lines += ["### Other", "", *other, ""]

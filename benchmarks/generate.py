@@ -1,11 +1,16 @@
 """Synthetic notes in the v1 format, for benchmarks: N Anki cards over M files.
 
-The mix follows a real deck: heading-form and Q:/A: basic cards with prose answers,
-lists, inline code, a fenced code block with a language every few cards, a table
-every few cards, cloze paragraphs and cloze list items, and explicit ids on half of
-the notes. The output is deterministic for a given (cards, files, seed).
+Two shapes of deck, each deterministic for a given (cards, files, seed):
 
-    python benchmarks/generate.py OUT_DIR --cards 10000 [--files 20] [--seed 1]
+- `standard`: files of 500 cards; heading-form and Q:/A: basic cards with prose answers,
+  lists, inline code, a fenced code block with a language every eighth note, a table every
+  few cards, cloze paragraphs and cloze list items, and explicit ids on half of the notes.
+- `mixed`: many small files (40 cards) and a few large ones (2,000 cards, 40% of the deck
+  together, spread among the small ones); short prose answers, a fenced code block in a
+  quarter of them, a table in a tenth, a list in a sixth; a third of the notes Q:/A:, an
+  eighth cloze, ids on half.
+
+    python benchmarks/generate.py OUT_DIR --cards 10000 [--shape mixed] [--files 20] [--seed 1]
 """
 
 from __future__ import annotations
@@ -146,8 +151,89 @@ def _file_text(
     return "\n".join(out), made
 
 
-def generate(out: Path, cards: int, files: int | None = None, seed: int = 1) -> Corpus:
+SHAPES = ("standard", "mixed")
+SMALL_FILE_CARDS = 40
+LARGE_FILE_CARDS = 2_000
+LARGE_SHARE = 0.4
+
+
+def _mixed_answer(rng: random.Random, i: int) -> str:
+    """A short prose answer; a quarter with a fenced code block, some with a list or table."""
+    parts = [f"{_sentence(rng, rng.randint(5, 9))} (`{rng.choice(WORDS)}-{i}`)."]
+    if i % 4 == 1:
+        lang = LANGUAGES[(i // 4) % len(LANGUAGES)]
+        code = CODE[lang].replace("3", str(i)).replace("id", rng.choice(WORDS))
+        parts.append(f"```{lang}\n{code}```")
+    if i % 6 == 2:
+        parts.append("\n".join(f"- {_sentence(rng, 4)}" for _ in range(3)))
+    if i % 10 == 5:
+        rows = "\n".join(f"| {rng.choice(WORDS)} | {rng.randint(1, 999)} |" for _ in range(2))
+        parts.append(f"| Name | Limit |\n| --- | ---: |\n{rows}")
+    return "\n\n".join(parts)
+
+
+def _mixed_file_text(
+    rng: random.Random, file_no: int, deck: str, budget: int, notes: list[Note]
+) -> tuple[str, int]:
+    """A file of the `mixed` shape holding `budget` Anki cards."""
+    tag = f"area{file_no % 7}"
+    out = ["---", f"deck: {deck}", f"tags: [{tag}]", "---", f"# {deck}", ""]
+    made = i = 0
+    while made < budget:
+        if i % CARDS_PER_TOPIC == 0:
+            out += [f"## Topic {i // CARDS_PER_TOPIC + 1} {rng.choice(WORDS)}", ""]
+        id_line = _id_comment(file_no, i)
+        ids = [id_line] if id_line else []
+        roll = (i * 7 + file_no) % 24  # 8 of 24 Q:/A:, 3 of 24 cloze, the rest headings
+        if roll < 8:
+            question = f"Which {rng.choice(WORDS)} setting covers case {i} in {deck}?"
+            answer = _mixed_answer(rng, i)
+            out += [f"Q: {question}", *ids, f"A: {answer}", ""]
+            notes.append(Note("basic", question, answer, deck, [tag], 1))
+        elif roll < 11 and budget - made >= 2 and roll == 8:
+            text = (
+                f"A {rng.choice(WORDS)} {i} keeps {{{{c1::{rng.choice(WORDS)} logs}}}}"
+                f" for {{{{c2::{rng.randint(1, 90)} days}}}}."
+            )
+            first = [f"- {id_line}", f"  {text}"] if id_line else [f"- {text}"]
+            out += [*first, f"- Plain item {i}.", ""]
+            notes.append(Note("cloze", text, "", deck, [tag], 2))
+            made += 1
+        elif roll < 11:
+            text = f"The {rng.choice(WORDS)} {i} of {deck} is {{{{c1::{rng.choice(WORDS)}}}}}."
+            out += [*ids, text, ""]
+            notes.append(Note("cloze", text, "", deck, [tag], 1))
+        else:
+            question = f"What is the {rng.choice(WORDS)} {i} of {deck} for?"
+            answer = _mixed_answer(rng, i)
+            out += [f"### {question}", *ids, answer, ""]
+            notes.append(Note("basic", question, answer, deck, [tag], 1))
+        made += 1
+        i += 1
+    return "\n".join(out), made
+
+
+def _mixed_budgets(cards: int) -> list[int]:
+    """Cards per file: large files holding LARGE_SHARE of the deck, spread evenly among
+    small ones."""
+    large = max(1, round(cards * LARGE_SHARE / LARGE_FILE_CARDS))
+    in_large = min(cards, large * LARGE_FILE_CARDS) if cards > LARGE_FILE_CARDS else cards // 2
+    small = max(1, (cards - in_large) // SMALL_FILE_CARDS)
+    budgets = [(cards - in_large) // small + (1 if n < (cards - in_large) % small else 0)
+               for n in range(small)]  # fmt: skip
+    step = len(budgets) // large + 1
+    for n in range(large):
+        share = in_large // large + (1 if n < in_large % large else 0)
+        budgets.insert(min(len(budgets), n * step + step // 2), share)
+    return [b for b in budgets if b > 0]
+
+
+def generate(
+    out: Path, cards: int, files: int | None = None, seed: int = 1, shape: str = "standard"
+) -> Corpus:
     """Write a notes folder of exactly `cards` Anki cards into `out` (replacing it)."""
+    if shape not in SHAPES:
+        raise ValueError(f"unknown shape {shape!r}: one of {', '.join(SHAPES)}")
     files = files or max(1, cards // CARDS_PER_FILE)
     if out.exists():
         shutil.rmtree(out)
@@ -159,6 +245,8 @@ def generate(out: Path, cards: int, files: int | None = None, seed: int = 1) -> 
     )
     rng = random.Random(seed)
     corpus = Corpus(out, cards)
+    if shape == "mixed":
+        return _generate_mixed(corpus, rng)
     left = cards
     for file_no in range(files):
         budget = left // (files - file_no)
@@ -171,14 +259,29 @@ def generate(out: Path, cards: int, files: int | None = None, seed: int = 1) -> 
     return corpus
 
 
+def _generate_mixed(corpus: Corpus, rng: random.Random) -> Corpus:
+    budgets = _mixed_budgets(corpus.cards)
+    left = corpus.cards
+    for file_no, budget in enumerate(budgets):
+        budget = min(budget, left) if file_no < len(budgets) - 1 else left
+        deck = f"Area {file_no + 1:04d}"
+        text, made = _mixed_file_text(rng, file_no, deck, budget, corpus.notes)
+        left -= made
+        path = corpus.notes_dir / f"area-{file_no + 1:04d}.md"
+        path.write_text(text, encoding="utf-8")
+        corpus.files.append(path)
+    return corpus
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("out", type=Path)
     parser.add_argument("--cards", type=int, default=1000)
     parser.add_argument("--files", type=int, default=None)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--shape", choices=SHAPES, default="standard")
     args = parser.parse_args()
-    corpus = generate(args.out, args.cards, args.files, args.seed)
+    corpus = generate(args.out, args.cards, args.files, args.seed, args.shape)
     print(f"{corpus.notes_dir}: {len(corpus.notes)} notes, {corpus.cards} cards")
 
 

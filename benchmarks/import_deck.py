@@ -1,4 +1,4 @@
-"""`deckgen import` of a large Anki deck: seconds and peak memory.
+"""`deckgen import` of a large Anki deck: wall-clock seconds and peak memory.
 
 Makes a deck with the official `anki` package, as an Anki user's would be (Basic and Cloze
 notes over 20 sub-decks, formatted HTML: bold, italics, lists, line breaks, code, a table
@@ -117,10 +117,10 @@ Measured {day} with `python benchmarks/import_deck.py --notes {notes} --repeat {
 | {notes:,} notes (Anki's own export) | seconds | peak RSS |
 | --- | --- | --- |
 | `deckgen import` (Anki reads it; each field converted, rendered, compared) \
-| {imported.seconds:.1f} | {imported.peak_rss_mb:.0f} MB |
-| first `deckgen build` of the imported folder | {built.seconds:.1f} | {built.peak_rss_mb:.0f} MB |
+| {imported.wall:.1f} | {imported.peak_rss_mb:.0f} MB |
+| first `deckgen build` of the imported folder | {built.wall:.1f} | {built.peak_rss_mb:.0f} MB |
 
-Best of {repeat} runs, each in a fresh process with imports and interpreter start-up.
+Best of {repeat} runs (wall-clock), each in a fresh process with imports and interpreter start-up.
 {END}"""
 
 

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
@@ -97,6 +95,8 @@ class Transaction:
             backup.unlink()
             os.link(destination, backup)  # the old file under a second name, no copy
         except OSError:
+            import shutil
+
             shutil.copy2(destination, backup)
         return backup
 
@@ -118,6 +118,8 @@ class Transaction:
 def temp_beside(destination: Path) -> Path:
     """A new, empty `.<name>.<pid>.<random>.tmp` beside `destination`: the pattern
     remove_stale_temps sweeps once the process is gone."""
+    import tempfile  # with shutil and random: not needed by a build that keeps its deck
+
     fd, name = tempfile.mkstemp(
         dir=destination.parent, prefix=f".{destination.name}.{os.getpid()}.", suffix=".tmp"
     )

@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
-import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
@@ -67,18 +66,24 @@ def parse_and_render(file: NotesFile, root: Path, diagrams: DiagramSource) -> Fi
     """Read, parse and render one notes file: the unit of work of every build."""
     from deckgen.cards.fields import RenderSetup
     from deckgen.cards.media import MediaFolder
+    from deckgen.cards.parsed import ParsedNotes
     from deckgen.cards.render import render_card
     from deckgen.notes.files import read_bytes
-    from deckgen.notes.folder import parse_bytes
+    from deckgen.notes.folder import parse_file
     from deckgen.notes.notetypes import note_type_of
 
     data, diagnostics = read_bytes(file.path, file.shown)
     cards: list[Card] = []
+    tokens = None
     if data is not None:  # the very bytes parsed are the ones fingerprinted
-        cards, diagnostics = parse_bytes(file, data)
+        parsed, diagnostics = parse_file(file, data)
+        if parsed is not None:
+            cards, tokens = parsed.cards, ParsedNotes.of(parsed.lines, parsed.blocks)
     seen = len(diagrams.unrendered)
     setup = RenderSetup(MediaFolder(root), diagrams, file.links)
-    rendered = [render_card(card, setup, note_type_of(card, file.note_types)) for card in cards]
+    rendered = [
+        render_card(card, setup, note_type_of(card, file.note_types), tokens) for card in cards
+    ]
     digest = hashlib.sha256(data).hexdigest() if data is not None else None
     return FileResult(cards, diagnostics, rendered, diagrams.unrendered[seen:], digest)
 
@@ -224,6 +229,8 @@ def write_deck(
 ) -> Path:
     """The .apkg a plan describes, with its media files, and its line in OUT_DIR/SHA256SUMS,
     written together: into `files` (a release's transaction) or a transaction of their own."""
+    import tempfile  # with shutil and random: not needed by a build that keeps its deck
+
     from deckgen.apkg.package import make_package, write_package
     from deckgen.apkg.reproducible import CHECKSUMS, checksums_text, sha256_of
     from deckgen.atomic import transaction

@@ -77,13 +77,14 @@ def test_why_the_release_notes_are_no_note(learner: Learner, tmp_path: Path) -> 
     state of a package imported without scheduling (the desktop's default)."""
     import genanki
 
-    from deckgen.apkg.package import _TimedNote, make_package, write_package
+    from deckgen.apkg.package import make_package, write_package
+    from genanki_reference import TimedNote, genanki_package
 
     notes = Path(shutil.copytree(FIXTURE, tmp_path / "notes"))
     plan = release(notes, tmp_path / "decks", next_second(), None).plan
-    package = make_package(plan.deck, plan.shipped, plan.shipped_note_types)
+    package = genanki_package(make_package(plan.deck, plan.shipped, plan.shipped_note_types))
     basic = package.decks[1].notes[0].model
-    note = _TimedNote(
+    note = TimedNote(
         plan.timestamp,
         model=basic,
         fields=["Learn AWS: release notes", "First release.", "Learn AWS", ""],

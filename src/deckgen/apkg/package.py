@@ -1,4 +1,5 @@
-"""Shipped notes → a genanki package → an .apkg file, written atomically.
+"""Shipped notes → a package (genanki's decks and note types; the notes' rows written as
+genanki's objects would write them, rows.py) → an .apkg file, written atomically.
 
 Only this subpackage knows genanki. The file is written to a temporary name beside its
 destination and renamed into place (deckgen.atomic), so a failed or interrupted build
@@ -9,7 +10,6 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import itertools
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -21,6 +21,7 @@ from deckgen import ids
 from deckgen.apkg.collection import write_collection
 from deckgen.apkg.notetypes import genanki_model
 from deckgen.apkg.reproducible import Entry, write_zip
+from deckgen.apkg.rows import write_rows
 from deckgen.atomic import temp_beside
 from deckgen.model import Deck, NoteType, ShippedNote
 
@@ -51,26 +52,6 @@ def root_description(
     parts = [config.description] if config.description else []
     changes = [release_notes] if release_notes else []
     return "<br><br>".join([*parts, f"{version}. {IMPORT_ADVICE}", *notices, *changes])
-
-
-class _TimedNote(genanki.Note):  # type: ignore[misc]  # genanki has no type hints
-    """A note stamped with its own modification time instead of the package's.
-
-    Anki updates a note on import only when the incoming time is newer, so each note
-    carries the release time at which its content last changed (see lock.py).
-    """
-
-    def __init__(self, mod: int, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.mod = mod
-
-    def write_to_db(self, cursor: Any, timestamp: float, deck_id: int, id_gen: Any) -> None:
-        super().write_to_db(cursor, self.mod, deck_id, id_gen)
-
-    def _check_invalid_html_tags_in_fields(self) -> None:
-        """Skip genanki's check: its pattern reads to the end of the line at each tag, which
-        is quadratic in a long line of tags (minutes for one 8 MiB field), and it only warns.
-        The HTML policy (cards/sanitize.py) already leaves no `<` that starts no tag."""
 
 
 class _TimedModel(genanki.Model):  # type: ignore[misc]  # genanki has no type hints
@@ -105,20 +86,33 @@ def note_type_hash(note_type: NoteType) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-class _Package(genanki.Package):  # type: ignore[misc]  # genanki has no type hints
-    """A package whose note and card ids end at its time instead of starting there.
+class Package:
+    """What an .apkg holds: its decks in order, each with its notes (every note stamped
+    with its own modification time: Anki updates a note on import only when the incoming
+    time is newer, see lock.py), the note types by name, and the media files.
 
-    Anki's ids are creation times in milliseconds. genanki numbers notes and cards one
-    millisecond apart *from* the package time, so a deck of 50,000 notes and cards built
-    now holds ids 50 seconds ahead of the clock. Anki 2.1.54 and 2.1.55 refuse a whole
-    deck holding an id later than the learner's clock (2.1.56–2.1.60: more than a day
-    later), so here the ids count up *to* the package time, never past it.
+    Written as genanki's Package of the same decks, genanki Notes and Models would write
+    itself (rows.py), except that note and card ids end at the package's time instead of
+    starting there. Anki's ids are creation times in milliseconds; genanki numbers notes
+    and cards one millisecond apart *from* the package time, so a deck of 50,000 notes and
+    cards built now would hold ids 50 seconds ahead of the clock, and Anki 2.1.54 and
+    2.1.55 refuse a whole deck holding an id later than the learner's clock (2.1.56–2.1.60:
+    more than a day later).
     """
 
+    def __init__(
+        self,
+        decks: list[tuple[genanki.Deck, list[ShippedNote]]],
+        models: dict[str, genanki.Model],
+        media_files: list[str],
+    ) -> None:
+        self.decks = decks
+        self.models = models
+        self.media_files = media_files
+
     def write_to_db(self, cursor: Any, timestamp: float, id_gen: Any) -> None:
-        ids = sum(1 + len(note.cards) for deck in self.decks for note in deck.notes)
-        last = int(timestamp) * 1000
-        super().write_to_db(cursor, timestamp, itertools.count(last - ids + 1))
+        """genanki.Package.write_to_db's signature: the ids are this package's own."""
+        write_rows(cursor, self.decks, self.models, timestamp)
 
 
 def make_package(
@@ -130,14 +124,14 @@ def make_package(
     unreleased_after: str | None = None,
     notices: Sequence[str] = (),
     release_notes: str | None = None,
-) -> genanki.Package:
+) -> Package:
     """`note_types` gives each note type of the notes, by name, with its modification time;
     `descriptions` gives sub-decks (by full name) a description of their own;
     `release_notes` (HTML) what the release changed, for the root deck's description."""
     root = deck.config.name
     description = root_description(deck, unreleased_after, notices, release_notes)
-    decks: dict[str, genanki.Deck] = {
-        root: genanki.Deck(ids.deck_id(root), root, description=description)
+    decks: dict[str, tuple[genanki.Deck, list[ShippedNote]]] = {
+        root: (genanki.Deck(ids.deck_id(root), root, description=description), [])
     }
     models = {
         name: _TimedModel(genanki_model(note_type), mod)
@@ -145,24 +139,14 @@ def make_package(
     }
     for note in notes:
         if note.deck not in decks:
-            description = (descriptions or {}).get(note.deck, "")
-            decks[note.deck] = genanki.Deck(ids.deck_id(note.deck), note.deck, description)
-        decks[note.deck].add_note(
-            _TimedNote(
-                note.mod,
-                model=models[note.note_type],
-                fields=list(note.fields),
-                tags=list(note.tags),
-                guid=note.guid,
-            )
-        )
-    package = _Package(list(decks.values()))
-    package.media_files = [str(path) for path in sorted(media)]
-    return package
+            about = (descriptions or {}).get(note.deck, "")
+            decks[note.deck] = (genanki.Deck(ids.deck_id(note.deck), note.deck, about), [])
+        decks[note.deck][1].append(note)
+    return Package(list(decks.values()), models, [str(path) for path in sorted(media)])
 
 
 def write_package(
-    package: genanki.Package, path: Path, timestamp: float, scratch: Path | None = None
+    package: Package, path: Path, timestamp: float, scratch: Path | None = None
 ) -> None:
     """The .apkg of `package` at `path`, the same bytes for the same notes on any machine:
     what genanki's write_to_file writes (collection.anki2, the media index `media`, the

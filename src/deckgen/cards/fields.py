@@ -38,6 +38,7 @@ from deckgen.cards.media import (
     is_audio,
     rewrite_img_sources,
 )
+from deckgen.cards.plain import plain_html
 from deckgen.cards.sanitize import html_diagnostics, sanitize_plugin
 from deckgen.diagrams.alt import alt_text
 from deckgen.diagrams.cache import MermaidError, RendererError
@@ -308,12 +309,16 @@ def build_renderer(*, sanitize: bool = True) -> MarkdownIt:
     return md
 
 
-def _env(field_env: FieldEnv | None) -> EnvType:
+def env_of(field_env: FieldEnv | None) -> EnvType:
+    """The markdown-it env a field renders with: its FieldEnv, for the render rules."""
     return {_ENV_KEY: field_env} if field_env is not None else {}
 
 
 def _render(markdown: str, field_env: FieldEnv | None, *, inline: bool) -> str:
-    env = _env(field_env)
+    plain = plain_html(markdown, inline=inline)
+    if plain is not None:  # nothing for the HTML policy, the media or the diagrams to do
+        return plain
+    env = env_of(field_env)
     md = markdown_renderer()
     rendered = md.renderInline(markdown, env) if inline else md.render(markdown, env)
     if field_env is not None:

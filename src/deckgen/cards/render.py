@@ -15,6 +15,7 @@ from urllib.parse import quote
 
 from deckgen.cards.fields import FieldEnv, RenderSetup, render_block, render_inline
 from deckgen.cards.media import MediaFile, MediaFolder
+from deckgen.cards.parsed import ParsedNotes, render_tokens
 from deckgen.diagrams.renderer import MermaidRenderer
 from deckgen.diagrams.source import CACHE_FOLDER, DiagramSource
 from deckgen.errors import Diagnostic, info, warning
@@ -107,10 +108,15 @@ def _link(href: str, text: str) -> str:
 
 
 def render_card(
-    card: Card, setup: RenderSetup | None = None, note_type: NoteType | None = None
+    card: Card,
+    setup: RenderSetup | None = None,
+    note_type: NoteType | None = None,
+    parsed: ParsedNotes | None = None,
 ) -> RenderedNote:
     """Render one card into its note type's fields (default: deckgen Basic or Cloze, by the
-    card's kind). Without a setup, images keep their paths and diagrams stay code."""
+    card's kind). Without a setup, images keep their paths and diagrams stay code. `parsed`
+    is the card's notes file as its structure was parsed: fields that are whole blocks of
+    it are rendered from its tokens (deckgen.cards.parsed), to the same HTML."""
     setup = setup or RenderSetup()
     kind = note_type or default_note_type(card.kind is CardKind.CLOZE)
     names = kind.fields
@@ -121,12 +127,19 @@ def render_card(
         return envs[-1]
 
     values: dict[str, str] = {}
-    if card.kind is CardKind.BASIC:
+    tokens = parsed.question(card) if parsed is not None else None
+    if tokens is not None:
+        values[names[0]] = render_tokens(tokens, env(1))
+    elif card.kind is CardKind.BASIC:
         values[names[0]] = render_inline(card.question, env(card.loc.line))
     else:
         values[names[0]] = render_block(card.question, env(card.loc.line))
     if len(names) > 1 and card.answer:
-        values[names[1]] = render_block(card.answer, env(card.answer_line or card.loc.line))
+        tokens = parsed.answer(card) if parsed is not None else None
+        if tokens is not None:
+            values[names[1]] = render_tokens(tokens, env(1))
+        else:
+            values[names[1]] = render_block(card.answer, env(card.answer_line or card.loc.line))
     for section in card.sections:
         values[section.name] = render_block(section.markdown, env(section.line))
     if CONTEXT in names:

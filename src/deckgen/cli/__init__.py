@@ -14,7 +14,6 @@ from typing import Any
 
 import click
 
-from deckgen import __version__
 from deckgen.cli import authoring, diagrams, importing, init, notetypes, releasing
 
 
@@ -29,8 +28,25 @@ class _Deckgen(click.Group):
             ctx.exit(0)
 
 
+def _show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    """click's own --version, with the version looked up only when it is asked for."""
+    if not value or ctx.resilient_parsing:
+        return
+    from deckgen import __version__
+
+    click.echo(f"deckgen, version {__version__}")
+    ctx.exit()
+
+
 @click.group(cls=_Deckgen, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "--version", prog_name="deckgen")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_show_version,
+    help="Show the version and exit.",
+)
 def cli() -> None:
     """deckgen turns structured Markdown notes into versioned Anki decks.
 

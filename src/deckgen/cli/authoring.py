@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-import shutil
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -24,8 +24,10 @@ from deckgen.cli.output import (
     waiting,
 )
 from deckgen.errors import DeckgenError, Diagnostic, Severity, fails, plural, sorted_diagnostics
-from deckgen.model import Card, Deck
-from deckgen.quality.lint import Silenced
+
+if TYPE_CHECKING:
+    from deckgen.model import Card, Deck
+    from deckgen.quality.lint import Silenced
 
 
 @click.command(short_help="Build OUT/<slug>-<version>.apkg from the notes.")
@@ -290,6 +292,8 @@ def list_cards(notes_dir: Path, as_json: bool) -> None:
 
 def terminal_width() -> int | None:
     """The terminal's width when stdout is one, else None (piped: nothing is cut)."""
+    import shutil
+
     return shutil.get_terminal_size().columns if sys.stdout.isatty() else None
 
 

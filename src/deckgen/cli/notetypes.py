@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 import time
 
 import click
@@ -19,6 +18,8 @@ def notetype() -> None:
 def new(name: str) -> None:
     """Print a new note type called NAME, with a fresh frozen id, to save as
     notes/notetypes/<slug>.toml and adapt (fields, templates, CSS)."""
+    import secrets
+
     from deckgen.notes.notetype_files import fresh_id, skeleton
 
     if not name.strip() or "::" in name:

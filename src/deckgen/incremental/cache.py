@@ -30,7 +30,6 @@ import json
 import os
 import re
 import stat
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -92,6 +91,8 @@ def unsafe_reason(folder: Path) -> str | None:
 
 def _write_atomically(path: Path, data: bytes) -> None:
     """Write atomically; a cache that cannot be written (read-only, full) is only slower."""
+    import tempfile  # with shutil and random: not needed by a build that keeps its deck
+
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")

@@ -27,7 +27,7 @@ from deckgen.notes.files import (
 from deckgen.notes.notetype_files import load_note_types
 from deckgen.notes.notetypes import FOLDER as NOTE_TYPES_FOLDER
 from deckgen.notes.notetypes import NoteTypes
-from deckgen.notes.parse import parse_notes_file
+from deckgen.notes.parse import ParsedFile, parse_notes_file
 
 
 @dataclass(frozen=True)
@@ -195,13 +195,20 @@ def load_file(file: NotesFile) -> tuple[list[Card], list[Diagnostic]]:
 
 def parse_bytes(file: NotesFile, data: bytes) -> tuple[list[Card], list[Diagnostic]]:
     """A notes file's bytes, as read → its cards and diagnostics."""
+    parsed, problems = parse_file(file, data)
+    return (parsed.cards if parsed is not None else []), problems
+
+
+def parse_file(file: NotesFile, data: bytes) -> tuple[ParsedFile | None, list[Diagnostic]]:
+    """A notes file's bytes, as read → the file parsed (None when it is not text) and the
+    diagnostics of reading and parsing it."""
     text, problems = decode(data, file.shown)
     if text is None:
-        return [], problems
+        return None, problems
     parsed = parse_notes_file(
         text, file.shown, file.source, file.deck_slug, file.note_types, file.folders, file.root_name
     )
-    return parsed.cards, problems + parsed.diagnostics
+    return parsed, problems + parsed.diagnostics
 
 
 def load_notes(notes_dir: Path, load: LoadFile = load_file) -> LoadResult:

@@ -12,13 +12,13 @@ it up to the first H4 the second, and each `#### Field` heading starts the named
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from deckgen import ids
 from deckgen.errors import Diagnostic, error
 from deckgen.model import Card, CardKind, FieldSection, NoteType, SourceLoc
 from deckgen.notes.anchors import heading_anchors
-from deckgen.notes.blocks import block_parser, top_level_blocks
+from deckgen.notes.blocks import Block, block_parser, top_level_blocks
 from deckgen.notes.cloze import CLOZE_OPEN
 from deckgen.notes.notetypes import (
     BASIC,
@@ -37,6 +37,10 @@ class ParsedFile:
     cards: list[Card]
     diagnostics: list[Diagnostic]
     deck: str | None
+    # the text's lines and the top-level blocks its structure was read from, so that
+    # rendering can reuse their tokens (deckgen.cards.parsed) instead of parsing again
+    lines: list[str] = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)
 
 
 def parse_notes_file(
@@ -53,8 +57,9 @@ def parse_notes_file(
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\0", "\ufffd")
     lines = text.split("\n")
     tokens = block_parser().parse(text)
+    blocks = list(top_level_blocks(tokens))
     walk = FileWalk(path, source, deck_slug, lines, heading_anchors(tokens))
-    walk.run(list(top_level_blocks(tokens)))
+    walk.run(blocks)
     name = walk.front.deck or walk.h1
     if name is None:
         walk.diagnostics.append(
@@ -64,11 +69,12 @@ def parse_notes_file(
                 "no H1 and no 'deck' in the front matter: name the sub-deck",
             )
         )
-        return ParsedFile([], walk.diagnostics, None)
+        return ParsedFile([], walk.diagnostics, None, lines, blocks)
     deck = "" if not folders and name == root else "::".join([*folders, name])
     maker = _CardMaker(walk, deck, note_types or NoteTypes())
     cards = [card for found in walk.found if (card := maker.card(found)) is not None]
-    return ParsedFile(sorted(cards, key=lambda c: c.loc.line), walk.diagnostics, deck)
+    cards.sort(key=lambda c: c.loc.line)
+    return ParsedFile(cards, walk.diagnostics, deck, lines, blocks)
 
 
 @dataclass

@@ -16,7 +16,7 @@ from deckgen.errors import DeckgenError, Diagnostic, error
 from deckgen.model import Deck, SourceLoc
 from deckgen.releases.checked import checked_plan
 from deckgen.releases.lock import Lock
-from deckgen.releases.plan import Plan, make_plan
+from deckgen.releases.plan import Plan, plan_tombstones
 from deckgen.releases.versions import next_release
 
 
@@ -48,9 +48,18 @@ def build_plan(
     if lock is not None:
         upcoming = next_release(config.version, lock.version, plan.changes.needed_bump())
     dev = dataclasses.replace(config, version=f"{upcoming}-dev")
-    replanned = make_plan(dataclasses.replace(deck, config=dev), rendered, lock, stamp)
+    replanned = as_version(plan, dataclasses.replace(deck, config=dev), stamp)
     released = lock.version if lock is not None else None
     return dataclasses.replace(replanned, unreleased_after=released)
+
+
+def as_version(plan: Plan, deck: Deck, timestamp: int) -> Plan:
+    """make_plan of `deck` with the rendered notes, lock and `timestamp` that made `plan`,
+    where `deck` differs from the plan's deck only in its version: the version shows only
+    in the tombstones a release makes, so only they are made again."""
+    notes, lock, used = list(plan.notes), plan.released, plan.anki_note_types
+    tombstones = plan_tombstones(deck.config, notes, lock, plan.changes.any, timestamp, used)
+    return dataclasses.replace(plan, deck=deck, tombstones=tuple(tombstones))
 
 
 def _time_unknown(lock_shown: str, lock: Lock | None) -> Diagnostic:

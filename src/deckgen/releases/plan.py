@@ -241,7 +241,7 @@ def _changed_settings(config: DeckConfig, lock: Lock | None) -> tuple[str, ...]:
     return tuple(key for key in now if now[key] != then[key])
 
 
-def _tombstones(
+def plan_tombstones(
     config: DeckConfig,
     notes: list[ShippedNote],
     lock: Lock | None,
@@ -310,7 +310,7 @@ def make_plan(
     if problems:  # nothing can be planned for a note type that is gone
         return Plan(deck, tuple(notes), (), types.states, changes, timestamp, locations,
                     types.used, problems=tuple(problems), released=lock)  # fmt: skip
-    tombstones = _tombstones(deck.config, notes, lock, changes.any, timestamp, types.used)
+    tombstones = plan_tombstones(deck.config, notes, lock, changes.any, timestamp, types.used)
     package_time = lock.released if lock is not None and unchanged else timestamp
     return Plan(
         deck,

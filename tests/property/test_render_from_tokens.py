@@ -4,12 +4,16 @@ file holds. And plain text, rendered without markdown-it, is what markdown-it ma
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from notes_strategies import RICH_ANSWER, hostile_notes, wellformed_notes
 
+from deckgen.cards import render as render_module
 from deckgen.cards.fields import markdown_renderer
-from deckgen.cards.parsed import ParsedNotes
+from deckgen.cards.parsed import ParsedNotes, render_tokens
 from deckgen.cards.plain import plain_html
 from deckgen.cards.render import render_card
 from deckgen.notes.parse import parse_notes_file
@@ -119,3 +123,35 @@ def test_plain_text_renders_as_markdown_it_does(text: str) -> None:
     block = plain_html(text, inline=False)
     if block is not None:
         assert block == md.render(text, {}).strip()
+
+
+FROM_TOKENS = [
+    ("### What is EC2?\nVirtual *servers*.\n", 2),  # its question and the answer under it
+    ("Q: What is ECR?\nA: A `registry`.\n", 1),  # the answer line (the Q: line is text)
+    ("- ECS runs {{c1::containers}}.\n", 1),  # a one-line cloze item, first of its list
+    ("- ECS runs {{c1::tasks}}.\n- ECR holds {{c1::images}}.\n", 1),  # and the next
+    ("EKS runs {{c1::Kubernetes}}.\n", 1),  # a cloze paragraph
+]
+
+
+@pytest.mark.parametrize(("body", "fields"), FROM_TOKENS)
+def test_these_fields_are_rendered_from_the_files_tokens(
+    body: str, fields: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fast path is taken (a stub ParsedNotes would compare the text path with itself),
+    and rendering the same tokens twice gives the same HTML (inline children are reset)."""
+    calls: list[str] = []
+
+    def counted(tokens: list[Any], field_env: Any) -> str:
+        calls.append(render_tokens(tokens, field_env))
+        return calls[-1]
+
+    monkeypatch.setattr(render_module, "render_tokens", counted)
+    text = f"# EC2\n\n## Basics\n\n{body}"
+    parsed = parse_notes_file(text, "notes/x.md", "x.md", "deck")
+    tokens = ParsedNotes.of(parsed.lines, parsed.blocks)
+    assert tokens is not None
+    card = parsed.cards[-1]
+    first = render_card(card, parsed=tokens)
+    assert len(calls) == fields
+    assert render_card(card, parsed=tokens) == first == render_card(card)

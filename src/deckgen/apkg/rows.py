@@ -40,6 +40,9 @@ class _Note:
         self.model = model
         self.fields = fields
 
+    def __repr__(self) -> str:  # genanki's field check names the note it refuses
+        return f"Note(model={self.model.name!r}, fields={self.fields!r})"
+
 
 def card_ords(model: genanki.Model, fields: list[str]) -> list[int]:
     """The ords of the cards genanki makes of a note (genanki.Note.cards)."""

@@ -63,12 +63,12 @@ class ParsedNotes:
             if tokens[0].type != "heading_open" or tokens[0].tag != "h3":
                 return None
             return tokens[1:2] if tokens[1].content == card.question else None
-        if at is not None:
+        if at is not None and self.blocks[at].kind not in ("bullet_list", "ordered_list"):
             tokens = self.blocks[at].tokens
             if tokens[0].type != "paragraph_open" or tokens[1].content != card.question:
                 return None
             return tokens
-        return self._list_item(line, card.question)
+        return self._list_item(line, card.question)  # a list's first item starts it
 
     def _list_item(self, line: int, text: str) -> list[Token] | None:
         """A cloze list item's paragraph, as its text parses on its own: one line that can
@@ -165,6 +165,9 @@ def render_tokens(tokens: list[Token], field_env: FieldEnv) -> str:
     Line numbers are the tokens' own: `field_env.first_line` is 1, the file's first line."""
     md = markdown_renderer()
     env = env_of(field_env)
+    for token in tokens:  # markdown-it appends inline tokens: a second render would repeat them
+        if token.type == "inline":
+            token.children = []
     state = StateCore("", md, env, tokens)
     for rule in _after_block():
         rule(state)

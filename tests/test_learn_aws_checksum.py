@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import tarfile
 from io import BytesIO
@@ -33,9 +34,14 @@ def git(cwd: Path, *args: str, env: dict[str, str] | None = None) -> bytes:
 
 
 def test_this_deckgen_builds_the_published_release_byte_for_byte(tmp_path: Path) -> None:
-    archive = git(ROOT, "archive", "--format=tar", RELEASE_COMMIT, "notes")
-    with tarfile.open(fileobj=BytesIO(archive)) as tar:
-        tar.extractall(tmp_path, filter="data")
+    archive = subprocess.run(
+        ["git", "archive", "--format=tar", RELEASE_COMMIT, "notes"], cwd=ROOT, capture_output=True
+    )
+    if archive.returncode == 0:
+        with tarfile.open(fileobj=BytesIO(archive.stdout)) as tar:
+            tar.extractall(tmp_path, filter="data")
+    else:  # a clone without the history: today's notes, which must still be the release's
+        shutil.copytree(ROOT / "notes", tmp_path / "notes")
     git(tmp_path, "init", "-q")
     git(tmp_path, "add", "notes")
     git(tmp_path, "commit", "-q", "-m", "Learn AWS 1.1.0")

@@ -15,22 +15,20 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
+def with_settings(notes: Path, toml: str) -> Path:
+    """The notes with `toml` (deck.toml lines) added to their deck.toml."""
+    deck_toml = notes / "deck.toml"
+    deck_toml.write_text(deck_toml.read_text(encoding="utf-8") + toml, encoding="utf-8")
+    return notes
+
+
 def v2_changes(notes: Path) -> None:
     """One answer edited, one question reworded under its id, one note removed, one added."""
-    ec2 = notes / "ec2.md"
-    edit(ec2, "two-minute warning", "two-minute interruption notice")
-    edit(ec2, "Which purchasing option has no commitment?", "Which option needs no commitment?")
+    three_card_changes(notes)
     edit(
-        ec2,
-        "### What do you commit to with Reserved Instances?\n<!-- id: ec2-reserved -->\n"
-        "A specific instance configuration for a 1-year or 3-year term.\n\n",
-        "",
-    )
-    edit(
-        ec2,
-        "## Tenancy",
-        "### What is a Savings Plan?\n<!-- id: ec2-savings -->\n"
-        "A commitment to an amount of usage in USD per hour.\n\n## Tenancy",
+        notes / "ec2.md",
+        "Which purchasing option has no commitment?",
+        "Which option needs no commitment?",
     )
 
 

@@ -18,7 +18,7 @@ from deckgen.pipeline import build
 from deckgen.publish import release
 from deckgen.releases.changelog import release_notes_html
 from deckgen.releases.lock import lock_json, read_lock
-from release_helpers import FIXTURE, edit, three_card_changes
+from release_helpers import FIXTURE, edit, three_card_changes, with_settings
 
 T1 = 1_790_000_000
 T2 = T1 + 86_400
@@ -127,10 +127,7 @@ def test_learners_read_clozes_as_text_and_no_setting_of_the_authors(
         "<!-- id: ec2-dedicated-host -->\nA Dedicated Host gives {{c1::visibility and control of the physical server}}.\n",
         "",
     )
-    deck_toml = notes / "deck.toml"
-    deck_toml.write_text(
-        deck_toml.read_text(encoding="utf-8") + 'id = "0f6c1b0e-learn-aws"\n', encoding="utf-8"
-    )
+    deck_toml = with_settings(notes, 'id = "0f6c1b0e-learn-aws"\n') / "deck.toml"
     edit(deck_toml, 'description = "A fixture deck for releases."', 'description = "Releases."')
     release(notes, out, T2, None)
     lock = read_lock(notes)
@@ -195,11 +192,7 @@ def test_notes_changed_only_in_their_small_print_are_counted_not_listed(
     out = tmp_path / "decks"
     release(notes, out, T1, None)
     edit(notes / "ec2.md", "two-minute warning", "two-minute interruption notice")
-    deck_toml = notes / "deck.toml"
-    deck_toml.write_text(
-        deck_toml.read_text(encoding="utf-8") + 'repository = "https://github.com/o/r"\n',
-        encoding="utf-8",
-    )
+    with_settings(notes, 'repository = "https://github.com/o/r"\n')
     release(notes, out, T2, None)
     lock = read_lock(notes)
     assert lock is not None and lock.release_notes is not None

@@ -15,7 +15,7 @@ from deckgen.incremental.build import build as incremental_build
 from deckgen.pipeline import load_and_render
 from deckgen.publish import prepare, release
 from deckgen.releases.diff import report
-from release_helpers import FIXTURE, edit
+from release_helpers import FIXTURE, edit, with_settings
 
 T1 = 1_790_000_000
 T2 = T1 + 86_400
@@ -31,12 +31,6 @@ SPOT_SOURCE = (
 @pytest.fixture
 def notes(tmp_path: Path) -> Path:
     return Path(shutil.copytree(FIXTURE, tmp_path / "notes"))
-
-
-def with_settings(notes: Path, toml: str) -> Path:
-    deck_toml = notes / "deck.toml"
-    deck_toml.write_text(deck_toml.read_text(encoding="utf-8") + toml, encoding="utf-8")
-    return notes
 
 
 def sources(notes: Path) -> dict[str, str]:

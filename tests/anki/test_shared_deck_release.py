@@ -13,7 +13,7 @@ from anki.collection import Collection
 from anki_helpers import import_deck, note_by_field, review
 
 from deckgen.publish import release
-from release_helpers import FIXTURE, three_card_changes
+from release_helpers import FIXTURE, three_card_changes, with_settings
 
 T1 = 1_790_000_000
 T2 = T1 + 86_400
@@ -24,13 +24,7 @@ EDIT = "https://github.com/acme/learn-aws/edit/main/notes"
 @pytest.fixture
 def notes(tmp_path: Path) -> Path:
     notes = Path(shutil.copytree(FIXTURE, tmp_path / "notes"))
-    deck_toml = notes / "deck.toml"
-    deck_toml.write_text(
-        deck_toml.read_text(encoding="utf-8")
-        + 'repository = "https://github.com/acme/learn-aws"\n',
-        encoding="utf-8",
-    )
-    return notes
+    return with_settings(notes, 'repository = "https://github.com/acme/learn-aws"\n')
 
 
 def links(html: str) -> list[tuple[str, str]]:

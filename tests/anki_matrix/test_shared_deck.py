@@ -12,7 +12,7 @@ from pathlib import Path
 from learner import Counts, Learner
 
 from deckgen.publish import release
-from release_helpers import FIXTURE, three_card_changes
+from release_helpers import FIXTURE, three_card_changes, with_settings
 
 BLOB = "https://github.com/acme/learn-aws/blob/main/notes"
 EDIT = "https://github.com/acme/learn-aws/edit/main/notes"
@@ -33,12 +33,7 @@ def links(html: str) -> list[tuple[str, str]]:
 
 def test_links_untouched_notes_and_release_notes(learner: Learner, tmp_path: Path) -> None:
     notes = Path(shutil.copytree(FIXTURE, tmp_path / "notes"))
-    deck_toml = notes / "deck.toml"
-    deck_toml.write_text(
-        deck_toml.read_text(encoding="utf-8")
-        + 'repository = "https://github.com/acme/learn-aws"\n',
-        encoding="utf-8",
-    )
+    with_settings(notes, 'repository = "https://github.com/acme/learn-aws"\n')
     out = tmp_path / "decks"
     counts, before = learner.imports(release(notes, out, next_second(), None).path)
     assert counts == Counts(7, 0, 0, 0)

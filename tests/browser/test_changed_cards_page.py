@@ -17,7 +17,7 @@ import pytest
 from deckgen.preview.changes import write_changed_preview
 from deckgen.publish import release
 from helpers import NEEDS_PLAYWRIGHT
-from release_helpers import FIXTURE, three_card_changes
+from release_helpers import FIXTURE, three_card_changes, with_settings
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
@@ -61,9 +61,7 @@ def contrast(a: str, b: str) -> float:
 @pytest.fixture(scope="module")
 def page_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("pull-request")
-    notes = Path(shutil.copytree(FIXTURE, root / "notes"))
-    deck_toml = notes / "deck.toml"
-    deck_toml.write_text(deck_toml.read_text(encoding="utf-8") + REPOSITORY, encoding="utf-8")
+    notes = with_settings(Path(shutil.copytree(FIXTURE, root / "notes")), REPOSITORY)
     release(notes, root / "decks", T1, None)
     three_card_changes(notes)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)

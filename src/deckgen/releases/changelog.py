@@ -12,6 +12,7 @@ from deckgen.errors import DeckgenError, error, plural
 from deckgen.model import ShippedNote, SourceLoc
 from deckgen.notes.cloze import cloze_shown
 from deckgen.notes.notetypes import CONTEXT, SOURCE
+from deckgen.releases.diff import changed_fields
 from deckgen.releases.lock import merge_conflict_line
 from deckgen.releases.plan import Changes, Plan, subdeck_of
 from deckgen.times import utc_date
@@ -51,18 +52,21 @@ def _list(title: str, notes: Iterable[ShippedNote]) -> list[str]:
     return [f"### {title}", "", *lines, ""] if lines else []
 
 
-def counts_line(changes: Changes, plan: Plan) -> str:
+def counts_line(changes: Changes, plan: Plan, changed: int | None = None) -> str:
+    """The release's counts; `changed` in place of the count of changed notes (the
+    changelog leaves out those changed only in their small print)."""
     total = f"{plural(len(plan.notes), 'note')} in all"
     if changes.first_release:
         return f"{total}."
     counts = (
-        f"{len(changes.added)} added, {len(changes.changed)} changed,"
+        f"{len(changes.added)} added,"
+        f" {len(changes.changed) if changed is None else changed} changed,"
         f" {len(changes.removed)} removed"
     )
     return f"{counts}; {total}."
 
 
-def small_print_only(old: ShippedNote, new: ShippedNote, plan: Plan) -> bool:
+def _small_print_only(old: ShippedNote, new: ShippedNote, plan: Plan) -> bool:
     """Whether learners see a note's change only in its small print, the fields deckgen
     writes itself: the breadcrumb above the question (Context) or the source line under the
     answer (Source), as when a topic is renamed or the deck links its cards to a repository."""
@@ -75,26 +79,21 @@ def small_print_only(old: ShippedNote, new: ShippedNote, plan: Plan) -> bool:
         return False
     if len(old.fields) != len(new.fields) or len(new.fields) != len(note_type.fields):
         return False
-    return all(
-        before == after or name in (CONTEXT, SOURCE)
-        for name, before, after in zip(note_type.fields, old.fields, new.fields, strict=True)
-    )
+    changed = changed_fields(old, new, note_type.fields)
+    return all(name in (CONTEXT, SOURCE) for name, _, _ in changed)
 
 
 def section(version: str, released: int, plan: Plan) -> str:
     """The section a release prepends: version, UTC date, counts and the questions. Notes
     changed only in their small print are counted apart, not listed one by one."""
     changes = plan.changes
-    small_print = [new for old, new in changes.changed if small_print_only(old, new, plan)]
-    changed = [new for old, new in changes.changed if not small_print_only(old, new, plan)]
-    summary = counts_line(changes, plan)
+    small_print: list[ShippedNote] = []
+    changed: list[ShippedNote] = []
+    for old, new in changes.changed:
+        (small_print if _small_print_only(old, new, plan) else changed).append(new)
+    summary = counts_line(changes, plan, changed=len(changed))
     if changes.first_release:
         summary = f"First release: {summary}"
-    elif small_print:
-        summary = (
-            f"{len(changes.added)} added, {len(changed)} changed, {len(changes.removed)}"
-            f" removed; {plural(len(plan.notes), 'note')} in all."
-        )
     lines = [f"## {version} ({utc_date(released)})", "", summary, ""]
     if not changes.first_release:
         lines += _list("Added", changes.added)

@@ -206,11 +206,13 @@ def uncached_warnings(
 ) -> list[Diagnostic]:
     """`deckgen check`: each diagram missing from the cache, and whether mermaid checked it."""
     cache = (notes_dir / CACHE_FOLDER).as_posix()
-    not_checked = (
-        f"diagram not in {cache} yet, and not checked: mermaid cannot run here{_needs()};"
-        f" build where it can, then commit {cache}"
-    )
-    found = [warning(loc, DIAGRAM_UNCACHED, not_checked) for loc in unchecked]
+    found = []
+    if unchecked:  # what this machine lacks is looked up only when it is said
+        not_checked = (
+            f"diagram not in {cache} yet, and not checked: mermaid cannot run here{_needs()};"
+            f" build where it can, then commit {cache}"
+        )
+        found = [warning(loc, DIAGRAM_UNCACHED, not_checked) for loc in unchecked]
     ok = f"diagram not in {cache} yet (mermaid accepts it): build, then commit {cache}"
     return found + [warning(loc, DIAGRAM_UNCACHED, ok) for loc in checked]
 

@@ -84,8 +84,7 @@ class _CardMaker:
     note_types: NoteTypes
 
     def __post_init__(self) -> None:
-        parts = self.deck.split("::") if self.deck else []
-        self.subdeck_slug = "::".join(ids.slug(part) for part in parts)
+        self.subdeck_slug = ids.subdeck_key(self.deck)
 
     def tags(self, topic: str | None, own: tuple[str, ...]) -> tuple[str, ...]:
         slug = self.walk.deck_slug

@@ -67,9 +67,10 @@ def _lint(cards: Sequence[Card], settings: QualitySettings) -> QualityReport:
     for name, check in single.CHECKS.items():
         if name not in settings.off:
             findings += [f for reading in readings for f in check(reading, settings)]
-    common = across.common_stems(readings)
-    for name, deck_check in across.CHECKS.items():
-        if name not in settings.off:
+    deck_checks = [check for name, check in across.CHECKS.items() if name not in settings.off]
+    if deck_checks:  # the stems common to the deck serve only these
+        common = across.common_stems(readings)
+        for deck_check in deck_checks:
             findings += deck_check(readings, common)
     # two cards that ask the same fact also leak each other's answer: one finding says it
     same = {frozenset((id(f.card), id(f.other))) for f in findings if f.check == "duplicate"}

@@ -17,7 +17,6 @@ MAX_KEY_STEMS = 4  # content stems of a key phrase its question lacks, at most �
 MAX_HEAD_WORDS = 12  # … and words of the answer's head: a longer head is a sentence
 HEAD_CHARS = 160  # a head is found in this much of the answer's first line, or it is too long
 _PAREN = re.compile(r"\([^()]*\)")
-_ABBREVIATION = re.compile(r"\b(e\.g|i\.e|etc|vs)\.", re.IGNORECASE)
 _CLAUSE_END = re.compile(r"[.;:!?](?=\s|$)|,\s|\s[—–-]{1,2}\s")
 _LIST_MARKER = re.compile(r"^\s*(?:[-+*]|\d{1,9}[.)])\s+")
 
@@ -70,7 +69,7 @@ def read(card: Card, index: int) -> Reading:
         return _read_cloze(card, index)
     question = text.plain(card.question)
     lines = tuple(text.prose_lines(card.answer))
-    answer = text.plain(" ".join([line for line in lines if not line.lstrip().startswith("|")]))
+    answer = text.plain(" ".join([line for line in lines if not text.is_table_row(line)]))
     shows = frozenset(text.stems(question))
     head = key_phrase(lines)
     key: tuple[str, ...] = ()
@@ -93,7 +92,7 @@ def key_phrase(answer_lines: tuple[str, ...]) -> str:
     if "(" in plain:
         plain = _PAREN.sub(" ", plain)
     if ".g." in plain or ".e." in plain or "tc." in plain or "vs." in plain:
-        plain = _ABBREVIATION.sub(r"\1", plain)
+        plain = text.ABBREVIATION.sub(r"\1", plain)
     end = _CLAUSE_END.search(plain)
     return " ".join((plain[: end.start()] if end else plain).split())
 

@@ -34,7 +34,6 @@ _EXAMPLE_QUESTION = re.compile(
 )
 _EXAMPLE_START = ("name ", "give ", "list ")
 _FACT_BREAK = re.compile(r";|[.!?]\s+\S")
-_ABBREVIATION = re.compile(r"\b(?:e\.g|i\.e|etc|vs)\.", re.IGNORECASE)
 
 
 def long_answer(reading: Reading, settings: QualitySettings) -> Iterator[Finding]:
@@ -171,7 +170,7 @@ def ambiguous(reading: Reading, settings: QualitySettings) -> Iterator[Finding]:
     limit = settings.max_definition_words
     if count <= limit or lowered != "what " or not _OPEN_QUESTION.match(question):
         return
-    if _FACT_BREAK.search(_ABBREVIATION.sub("", reading.answer)):
+    if _FACT_BREAK.search(text.ABBREVIATION.sub("", reading.answer)):
         yield Finding(
             "ambiguous",
             reading.card,

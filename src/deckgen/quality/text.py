@@ -25,7 +25,8 @@ _NO_MARKS = str.maketrans("", "", "*`~")  # emphasis, code spans, strikethrough 
 _WORD = re.compile(r"[0-9a-z]+(?:[-'’.:/_@,][0-9a-z]+)*")
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 LIST_ITEM = re.compile(r"^( {0,3})(?:[-+*]|\d{1,9}[.)])[ \t]+\S")
-CLOZE = CLOZE_DELETION
+# e.g., i.e., etc., vs.: a period that ends no sentence (the group is the word without it)
+ABBREVIATION = re.compile(r"\b(e\.g|i\.e|etc|vs)\.", re.IGNORECASE)
 
 _STOP_TEXT = """
     a about above after again against all also am an and any are aren't as at be because
@@ -148,7 +149,7 @@ def cloze_segments(text: str) -> list[str | Deletion]:
     """A cloze's Markdown cut into its plain text and its deletions, in order."""
     segments: list[str | Deletion] = []
     at = 0
-    for match in CLOZE.finditer(text):
+    for match in CLOZE_DELETION.finditer(text):
         segments.append(text[at : match.start()])
         segments.append(Deletion(int(match.group(1)), match.group(2), match.group(3) or ""))
         at = match.end()
@@ -156,15 +157,12 @@ def cloze_segments(text: str) -> list[str | Deletion]:
     return segments
 
 
-def cloze_text(segments: list[str | Deletion], hide: int | None = None, *, shown: bool) -> str:
-    """A cloze's text with its deletions `shown` as written or left out, and deletion
-    number `hide` as Anki shows it on that number's card: its hint, if it has one."""
+def cloze_text(segments: list[str | Deletion], *, shown: bool) -> str:
+    """A cloze's text with its deletions `shown` as written or left out."""
     parts = []
     for segment in segments:
         if isinstance(segment, str):
             parts.append(segment)
-        elif segment.number == hide:
-            parts.append(segment.hint)
         elif shown:
             parts.append(segment.hidden)
     return " ".join(parts)

@@ -20,10 +20,11 @@ Anything else, an attribute or a style, a `<span>`, an underline, counts.
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Mapping
 from html.parser import HTMLParser
+
+from deckgen.releases.diff import plain_words
 
 _SYNONYMS = {"b": "strong", "i": "em", "strike": "s", "del": "s"}
 _BREAKS = frozenset({"br", "div", "p"})
@@ -260,5 +261,4 @@ def _breaks(tokens: list[str]) -> list[str]:
 
 def plain_text(markup: str) -> str:
     """The text a field shows, on one line (for ids and messages)."""
-    text = re.sub(r"<[^>]*>", " ", markup)
-    return " ".join(html.unescape(text).split())
+    return " ".join(plain_words(markup))

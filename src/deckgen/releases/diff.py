@@ -10,8 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from deckgen import ids
+from deckgen.cards.render import source_of as source_field_of
 from deckgen.errors import plural
 from deckgen.model import ShippedNote
+from deckgen.notes.notetypes import SOURCE
 from deckgen.releases.lock import Lock
 from deckgen.releases.plan import Changes, Plan, subdeck_of
 from deckgen.times import utc_date
@@ -267,12 +269,12 @@ def in_place(plan: Plan, notes: Sequence[ShippedNote]) -> list[ShippedNote]:
 
 
 def source_of(note: ShippedNote, lock: Lock | None) -> str:
-    """The file a released note was in: its Source field's text up to its links' " · ",
-    when its note type has one."""
+    """The file a released note was in, as its Source field names it (with or without
+    links), when its note type has one."""
     names = lock.fields_of(note) if lock is not None else ()
-    if "Source" not in names:
+    if SOURCE not in names:
         return "?"
-    return html.unescape(_TAG.sub("", note.fields[names.index("Source")])).split(" · ")[0]
+    return source_field_of(note.fields[names.index(SOURCE)]).file
 
 
 def by_file(notes: Sequence[ShippedNote], lock: Lock | None) -> list[ShippedNote]:

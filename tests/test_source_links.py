@@ -115,7 +115,7 @@ def test_giving_the_deck_a_repository_changes_every_note_once(notes: Path, tmp_p
     plan = prepared.plan(T2)
     assert len(plan.changes.changed) == len(plan.notes) == 7
     assert plan.changes.needed_bump().label == "patch"
-    text = report(plan, prepared.lock, "1.0.1")
+    text = report(plan, "1.0.1")
     assert "             Source: ec2.md {+· suggest a fix+}\n" in text
 
 
@@ -126,7 +126,7 @@ def test_a_removed_note_is_named_by_its_file_when_its_source_links(
     release(notes, tmp_path / "decks", T1, None)
     edit(notes / "storage.md", "- An EBS volume lives in one {{c1::Availability Zone}}.", "")
     prepared = prepare(notes)
-    text = report(prepared.plan(T2), prepared.lock, "1.1.0")
+    text = report(prepared.plan(T2), "1.1.0")
     assert "(was in storage.md)" in text
 
 

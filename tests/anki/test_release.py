@@ -207,7 +207,7 @@ def test_rewording_a_note_without_id_keeps_its_history_with_the_id_diff_names(
 
     edit(notes / file, old, reworded)
     prepared = prepare(notes)
-    advice = report(prepared.plan(T2), prepared.lock, "1.1.0")
+    advice = report(prepared.plan(T2), "1.1.0")
     claim = re.search(r"<!-- id: ([\w.-]+) -->", advice)
     assert claim is not None, advice
     edit(notes / file, reworded, with_id.replace("ID", claim.group(1)))

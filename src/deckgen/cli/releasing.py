@@ -60,17 +60,17 @@ def diff(notes_dir: Path, full: bool, output_format: str) -> None:
         fail(exc)
         return
     if output_format == "markdown":
-        summary = markdown_report(plan, prepared.lock, version, full=full, note=prepared.note)
+        summary = markdown_report(plan, version, full=full, note=prepared.note)
         click.echo(summary, nl=False)
         return
     if output_format == "github":
-        for notice in card_notices(plan, prepared.lock, notes_dir):
+        for notice in card_notices(plan, notes_dir):
             click.echo(workflow_command("notice", notice.message, **notice.where))
         return
     print_diagnostics(prepared.diagnostics)
     if prepared.note:
         click.echo(f"Note: {prepared.note}.")
-    click.echo(report(plan, prepared.lock, version, full=full), nl=False)
+    click.echo(report(plan, version, full=full), nl=False)
 
 
 @click.command(short_help="Cut a release: version, lock, changelog, deck.")

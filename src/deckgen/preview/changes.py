@@ -32,7 +32,6 @@ from deckgen.preview.page import (
     write_page,
 )
 from deckgen.releases.diff import by_file, in_place, note_changes, source_of
-from deckgen.releases.lock import Lock
 from deckgen.releases.plan import Plan, make_plan, subdeck_of
 from deckgen.releases.published import base_lock
 from deckgen.times import utc_date
@@ -86,9 +85,9 @@ def _question(note: ShippedNote) -> str:
     return f"{subdeck_of(note)}: {' '.join(note.question.split())}"
 
 
-def shown_notes(plan: Plan, lock: Lock | None) -> Iterator[tuple[str, _Shown]]:
+def shown_notes(plan: Plan) -> Iterator[tuple[str, _Shown]]:
     """("added" | "changed" | "removed", the note as the page shows it), in file order."""
-    lock = plan.released or lock  # its note types under their current names
+    lock = plan.released  # the last release, its note types under their current names
     kinds = plan.anki_note_types
     for note in in_place(plan, plan.changes.added):
         heading = f"{_question(note)} · {plan.locations[note.guid]} · {note.note_type}"
@@ -130,12 +129,12 @@ def _caption(label: str, card: str) -> str:
     return " · ".join(part for part in (label, card) if part)
 
 
-def changed_page(deck: Deck, plan: Plan, lock: Lock | None) -> tuple[str, int]:
+def changed_page(deck: Deck, plan: Plan) -> tuple[str, int]:
     """The page's HTML and how many cards it shows (a changed card counts twice: before and
     after)."""
-    lock = plan.released or lock  # its note types under their current names
+    lock = plan.released  # the last release, its note types under their current names
     groups: dict[str, list[_Shown]] = {"added": [], "changed": [], "removed": []}
-    for kind, shown in shown_notes(plan, lock):
+    for kind, shown in shown_notes(plan):
         groups[kind].append(shown)
     index: list[str] = []
     sections: list[str] = []
@@ -183,6 +182,6 @@ def write_changed_preview(notes_dir: Path, out_dir: Path) -> PreviewResult:
     deck = loaded.deck
     lock = base_lock(notes_dir, deck.config, time.time()).lock
     plan = make_plan(deck, loaded.rendered, lock, int(time.time()))
-    page, cards = changed_page(deck, plan, lock)
+    page, cards = changed_page(deck, plan)
     media = _media_shown(page, deck_media(loaded.rendered))
     return write_page(out_dir, page, cards, media, loaded.diagnostics)

@@ -176,12 +176,12 @@ def _where(plan: Plan, note: ShippedNote) -> str:
     return f"  ({loc})" if loc else ""
 
 
-def report(plan: Plan, lock: Lock | None, next_version: str, *, full: bool = False) -> str:
+def report(plan: Plan, next_version: str, *, full: bool = False) -> str:
     """The whole `deckgen diff` text; with `full`, changed fields whole (no `…` cuts).
 
     Added and changed notes come in file and line order; removed ones by the file they
     were in (the lock keeps no line), then by question."""
-    lock = plan.released or lock  # its note types under their current names
+    lock = plan.released  # the last release, its note types under their current names
     changes = plan.changes
     if lock is None:
         return (
@@ -241,10 +241,10 @@ class CardNotice:
         return {"file": self.path, "line": self.line, "title": self.title}
 
 
-def card_notices(plan: Plan, lock: Lock | None, notes_dir: Path) -> list[CardNotice]:
+def card_notices(plan: Plan, notes_dir: Path) -> list[CardNotice]:
     """A notice per added and changed card at its line, and per removed card at the file it
     was in: a pull request shows the cards it touches beside their Markdown."""
-    lock = plan.released or lock  # its note types under their current names
+    lock = plan.released  # the last release, its note types under their current names
     if lock is None:
         return []
     changes = plan.changes

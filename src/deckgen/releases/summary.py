@@ -81,11 +81,11 @@ def _section(title: str, lines: list[str]) -> list[str]:
 
 
 def markdown_report(
-    plan: Plan, lock: Lock | None, next_version: str, *, full: bool = False, note: str | None = None
+    plan: Plan, next_version: str, *, full: bool = False, note: str | None = None
 ) -> str:
     """The whole summary; with `full`, changed fields whole; `note` says why the release it
     compares with is not deck.lock.json, when it is not."""
-    lock = plan.released or lock  # its note types under their current names
+    lock = plan.released  # the last release, its note types under their current names
     changes = plan.changes
     name = md_text(plan.deck.config.name)
     if lock is None:

@@ -24,7 +24,7 @@ from deckgen.model import Deck, SourceLoc
 from deckgen.notes.config import DECK_TOML
 from deckgen.pipeline import check_output, load_and_render, write_deck
 from deckgen.releases import changelog
-from deckgen.releases.checked import checked_plan
+from deckgen.releases.checked import refuse
 from deckgen.releases.lock import Lock, lock_json, lock_path
 from deckgen.releases.plan import Changes, Plan, make_plan
 from deckgen.releases.published import base_lock
@@ -132,9 +132,7 @@ def release(
         stamp = int(now) if timestamp is None else timestamp
         draft = prepared.plan(stamp)
         _refuse_unchanged(prepared, draft.changes)
-        draft = checked_plan(
-            prepared.deck, prepared.rendered, prepared.lock, stamp, pinned=timestamp is not None
-        )
+        refuse(draft, prepared.lock, stamp, pinned=timestamp is not None)
         needed = draft.changes.needed_bump()
         version = next_version(prepared, needed, requested)
         plan = prepared.plan(stamp, version)

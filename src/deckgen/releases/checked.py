@@ -21,10 +21,15 @@ def checked_plan(
     """make_plan, refused where no build or release may ship it: what Anki cannot take
     (the plan's problems: DG132, DG138) and times that go backwards (DG061)."""
     plan = make_plan(deck, rendered, lock, timestamp)
+    refuse(plan, lock, timestamp, pinned=pinned)
+    return plan
+
+
+def refuse(plan: Plan, lock: Lock | None, timestamp: int, *, pinned: bool) -> None:
+    """Raise where no build or release may ship `plan`, made against `lock` at `timestamp`."""
     if plan.problems:
         raise DeckgenError(list(plan.problems))
     check_time(plan, lock, timestamp, pinned=pinned)
-    return plan
 
 
 def check_time(plan: Plan, lock: Lock | None, timestamp: int, *, pinned: bool) -> None:

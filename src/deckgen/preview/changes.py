@@ -22,7 +22,7 @@ from deckgen.cards.media import MediaFile
 from deckgen.cards.render import deck_media
 from deckgen.errors import plural
 from deckgen.model import Deck, NoteType, ShippedNote
-from deckgen.pipeline import check_output
+from deckgen.pipeline import check_output, load_and_render
 from deckgen.preview.page import (
     CardSides,
     PreviewResult,
@@ -31,9 +31,9 @@ from deckgen.preview.page import (
     side_panes,
     write_page,
 )
-from deckgen.publish import prepare
 from deckgen.releases.diff import by_file, in_place, note_changes, source_of
-from deckgen.releases.plan import Plan, subdeck_of
+from deckgen.releases.plan import Plan, make_plan, subdeck_of
+from deckgen.releases.published import base_lock
 from deckgen.times import utc_date
 
 CHANGES_CSS = """\
@@ -178,8 +178,10 @@ def write_changed_preview(notes_dir: Path, out_dir: Path) -> PreviewResult:
     """Compare the notes with the last release learners hold and write OUT_DIR/index.html
     with the cards that changed, and the media they show."""
     check_output(notes_dir, out_dir)
-    prepared = prepare(notes_dir, store=False)  # a preview only reads the notes
-    plan = prepared.plan(int(time.time()))
-    page, cards = changed_page(prepared.deck, plan)
-    media = _media_shown(page, deck_media(prepared.rendered))
-    return write_page(out_dir, page, cards, media, prepared.diagnostics)
+    loaded = load_and_render(notes_dir, store=False)  # a preview only reads the notes
+    deck = loaded.deck
+    lock = base_lock(notes_dir, deck.config, time.time()).lock
+    plan = make_plan(deck, loaded.rendered, lock, int(time.time()))
+    page, cards = changed_page(deck, plan)
+    media = _media_shown(page, deck_media(loaded.rendered))
+    return write_page(out_dir, page, cards, media, loaded.diagnostics)

@@ -16,7 +16,7 @@ CLOZE_DELETION = re.compile(
 _INNERMOST = re.compile(
     r"\{\{c\d+::((?:(?!\{\{c\d+::|\}\}|::).)*)(?:::((?:(?!\{\{c\d+::|\}\}).)*))?\}\}", re.DOTALL
 )
-_CLOZE_TOKEN = re.compile(r"\{\{c(\d+)::|\}\}")
+CLOZE_TOKEN = re.compile(r"\{\{c(\d+)::|\}\}")  # a deletion's opening or its closing braces
 
 
 def check_cloze(text: str, path: str, first_line: int) -> list[Diagnostic]:
@@ -24,7 +24,7 @@ def check_cloze(text: str, path: str, first_line: int) -> list[Diagnostic]:
     problems: list[Diagnostic] = []
     stack: list[int] = []
     numbers: set[int] = set()
-    for match in _CLOZE_TOKEN.finditer(text):
+    for match in CLOZE_TOKEN.finditer(text):
         if match.group(1) is None:
             if stack:
                 stack.pop()

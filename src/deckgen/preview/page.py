@@ -23,7 +23,7 @@ from deckgen.cards.media import MediaFile, stage_media
 from deckgen.cards.render import RenderedNote, deck_media
 from deckgen.errors import Diagnostic, plural
 from deckgen.model import Deck, NoteType
-from deckgen.notes.cloze import cloze_numbers
+from deckgen.notes.cloze import CLOZE_TOKEN, cloze_numbers
 from deckgen.notes.notetypes import NoteTypes, card_count, note_type_of
 from deckgen.pipeline import check_output, load_and_render
 
@@ -32,7 +32,6 @@ NIGHT_CLASSES = "nightMode night_mode"  # what Anki puts on the card's <body> in
 
 _SECTION = re.compile(r"\{\{([#^])\s*([^}]+?)\s*\}\}(.*?)\{\{/\s*\2\s*\}\}", re.DOTALL)
 _REPLACEMENT = re.compile(r"\{\{\s*([^#^/}][^}]*?)\s*\}\}")
-_CLOZE_PART = re.compile(r"\{\{c(\d+)::|\}\}")
 _TAG = re.compile(r"<[^>]*>")
 
 PREVIEW_CSS = """\
@@ -76,7 +75,7 @@ def render_cloze(text: str, ordinal: int, *, question: bool) -> str:
     levels: list[list[str]] = [[]]
     numbers: list[int] = []
     pos = 0
-    for match in _CLOZE_PART.finditer(text):
+    for match in CLOZE_TOKEN.finditer(text):
         levels[-1].append(text[pos : match.start()])
         pos = match.end()
         if match.group(1) is not None:

@@ -150,11 +150,12 @@ def check_notes(notes_dir: Path) -> Checked:
     from deckgen.quality.lint import lint
     from deckgen.releases.published import base_lock, notes_path_problem
 
-    loaded = load_notes(notes_dir)
-    if loaded.partial is None:
-        return Checked(loaded.deck, loaded.diagnostics)
-    complete = loaded.deck is not None
-    _, problems = render_deck(loaded.partial, notes_dir, checking=True, list_stale=complete)
+    with _few_collections():
+        loaded = load_notes(notes_dir)
+        if loaded.partial is None:
+            return Checked(loaded.deck, loaded.diagnostics)
+        complete = loaded.deck is not None
+        _, problems = render_deck(loaded.partial, notes_dir, checking=True, list_stale=complete)
     try:  # a lock a build would refuse (a merge conflict, another deck's) fails the check too
         base_lock(notes_dir, loaded.partial.config, time.time())
     except DeckgenError as exc:

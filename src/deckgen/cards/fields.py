@@ -92,11 +92,14 @@ def highlight_code(code: str, language: str, _attrs: str = "") -> str:
 @dataclass(frozen=True)
 class RenderSetup:
     """Per build: where images come from and where diagrams come from (None: not here),
-    and where cards link to their source (deck.toml `repository`; None: no links)."""
+    and where cards link to their source (deck.toml `repository`; None: no links).
+    `problems_only` (`deckgen check`): only the problems are kept, so code that is not a
+    diagram is not highlighted (it has none to report)."""
 
     media: MediaFolder | None = None
     diagrams: DiagramSource | None = None
     links: SourceLinks | None = None
+    problems_only: bool = False
 
 
 @dataclass
@@ -216,6 +219,8 @@ def _fence(
         diagram = field_env.diagram(token.content, line0)
         if diagram is not None:
             return diagram
+    elif field_env is not None and field_env.setup.problems_only:
+        return ""
     return str(RendererHTML.fence(self, tokens, idx, options, env))
 
 
@@ -307,6 +312,14 @@ def build_renderer(*, sanitize: bool = True) -> MarkdownIt:
     md.add_render_rule("table_open", _table_open)
     md.add_render_rule("table_close", _table_close)
     return md
+
+
+def may_report(markdown: str) -> bool:
+    """Whether rendering this Markdown can report a problem or need a file: only raw HTML
+    and autolinks (`<`), links and images (`[`) and diagram fences (`mermaid`, in any case)
+    can. Every rule above that records a diagnostic or a media file must keep this true
+    (tests/property/test_may_report.py)."""
+    return "<" in markdown or "[" in markdown or "mermaid" in markdown.lower()
 
 
 def env_of(field_env: FieldEnv | None) -> EnvType:

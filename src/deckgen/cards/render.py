@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote
 
-from deckgen.cards.fields import FieldEnv, RenderSetup, render_block, render_inline
+from deckgen.cards.fields import FieldEnv, RenderSetup, may_report, render_block, render_inline
 from deckgen.cards.media import MediaFile, MediaFolder
 from deckgen.cards.parsed import ParsedNotes, render_tokens
 from deckgen.diagrams.renderer import MermaidRenderer
@@ -107,6 +107,11 @@ def _link(href: str, text: str) -> str:
     return f'<a href="{html.escape(href, quote=True)}" style="color:inherit">{text}</a>'
 
 
+def markdown_of(card: Card) -> list[str]:
+    """The Markdown of each field the card's author wrote."""
+    return [card.question, card.answer, *(section.markdown for section in card.sections)]
+
+
 def render_card(
     card: Card,
     setup: RenderSetup | None = None,
@@ -159,14 +164,19 @@ def render_deck(
 
     Diagrams missing from the cache are rendered when this machine has a renderer, and
     those that cannot be get one warning for the whole deck. With `checking` (`deckgen
-    check`) they are rendered only for mermaid to check them, never stored, and each is
-    listed, saying whether it could be checked. With `list_stale` (a complete deck only),
-    cached diagrams no card uses are listed as info.
+    check`, which keeps only the problems) only the cards whose rendering could report one
+    are rendered (may_report), and diagrams only for mermaid to check them, never stored,
+    each listed, saying whether it could be checked. With `list_stale` (a complete deck
+    only), cached diagrams no card uses are listed as info.
     """
     with DiagramSource.beside(notes_dir, store=not checking) as diagrams:
-        setup = RenderSetup(MediaFolder(notes_dir), diagrams, deck.config.links)
+        setup = RenderSetup(MediaFolder(notes_dir), diagrams, deck.config.links, checking)
         note_types = NoteTypes(deck.note_types)
-        rendered = [render_card(card, setup, note_type_of(card, note_types)) for card in deck.cards]
+        rendered = [
+            render_card(card, setup, note_type_of(card, note_types))
+            for card in deck.cards
+            if not checking or any(may_report(text) for text in markdown_of(card))
+        ]
     problems = [problem for note in rendered for problem in note.diagnostics]
     if checking:
         problems += uncached_warnings(diagrams.unrendered, diagrams.unstored, notes_dir)

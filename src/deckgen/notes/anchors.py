@@ -11,6 +11,7 @@ own heading does, or when a heading with the same text is written above it.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable
 from functools import cache
@@ -34,9 +35,22 @@ def _kept(char: str) -> bool:
     return any(low <= code <= high for low, high in _ALPHABETIC_SYMBOLS)
 
 
+# In ASCII, only letters, digits, `_`, `-` and the space are kept.
+_ASCII_DROPPED = re.compile(r"[^a-z0-9_ -]")
+
+
 def github_slug(text: str) -> str:
     """A heading's text → its anchor, before repeats are numbered."""
-    return "".join(char for char in text.lower() if _kept(char)).replace(" ", "-")
+    lower = text.lower()
+    if lower.isascii():  # the common case, without a Unicode lookup per character
+        return _ASCII_DROPPED.sub("", lower).replace(" ", "-")
+    return slug_by_category(lower)
+
+
+def slug_by_category(lower: str) -> str:
+    """The anchor of a lowercased text, each character kept or dropped by its Unicode
+    category (github_slug's rule for any text)."""
+    return "".join(char for char in lower if _kept(char)).replace(" ", "-")
 
 
 class Slugger:
@@ -59,9 +73,21 @@ def _inline_parser() -> MarkdownIt:
     return MarkdownIt("commonmark").enable(["strikethrough"])
 
 
+# What any inline rule of _inline_parser acts on (and what its normalising replaces):
+# text without them parses into one text token holding it unchanged.
+_INLINE_MARKUP = re.compile(r"[\n\r\0\\`~*_\[!<&]")
+
+
 def heading_text(markdown: str) -> str:
     """What a heading's inline Markdown shows as text: its words and code, without marks,
     tags or images (GitHub reads a heading's text the same way)."""
+    if _INLINE_MARKUP.search(markdown) is None:  # most headings: no inline parse needed
+        return markdown
+    return parsed_heading_text(markdown)
+
+
+def parsed_heading_text(markdown: str) -> str:
+    """heading_text, from markdown-it's inline parse of any heading."""
     tokens = _inline_parser().parseInline(markdown)
     children = tokens[0].children or [] if tokens else []
     parts: list[str] = []

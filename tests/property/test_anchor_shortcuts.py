@@ -1,0 +1,29 @@
+"""The anchors' shortcuts give what their general rules give: an ASCII heading slugged
+without a Unicode lookup per character, and a heading without inline markup read without
+markdown-it's inline parse."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from deckgen.notes.anchors import github_slug, heading_text, parsed_heading_text, slug_by_category
+
+# every ASCII character, a few that lowercase out of ASCII or into it, letters, marks,
+# digits and symbols of other scripts
+CHARS = st.one_of(
+    st.characters(max_codepoint=0x7F),
+    st.sampled_from("İKÅΣßÉé²½Ⓐ😄–’ñ你\u0301\u00a0\u200b"),
+    st.characters(),
+)
+TEXTS = st.text(CHARS, max_size=40)
+
+
+@given(TEXTS)
+def test_an_ascii_slug_is_the_slug_by_category(text: str) -> None:
+    assert github_slug(text) == slug_by_category(text.lower())
+
+
+@given(TEXTS)
+def test_heading_text_without_markup_is_the_parsed_text(text: str) -> None:
+    assert heading_text(text) == parsed_heading_text(text)

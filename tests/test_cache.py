@@ -3,6 +3,7 @@ and a build from the cache equals a build from scratch."""
 
 from __future__ import annotations
 
+import concurrent.futures
 import shutil
 import sqlite3
 import textwrap
@@ -219,13 +220,13 @@ def test_worker_processes_build_the_same_deck(
 ) -> None:
     monkeypatch.setattr(workers, "PARALLEL_MIN_BYTES", 0)
     spawned: list[int] = []
-    real_pool = workers.ProcessPoolExecutor
+    real_pool = concurrent.futures.ProcessPoolExecutor
 
     def pool(max_workers: int, **kwargs: object) -> object:
         spawned.append(max_workers)
         return real_pool(max_workers, **kwargs)
 
-    monkeypatch.setattr(workers, "ProcessPoolExecutor", pool)
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", pool)
     parallel = build(notes, tmp_path / "parallel", T1, jobs=2)
     assert spawned == [2]
     shutil.rmtree(cache_folder())

@@ -8,6 +8,7 @@ the `deckgen` command as a user does, so each one failed on the code before the 
 
 from __future__ import annotations
 
+import concurrent.futures
 import os
 import shutil
 import sqlite3
@@ -609,13 +610,13 @@ def test_jobs_never_exceed_the_cpus(
     monkeypatch.setattr(workers, "PARALLEL_MIN_BYTES", 0)
     monkeypatch.setattr(workers, "default_jobs", lambda: 2)  # as on a two-CPU machine
     started: list[int] = []
-    real = workers.ProcessPoolExecutor
+    real = concurrent.futures.ProcessPoolExecutor
 
     def pool(max_workers: int, **kwargs: object) -> object:
         started.append(max_workers)
         return real(max_workers, **kwargs)
 
-    monkeypatch.setattr(workers, "ProcessPoolExecutor", pool)
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", pool)
     build(notes, tmp_path / "d", T1, jobs=1000)
     assert started == [2]
 

@@ -4,6 +4,7 @@ files needs (tempfile, shutil), nor importlib.metadata."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -39,3 +40,27 @@ def test_an_up_to_date_build_imports_nothing_it_does_not_need(tmp_path: Path) ->
     assert again.stdout.startswith("Up to date "), again.stdout[:200]
     modules = set(again.stdout.split())
     assert NOT_IMPORTED & modules == set()
+
+
+# what only installing the mermaid bundle, rendering a diagram or a pool of workers needs
+# (genanki itself imports tempfile, and through cached_property asyncio, ssl included)
+NOT_IMPORTED_BY_A_SMALL_BUILD = {
+    "urllib.request", "http.client", "tarfile", "platformdirs", "multiprocessing",
+}  # fmt: skip
+
+
+def test_a_small_build_without_diagrams_imports_no_network_archive_or_pool(
+    tmp_path: Path,
+) -> None:
+    notes = Path(shutil.copytree(FIXTURE, tmp_path / "notes"))
+    assert not list(notes.rglob("*.svg"))
+    build = ["build", str(notes), "-o", str(tmp_path / "decks"), "--force"]
+    env = {**os.environ, "DECKGEN_CACHE_DIR": str(tmp_path / "cache")}  # no user folder
+    done = subprocess.run(
+        [sys.executable, "-c", RUN_AND_LIST, *build], capture_output=True, text=True, env=env
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("Built "), done.stdout[:200]
+    modules = set(done.stdout.split())
+    assert "deckgen.cards.render" in modules  # it did parse and render
+    assert NOT_IMPORTED_BY_A_SMALL_BUILD & modules == set()

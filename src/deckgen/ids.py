@@ -26,6 +26,8 @@ REVERSED_MODEL_ID = 1_732_700_000_003
 TYPE_IN_MODEL_ID = 1_732_700_000_004
 
 _GUID_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+_GUID_PAIRS = [high + low for high in _GUID_ALPHABET for low in _GUID_ALPHABET]
+_GUID_BASE_SQUARED = len(_GUID_PAIRS)
 _WHITESPACE = re.compile(r"\s+")
 _TRAILING_PUNCTUATION = re.compile(r"[\s?.!:]+$")
 # Deck ids stay below 2**53 so that JavaScript (Anki's web views) reads them exactly.
@@ -58,12 +60,18 @@ def normalise_question(text: str) -> str:
     and what the eye cannot tell apart made equal (NFC and NFD, invisible format characters
     such as zero-width spaces and soft hyphens, full-width letters), so that renormalising a
     file or a stray zero-width space keeps a note, and DG102 sees such duplicates."""
-    if text.isascii():  # nothing invisible, nothing wide, nothing to compose
-        folded = text.casefold()
-    else:
-        composed = unicodedata.normalize("NFC", text)
-        visible = "".join(c for c in composed if unicodedata.category(c) != "Cf")
-        folded = unicodedata.normalize("NFC", visible.translate(_FULL_WIDTH).casefold())
+    if text.isascii():  # nothing invisible, nothing wide, nothing to compose: the rule's
+        # whitespace is what split() splits at, and its end punctuation what rstrip drops
+        return " ".join(text.casefold().split()).rstrip(" ?.!:")
+    return normalised_by_rule(text)
+
+
+def normalised_by_rule(text: str) -> str:
+    """normalise_question for any text, step by step (property tests hold the ASCII
+    shortcut to it)."""
+    composed = unicodedata.normalize("NFC", text)
+    visible = "".join(c for c in composed if unicodedata.category(c) != "Cf")
+    folded = unicodedata.normalize("NFC", visible.translate(_FULL_WIDTH).casefold())
     collapsed = _WHITESPACE.sub(" ", folded).strip()
     return _TRAILING_PUNCTUATION.sub("", collapsed)
 
@@ -110,13 +118,15 @@ def claim_id(subdeck: str, question: str) -> str:
 
 
 def guid_for_key(key: str) -> str:
+    """The first 8 bytes of the key's sha256, in base 62 (_GUID_ALPHABET, most significant
+    digit first, no leading zeros), written two digits at a time."""
     digest = hashlib.sha256(f"deckgen-note:{key}".encode()).digest()
     number = int.from_bytes(digest[:8], "big")
-    chars = []
+    pairs = []
     while number:
-        number, rest = divmod(number, len(_GUID_ALPHABET))
-        chars.append(_GUID_ALPHABET[rest])
-    return "".join(reversed(chars)) or "0"
+        number, rest = divmod(number, _GUID_BASE_SQUARED)
+        pairs.append(_GUID_PAIRS[rest])
+    return "".join(reversed(pairs)).lstrip(_GUID_ALPHABET[0]) or _GUID_ALPHABET[0]
 
 
 def free_guid(key: str, taken: Container[str]) -> str:

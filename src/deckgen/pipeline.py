@@ -184,7 +184,7 @@ def load_and_render(
     from deckgen.notes.folder import assemble, open_folder
 
     folder = open_folder(notes_dir)
-    notes: dict[Card, RenderedNote] = {}
+    rendered: list[RenderedNote] = []  # file by file: the order of the deck's cards
     unrendered: list[SourceLoc] = []
     done = 0
     with (
@@ -195,7 +195,7 @@ def load_and_render(
         def load(file: NotesFile) -> tuple[list[Card], list[Diagnostic]]:
             nonlocal done
             result = work(file)
-            notes.update(zip(result.cards, result.rendered, strict=True))
+            rendered.extend(result.rendered)  # one per card (parse_and_render, from_json)
             unrendered.extend(result.unrendered)
             done += 1
             if progress is not None:
@@ -205,12 +205,11 @@ def load_and_render(
         loaded = assemble(folder, load)
     # Problems of the notes do not stop rendering the cards that did parse, so one run
     # reports every problem of both stages (and --strict every warning) at once.
-    parsed = loaded.partial.cards if loaded.partial is not None else ()
-    problems = [p for card in parsed if card in notes for p in notes[card].diagnostics]
+    has_cards = loaded.partial is not None
+    problems = [p for note in rendered for p in note.diagnostics] if has_cards else []
     if loaded.deck is not None:
         problems += unrendered_warnings(unrendered, notes_dir)
     deck, diagnostics = passing_deck(loaded, problems, strict=strict)
-    rendered = [notes[card] for card in deck.cards]
     return Loaded(deck, rendered, diagnostics, machine_independent=not unrendered)
 
 

@@ -24,18 +24,11 @@ from __future__ import annotations
 import base64
 import contextlib
 import hashlib
-import io
 import json
 import os
 import re
-import shutil
 import sys
-import tarfile
-import tempfile
-import urllib.request
 from pathlib import Path
-
-from platformdirs import user_data_path
 
 from deckgen.diagrams.cache import MERMAID_VERSION
 
@@ -77,6 +70,8 @@ def playwright_hint() -> str:
 
 def user_bundle_folder() -> Path:
     """Where `deckgen diagrams install` puts the pinned version's files."""
+    from platformdirs import user_data_path  # only where a diagram is to be rendered
+
     return user_data_path("deckgen", appauthor=False) / "mermaid" / MERMAID_VERSION
 
 
@@ -111,6 +106,9 @@ def integrity_of(data: bytes) -> str:
 def install_bundle(source: str = TARBALL_URL, folder: Path | None = None) -> Path:
     """Fetch the tarball at `source` (a URL or a file), check it is the pinned one and unpack
     it into `folder` (default: the user's); returns the bundle's path. Raises BundleError."""
+    import shutil
+    import tempfile
+
     data = _fetch(source)
     found = integrity_of(data)
     if found != INTEGRITY:
@@ -136,6 +134,8 @@ def _fetch(source: str) -> bytes:
             return Path(source).read_bytes()
         except OSError as err:
             raise BundleError(f"cannot read {source}: {err.strerror or err}") from None
+    import urllib.request  # with ssl and http: only `deckgen diagrams install` needs them
+
     try:
         with urllib.request.urlopen(source, timeout=120) as response:
             data: bytes = response.read(_MAX_TARBALL + 1)
@@ -147,6 +147,9 @@ def _fetch(source: str) -> bytes:
 
 
 def _unpack(data: bytes, staging: Path, source: str) -> None:
+    import io
+    import tarfile
+
     with tarfile.open(fileobj=io.BytesIO(data)) as archive:
         for name in FILES:
             try:

@@ -32,7 +32,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -135,6 +134,8 @@ class DiagramCache:
 def _atomic_write(target: Path, data: bytes) -> None:
     # Temp file in the same folder, so the rename stays on one filesystem and is atomic:
     # an interrupted build never leaves a truncated SVG that later builds would trust.
+    import tempfile  # a build that renders no diagram needs none
+
     fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".svg")
     tmp = Path(tmp_name)
     try:

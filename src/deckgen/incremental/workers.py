@@ -11,16 +11,18 @@ which starts at most one.
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 import os
 import sys
 from collections.abc import Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from deckgen.diagrams.source import DiagramSource
 from deckgen.notes.folder import NotesFile
 from deckgen.pipeline import FileResult, FileWork, parse_and_render
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 # Below this much Markdown to parse (about 1,000 cards) a pool costs more than it saves.
 PARALLEL_MIN_BYTES = 256 * 1024
@@ -59,6 +61,9 @@ def pool_work(
     if workers < 2 or sum(_size(file) for file in todo) < PARALLEL_MIN_BYTES:
         yield here
         return
+    import multiprocessing  # with concurrent.futures and pickle: only when a pool pays
+    from concurrent.futures import ProcessPoolExecutor
+
     # fork starts a worker in milliseconds with every module already imported; elsewhere
     # (macOS, Windows) the platform's default start method is the safe one.
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else None)

@@ -26,6 +26,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cache
 
 from deckgen import ids
 from deckgen.errors import Diagnostic, error
@@ -168,7 +169,12 @@ def card_count(note_type: NoteType, filled: Iterable[str], cloze_numbers: int) -
     if note_type.cloze:
         return cloze_numbers
     names = set(filled)
-    return sum(1 for t in note_type.templates if names & set(template_fields(t.front)))
+    return sum(1 for t in note_type.templates if names & _front_fields(t.front))
+
+
+@cache  # asked for each card of a deck, of a few templates
+def _front_fields(front: str) -> frozenset[str]:
+    return frozenset(template_fields(front))
 
 
 def filled_fields(card: Card, note_type: NoteType) -> set[str]:

@@ -139,14 +139,19 @@ def _released(lock: Lock) -> dict[str, ShippedNote]:
 
 
 def resolve_guids(
-    cards: Sequence[Card], lock: Lock | None, types: Sequence[str] | None = None
+    cards: Sequence[Card],
+    lock: Lock | None,
+    types: Sequence[str] | None = None,
+    keys: Sequence[str] | None = None,
 ) -> list[str]:
     """Each card's GUID: the lock's for its key; for an explicit id new to the lock, the GUID
     of the released note without an id that it claims (same question, or the id
     `ids.claim_id` names for it); else the GUID derived from its key, unless another note
     already holds that one. With `types` (each card's note type), a card claims only a note of
-    its own note type: a note cannot move to another one."""
-    keys = [ids.note_key(card) for card in cards]
+    its own note type: a note cannot move to another one. `keys`: each card's
+    ids.note_key, when the caller has them."""
+    if keys is None:
+        keys = [ids.note_key(card) for card in cards]
     if lock is None:
         return [ids.guid_for_key(key) for key in keys]
     released = _released(lock)
@@ -192,14 +197,15 @@ def _current_notes(
     registry: NoteTypes,
 ) -> list[ShippedNote]:
     types = [note_type_of(note.card, registry).name for note in rendered]
-    guids = resolve_guids([note.card for note in rendered], lock, types)
+    keys = [ids.note_key(note.card) for note in rendered]
+    guids = resolve_guids([note.card for note in rendered], lock, types, keys)
     released = {} if lock is None else _released(lock)
     notes = []
-    for note, guid, note_type in zip(rendered, guids, types, strict=True):
+    for note, guid, note_type, key in zip(rendered, guids, types, keys, strict=True):
         card = note.card
         built = ShippedNote(
             guid,
-            ids.note_key(card),
+            key,
             card.question,
             note_type,
             deck.subdeck_name(card),

@@ -20,7 +20,7 @@ class Severity(enum.Enum):
     INFO = "info"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Diagnostic:
     loc: SourceLoc
     code: str

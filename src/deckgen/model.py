@@ -6,7 +6,7 @@ import enum
 from dataclasses import dataclass
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, slots=True, order=True)
 class SourceLoc:
     """Where something stands in the notes: a display path and a 1-based line."""
 
@@ -32,7 +32,7 @@ QUALITY_CHECKS = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Silence:
     """`<!-- quality: ok list — the four states are the point -->`: the author accepts one
     quality finding on a card, and says why."""
@@ -47,7 +47,7 @@ class CardKind(enum.Enum):
     CLOZE = "cloze"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FieldSection:
     """A field of a card written under its own `#### Field` heading (note types with named
     fields), as Markdown, with the 1-based line its Markdown starts on."""
@@ -57,7 +57,7 @@ class FieldSection:
     line: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Card:
     """One note of the deck, as the author wrote it (Markdown, not yet HTML).
 
@@ -167,7 +167,7 @@ class Deck:
         return f"{self.config.name}::{card.deck}" if card.deck else self.config.name
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ShippedNote:
     """One note as a build ships it, rendered, and as deck.lock.json remembers it."""
 

@@ -62,15 +62,17 @@ FileWork = Callable[["NotesFile"], FileResult]
 FileWorkers = Callable[["NotesFolder", "DiagramSource"], AbstractContextManager[FileWork]]
 
 
-def parse_and_render(file: NotesFile, root: Path, diagrams: DiagramSource) -> FileResult:
-    """Read, parse and render one notes file: the unit of work of every build."""
+def parse_and_render(
+    file: NotesFile, root: Path, diagrams: DiagramSource, earlier: Sequence[RenderedNote] = ()
+) -> FileResult:
+    """Read, parse and render one notes file: the unit of work of every build. `earlier`:
+    what a build with the same deckgen and folder but other bytes of this file rendered."""
     from deckgen.cards.fields import RenderSetup
     from deckgen.cards.media import MediaFolder
     from deckgen.cards.parsed import ParsedNotes
-    from deckgen.cards.render import render_card
+    from deckgen.cards.render import render_cards
     from deckgen.notes.files import read_bytes
     from deckgen.notes.folder import parse_file
-    from deckgen.notes.notetypes import note_type_of
 
     data, diagnostics = read_bytes(file.path, file.shown)
     cards: list[Card] = []
@@ -81,9 +83,7 @@ def parse_and_render(file: NotesFile, root: Path, diagrams: DiagramSource) -> Fi
             cards, tokens = parsed.cards, ParsedNotes.of(parsed.lines, parsed.blocks)
     seen = len(diagrams.unrendered)
     setup = RenderSetup(MediaFolder(root), diagrams, file.links)
-    rendered = [
-        render_card(card, setup, note_type_of(card, file.note_types), tokens) for card in cards
-    ]
+    rendered = render_cards(cards, setup, file.note_types, tokens, earlier)
     digest = hashlib.sha256(data).hexdigest() if data is not None else None
     return FileResult(cards, diagnostics, rendered, diagrams.unrendered[seen:], digest)
 

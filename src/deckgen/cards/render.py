@@ -5,6 +5,7 @@ For a whole deck, also what to say about diagrams that could not be rendered her
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
 from collections.abc import Iterable, Sequence
@@ -33,7 +34,7 @@ DIAGRAM_UNCACHED = "DG302"
 STALE_DIAGRAM = "DG303"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RenderedNote:
     """A card's fields as HTML, in the order of its note type's fields, with the media
     files they reference and the problems found while rendering them."""
@@ -155,6 +156,26 @@ def render_card(
     problems = tuple(problem for field_env in envs for problem in field_env.diagnostics)
     fields = tuple(values.get(name, "") for name in names)
     return RenderedNote(card, fields, tuple(media[name] for name in sorted(media)), problems)
+
+
+def render_cards(
+    cards: Sequence[Card],
+    setup: RenderSetup,
+    note_types: NoteTypes,
+    parsed: ParsedNotes | None = None,
+    earlier: Sequence[RenderedNote] = (),
+) -> list[RenderedNote]:
+    """A notes file's cards rendered (render_card). `earlier`: notes rendered of an earlier
+    version of the file with the same setup and note types; a card equal to one of theirs
+    (the same Markdown, lines, tags and anchor) keeps its rendered note, since rendering
+    depends on nothing else."""
+    known = {note.card: note for note in earlier}
+    return [
+        dataclasses.replace(known[card], card=card)
+        if card in known
+        else render_card(card, setup, note_type_of(card, note_types), parsed)
+        for card in cards
+    ]
 
 
 def render_deck(

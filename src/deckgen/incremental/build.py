@@ -95,13 +95,18 @@ def cached_workers(cache: BuildCache, *, jobs: int | None) -> FileWorkers:
         with pool_work(folder.root, todo, diagrams, jobs) as work:
 
             def answer(file: NotesFile) -> FileResult:
-                stored = from_json(cache, cache.read_entry(cache.file_key(file)))
+                key = cache.file_key(file)
+                stored = from_json(cache, cache.read_entry(key))
                 if stored is not None:
+                    cache.used_for(file, key)
                     return stored
-                result = work(file)
+                earlier = from_json(cache, cache.earlier_entry(file))
+                result = work(file, earlier.rendered if earlier is not None else ())
                 cache.note_parsed(file, result.sha256)
                 if not result.unrendered and result.sha256 is not None:
-                    cache.write_entry(cache.file_key(file, result.sha256), to_json(cache, result))
+                    key = cache.file_key(file, result.sha256)
+                    cache.write_entry(key, to_json(cache, result))
+                    cache.used_for(file, key)
                 return result
 
             yield answer

@@ -53,6 +53,7 @@ LOCK_FILE = "deck.lock.json"  # the lock shapes the package, not the cards
 CACHE_UNSAFE = "DG080"
 _MARKDOWN = (".md", ".markdown")
 _CACHEDIR_TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# deckgen's build cache.\n"
+_INDEX = "files"  # the entry each file had in the last build: files.index
 _HASHED_MEDIA = re.compile(r"-([0-9a-f]{16})(?:\.[^./]*)?$")
 
 
@@ -170,6 +171,8 @@ class BuildCache:
     rewrite: bool = False  # --force: read nothing, write every entry and media file anew
     used: set[str] = field(default_factory=set)
     used_media: set[str] = field(default_factory=set)
+    # each file's identity (file_identity) → the key of the entry this build used for it
+    latest: dict[str, str] = field(default_factory=dict)
     parsed_as_scanned: bool = True  # every file parsed was the version in `inputs`
 
     @classmethod
@@ -260,7 +263,26 @@ class BuildCache:
         if content is None:
             rel = file.path.relative_to(self.notes_dir).as_posix()
             content = self.inputs.get(rel) or file_sha256(file.path) or "unreadable"
-        return digest(self._salt, file.shown, file.source, file.deck_slug, content)
+        return digest(self.file_identity(file), content)
+
+    def file_identity(self, file: NotesFile) -> str:
+        """A notes file whatever its bytes: every entry of it under this salt shares it."""
+        return digest(self._salt, file.shown, file.source, file.deck_slug)
+
+    def used_for(self, file: NotesFile, key: str) -> None:
+        """Remember the entry this build used for `file`, for the next build (earlier_entry)."""
+        self.latest[self.file_identity(file)] = key
+
+    def earlier_entry(self, file: NotesFile) -> Any:
+        """The entry the last build used for `file`, read as read_entry reads it, if it was
+        made under this salt (the same deckgen, note types, media, diagrams and deck.toml):
+        an edited file's unchanged cards render as they rendered then. Not kept by this
+        build: the edit replaced it."""
+        index = _unsealed(_INDEX, _read(self.folder / f"{_INDEX}.index"))
+        key = index.get(self.file_identity(file)) if isinstance(index, dict) else None
+        if self.rewrite or not isinstance(key, str) or len(key) != 64:
+            return None
+        return _unsealed(key, _read(self.folder / f"{key}.json"))
 
     def note_parsed(self, file: NotesFile, content: str | None) -> None:
         """Tell the cache which version of a file a build parsed (the sha256 of its bytes)."""
@@ -303,7 +325,9 @@ class BuildCache:
         _write_atomically(path, data)
 
     def prune(self) -> None:
-        """Drop the entries of file versions this build did not use (edited away)."""
+        """Drop the entries of file versions this build did not use (edited away), and
+        remember which entry it used for each file."""
+        _write_atomically(self.folder / f"{_INDEX}.index", _sealed(_INDEX, self.latest))
         with contextlib.suppress(OSError):
             for path in self.folder.glob("*.json"):
                 if len(path.stem) == 64 and path.stem not in self.used:

@@ -13,16 +13,21 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from deckgen.diagrams.source import DiagramSource
 from deckgen.notes.folder import NotesFile
-from deckgen.pipeline import FileResult, FileWork, parse_and_render
+from deckgen.pipeline import FileResult, parse_and_render
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
+
+    from deckgen.cards.render import RenderedNote
+
+# One file worked, given the notes an earlier build rendered of it (parse_and_render).
+EarlierWork = Callable[[NotesFile, Sequence["RenderedNote"]], FileResult]
 
 # Below this much Markdown to parse (about 1,000 cards) a pool costs more than it saves.
 PARALLEL_MIN_BYTES = 256 * 1024
@@ -49,12 +54,13 @@ def _size(file: NotesFile) -> int:
 @contextlib.contextmanager
 def pool_work(
     root: Path, todo: Sequence[NotesFile], diagrams: DiagramSource, jobs: int | None = None
-) -> Iterator[FileWork]:
+) -> Iterator[EarlierWork]:
     """Yield the function that works one file; the files in `todo` are started in worker
-    processes up front when that pays, and the function then waits for their result."""
+    processes up front when that pays, and the function then waits for their result (a
+    worker renders every card: what an earlier build rendered is used in this process)."""
 
-    def here(file: NotesFile) -> FileResult:
-        return parse_and_render(file, root, diagrams)
+    def here(file: NotesFile, earlier: Sequence[RenderedNote] = ()) -> FileResult:
+        return parse_and_render(file, root, diagrams, earlier)
 
     # never more processes than CPUs (`-j 1000` must not start a process per file)
     workers = min(default_jobs(), jobs or default_jobs(), len(todo))
@@ -72,11 +78,12 @@ def pool_work(
             file: pool.submit(_in_worker, file, root) for file in todo
         }
 
-        def work(file: NotesFile) -> FileResult:
+        def work(file: NotesFile, earlier: Sequence[RenderedNote] = ()) -> FileResult:
             future = futures.pop(file, None)
             result = future.result() if future is not None else None
             if result is None or (result.unrendered and diagrams.render):
-                return here(file)  # this process may render the diagrams a worker could not
+                # this process may render the diagrams a worker could not
+                return here(file, earlier)
             return result
 
         try:

@@ -85,11 +85,17 @@ class _CardMaker:
 
     def __post_init__(self) -> None:
         self.subdeck_slug = ids.subdeck_key(self.deck)
+        # a topic's cards share one tuple of tags (a big deck holds 100,000 cards)
+        self.shared_tags: dict[tuple[str | None, tuple[str, ...]], tuple[str, ...]] = {}
 
     def tags(self, topic: str | None, own: tuple[str, ...]) -> tuple[str, ...]:
+        found = self.shared_tags.get((topic, own))
+        if found is not None:
+            return found
         slug = self.walk.deck_slug
         topic_tags = [ids.topic_tag(slug, self.subdeck_slug, ids.slug(topic))] if topic else []
-        return tuple(dict.fromkeys([*topic_tags, *self.walk.front.tags, *own]))
+        tags = tuple(dict.fromkeys([*topic_tags, *self.walk.front.tags, *own]))
+        return self.shared_tags.setdefault((topic, own), tags)
 
     def problem(self, loc: SourceLoc, code: str, message: str) -> None:
         self.walk.diagnostics.append(error(loc, code, message))

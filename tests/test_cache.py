@@ -240,7 +240,9 @@ def test_an_edit_renders_only_the_cards_it_changed(
 ) -> None:
     from deckgen.cards import render
 
-    cards = "".join(f"### Question {n}?\nAnswer {n} with `code` and **bold**.\n\n" for n in range(8))
+    cards = "".join(
+        f"### Question {n}?\nAnswer {n} with `code` and **bold**.\n\n" for n in range(8)
+    )
     notes = make_notes({**FILES, "many.md": f"# Many\n## Topic\n{cards}"})
     build(notes, tmp_path / "decks", T1)
     rendered: list[str] = []

@@ -12,8 +12,8 @@ import pytest
 
 from deckgen.diagrams.renderer import MermaidRenderer
 from deckgen.incremental.build import build
-from deckgen.incremental.entries import CARD_FIELDS, card_from_json, card_to_json
-from deckgen.model import Card, CardKind, SourceLoc
+from deckgen.incremental.entries import CARD_FIELDS, cards_from_json, cards_to_json
+from deckgen.model import Card, CardKind, FieldSection, Silence, SourceLoc
 from helpers import NotesFactory, cache_folder
 
 FIXTURE = Path(__file__).parent / "fixtures" / "notes_media"
@@ -78,10 +78,19 @@ def test_a_diagram_this_machine_cannot_render_is_retried(
 
 def test_every_card_field_is_stored() -> None:
     assert tuple(f.name for f in dataclasses.fields(Card)) == CARD_FIELDS, (
-        "Card changed: teach incremental.card_to_json/card_from_json its new fields"
+        "Card changed: teach incremental.cards_to_json/cards_from_json its new fields"
     )
-    card = Card(
+    cloze = Card(
         CardKind.CLOZE, "Q {{c1::x}}", "", "EC2", "Topic", ("a", "b"), "ec2.md",
         SourceLoc("notes/ec2.md", 3, 2), "ec2-x", 4,
     )  # fmt: skip
-    assert card_from_json(card_to_json(card)) == card
+    full = Card(
+        CardKind.BASIC, "What?", "This.", "EC2::Pricing", None, (), "ec2/pricing.md",
+        SourceLoc("notes/ec2/pricing.md", 9), None, 10, "deckgen Reversed",
+        (FieldSection("Extra", "More *text*.", 12),),
+        (Silence("list", "the four states are the point", SourceLoc("notes/ec2/pricing.md", 8)),),
+        "what",
+    )  # fmt: skip
+    cards = [cloze, full, cloze]
+    stored = json.loads(json.dumps(cards_to_json(cards)))  # through JSON, as the cache keeps it
+    assert cards_from_json(stored, {}) == cards

@@ -60,8 +60,9 @@ def normalise_question(text: str) -> str:
     and what the eye cannot tell apart made equal (NFC and NFD, invisible format characters
     such as zero-width spaces and soft hyphens, full-width letters), so that renormalising a
     file or a stray zero-width space keeps a note, and DG102 sees such duplicates."""
-    if text.isascii():  # nothing invisible, nothing wide, nothing to compose: the rule's
-        # whitespace is what split() splits at, and its end punctuation what rstrip drops
+    # ASCII: nothing invisible, nothing wide, nothing to compose; the rule's whitespace is
+    # what split() splits at, and its end punctuation what rstrip drops
+    if text.isascii():
         return " ".join(text.casefold().split()).rstrip(" ?.!:")
     return normalised_by_rule(text)
 

@@ -112,8 +112,7 @@ def output_path(deck: Deck, out_dir: Path) -> Path:
 
 
 def check_output(notes_dir: Path, out_dir: Path) -> None:
-    """An output folder inside the notes folder would become part of the notes (and make
-    every build stale): refused."""
+    """An output folder inside the notes folder (it would become part of the notes): refused."""
     notes, out = real_path(notes_dir), real_path(out_dir)
     if out == notes or out.is_relative_to(notes):
         message = (
@@ -154,14 +153,13 @@ def check_notes(notes_dir: Path) -> Checked:
         loaded = load_notes(notes_dir)
         if loaded.partial is None:
             return Checked(loaded.deck, loaded.diagnostics)
-        complete = loaded.deck is not None
-        _, problems = render_deck(loaded.partial, notes_dir, checking=True, list_stale=complete)
+        stale = loaded.deck is not None  # cached diagrams no card uses: a complete deck's
+        _, problems = render_deck(loaded.partial, notes_dir, checking=True, list_stale=stale)
     try:  # a lock a build would refuse (a merge conflict, another deck's) fails the check too
         base_lock(notes_dir, loaded.partial.config, time.time())
     except DeckgenError as exc:
         problems += exc.diagnostics
-    misplaced = notes_path_problem(notes_dir, loaded.partial.config)
-    problems += [misplaced] if misplaced is not None else []
+    problems += filter(None, [notes_path_problem(notes_dir, loaded.partial.config)])
     quality = lint(loaded.partial.cards, loaded.partial.config.quality)
     deck = None if has_errors(problems) else loaded.deck
     return Checked(deck, [*loaded.diagnostics, *problems, *quality.diagnostics], quality.silenced)
@@ -195,7 +193,9 @@ def load_and_render(
         def load(file: NotesFile) -> tuple[list[Card], list[Diagnostic]]:
             nonlocal done
             result = work(file)
-            rendered.extend(result.rendered)  # one per card (parse_and_render, from_json)
+            if len(result.rendered) != len(result.cards):  # notes are matched to cards in order
+                raise ValueError(f"{file.shown}: {len(result.cards)} cards, other notes")
+            rendered.extend(result.rendered)
             unrendered.extend(result.unrendered)
             done += 1
             if progress is not None:

@@ -12,12 +12,11 @@ from hypothesis import strategies as st
 from deckgen.ids import guid_for_key, normalise_question, normalised_by_rule
 
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-# ASCII with every kind of whitespace and the end punctuation the rule drops, and text of
-# any script (which the shortcut leaves to the rule)
+# ASCII (the shortcut's only input), with every kind of whitespace and the end
+# punctuation the rule drops
 QUESTIONS = st.one_of(
     st.text(st.characters(max_codepoint=0x7F)),
     st.text(st.sampled_from(list(" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f?.!:aZ9-"))),
-    st.text(),
 )
 
 

@@ -33,7 +33,7 @@ NEAR_MISSES = st.sampled_from(
         "https://example.com/x.png",
         "media/missing.png",
         "```python\nprint('<')\n```",
-        "```mermaid-like\ngraph TD\n```",
+        "```diagram\ngraph TD\n```",
         "~~~\ncode\n~~~",
         "$x < y$ and $$\\frac{1}{2}$$",
         "{{c1::answer}}",

@@ -219,16 +219,21 @@ def _fence(
         diagram = field_env.diagram(token.content, line0)
         if diagram is not None:
             return diagram
-    elif field_env is not None and field_env.setup.problems_only:
+    if _problems_only(field_env):
         return ""
     return str(RendererHTML.fence(self, tokens, idx, options, env))
+
+
+def _problems_only(field_env: FieldEnv | None) -> bool:
+    """Whether the HTML is thrown away (`deckgen check`): code need not be highlighted."""
+    return field_env is not None and field_env.setup.problems_only
 
 
 def _code_block(
     self: _Rule, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
 ) -> str:
     # An indented block: plain text, laid out like a fenced one.
-    return highlight_code(tokens[idx].content, "")
+    return "" if _problems_only(_field_env(env)) else highlight_code(tokens[idx].content, "")
 
 
 def _table_open(

@@ -15,7 +15,7 @@ stored: it depends on this machine, and the next build should try again.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +26,7 @@ from deckgen.pipeline import BuildResult, FileResult, FileWork, FileWorkers, Pro
 from deckgen.pipeline import build as build_deck
 
 if TYPE_CHECKING:
+    from deckgen.cards.render import RenderedNote
     from deckgen.diagrams.source import DiagramSource
     from deckgen.notes.folder import NotesFile, NotesFolder
 
@@ -95,18 +96,22 @@ def cached_workers(cache: BuildCache, *, jobs: int | None) -> FileWorkers:
         with pool_work(folder.root, todo, diagrams, jobs) as work:
 
             def answer(file: NotesFile) -> FileResult:
-                key = cache.file_key(file)
-                stored = from_json(cache, cache.read_entry(key))
+                scanned = cache.file_key(file)
+                stored = from_json(cache, cache.read_entry(scanned))
                 if stored is not None:
-                    cache.used_for(file, key)
+                    cache.used_for(file, scanned)
                     return stored
-                earlier = from_json(cache, cache.earlier_entry(file))
-                result = work(file, earlier.rendered if earlier is not None else ())
+
+                def earlier() -> Sequence[RenderedNote]:
+                    entry = from_json(cache, cache.earlier_entry(file))
+                    return entry.rendered if entry is not None else ()
+
+                result = work(file, earlier)
                 cache.note_parsed(file, result.sha256)
                 if not result.unrendered and result.sha256 is not None:
-                    key = cache.file_key(file, result.sha256)
-                    cache.write_entry(key, to_json(cache, result))
-                    cache.used_for(file, key)
+                    parsed = cache.file_key(file, result.sha256)
+                    cache.write_entry(parsed, to_json(cache, result))
+                    cache.used_for(file, parsed)
                 return result
 
             yield answer

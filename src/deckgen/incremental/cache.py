@@ -53,6 +53,7 @@ LOCK_FILE = "deck.lock.json"  # the lock shapes the package, not the cards
 CACHE_UNSAFE = "DG080"
 _MARKDOWN = (".md", ".markdown")
 _CACHEDIR_TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# deckgen's build cache.\n"
+_ENTRY_KEY = re.compile(r"[0-9a-f]{64}")
 _INDEX = "files"  # the entry each file had in the last build: files.index
 _HASHED_MEDIA = re.compile(r"-([0-9a-f]{16})(?:\.[^./]*)?$")
 
@@ -278,11 +279,17 @@ class BuildCache:
         made under this salt (the same deckgen, note types, media, diagrams and deck.toml):
         an edited file's unchanged cards render as they rendered then. Not kept by this
         build: the edit replaced it."""
-        index = _unsealed(_INDEX, _read(self.folder / f"{_INDEX}.index"))
-        key = index.get(self.file_identity(file)) if isinstance(index, dict) else None
-        if self.rewrite or not isinstance(key, str) or len(key) != 64:
+        if self.rewrite:
+            return None
+        key = self._last_build_entries.get(self.file_identity(file))
+        if not isinstance(key, str) or _ENTRY_KEY.fullmatch(key) is None:
             return None
         return _unsealed(key, _read(self.folder / f"{key}.json"))
+
+    @functools.cached_property
+    def _last_build_entries(self) -> dict[str, Any]:
+        index = _unsealed(_INDEX, _read(self.folder / f"{_INDEX}.index"))
+        return index if isinstance(index, dict) else {}
 
     def note_parsed(self, file: NotesFile, content: str | None) -> None:
         """Tell the cache which version of a file a build parsed (the sha256 of its bytes)."""

@@ -68,15 +68,6 @@ def cards_from_json(columns: dict[str, list[Any]], pool: dict[Any, Any]) -> list
     return [Card(*row) for row in zip(*(values[name] for name in CARD_FIELDS), strict=True)]
 
 
-def card_to_json(card: Card) -> dict[str, list[Any]]:
-    return cards_to_json([card])
-
-
-def card_from_json(data: dict[str, list[Any]]) -> Card:
-    (card,) = cards_from_json(data, {})
-    return card
-
-
 def to_json(cache: BuildCache, result: FileResult) -> dict[str, Any]:
     for note in result.rendered:
         for file in note.media:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from deckgen.atomic import real_path
 
-_FORMAT = "deckgen-cache-2"
+_FORMAT = "deckgen-cache-3"
 # Libraries whose version can change the bytes of a deck.
 _LIBRARIES = (
     "markdown-it-py",

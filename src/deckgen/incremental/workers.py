@@ -26,8 +26,9 @@ if TYPE_CHECKING:
 
     from deckgen.cards.render import RenderedNote
 
-# One file worked, given the notes an earlier build rendered of it (parse_and_render).
-EarlierWork = Callable[[NotesFile, Sequence["RenderedNote"]], FileResult]
+# One file worked; the function given with it returns what an earlier build rendered of the
+# file, and is called only when the file is rendered in this process (parse_and_render).
+ReusingWork = Callable[[NotesFile, Callable[[], Sequence["RenderedNote"]]], FileResult]
 
 # Below this much Markdown to parse (about 1,000 cards) a pool costs more than it saves.
 PARALLEL_MIN_BYTES = 256 * 1024
@@ -54,13 +55,13 @@ def _size(file: NotesFile) -> int:
 @contextlib.contextmanager
 def pool_work(
     root: Path, todo: Sequence[NotesFile], diagrams: DiagramSource, jobs: int | None = None
-) -> Iterator[EarlierWork]:
+) -> Iterator[ReusingWork]:
     """Yield the function that works one file; the files in `todo` are started in worker
     processes up front when that pays, and the function then waits for their result (a
     worker renders every card: what an earlier build rendered is used in this process)."""
 
-    def here(file: NotesFile, earlier: Sequence[RenderedNote] = ()) -> FileResult:
-        return parse_and_render(file, root, diagrams, earlier)
+    def here(file: NotesFile, earlier: Callable[[], Sequence[RenderedNote]]) -> FileResult:
+        return parse_and_render(file, root, diagrams, earlier())
 
     # never more processes than CPUs (`-j 1000` must not start a process per file)
     workers = min(default_jobs(), jobs or default_jobs(), len(todo))
@@ -78,7 +79,7 @@ def pool_work(
             file: pool.submit(_in_worker, file, root) for file in todo
         }
 
-        def work(file: NotesFile, earlier: Sequence[RenderedNote] = ()) -> FileResult:
+        def work(file: NotesFile, earlier: Callable[[], Sequence[RenderedNote]]) -> FileResult:
             future = futures.pop(file, None)
             result = future.result() if future is not None else None
             if result is None or (result.unrendered and diagrams.render):

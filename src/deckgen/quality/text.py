@@ -16,10 +16,7 @@ from dataclasses import dataclass
 from deckgen.notes.cloze import CLOZE_DELETION
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
-_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
-_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
-_TAG = re.compile(r"</?[A-Za-z][^>]*>")
+_TAG_START = re.compile(r"</?[A-Za-z]")
 _NO_MARKS = str.maketrans("", "", "*`~")  # emphasis, code spans, strikethrough (`_` stays:
 # a word never starts or ends with it, so `_emphasis_` still reads as `emphasis`)
 _WORD = re.compile(r"[0-9a-z]+(?:[-'’.:/_@,][0-9a-z]+)*")
@@ -48,7 +45,7 @@ STOP_WORDS = frozenset(_STOP_TEXT.split())
 def prose_lines(markdown: str) -> list[str]:
     """The lines of Markdown that are prose or lists: no fenced code, no HTML comments."""
     if "<!--" in markdown:
-        markdown = _COMMENT.sub("", markdown)
+        markdown = without_comments(markdown, "")
     lines: list[str] = []
     fence: str | None = None
     for line in markdown.split("\n"):
@@ -76,12 +73,62 @@ def plain(markdown: str) -> str:
     """Inline Markdown as the eye reads it: no images, links as their text, no marks."""
     text = markdown
     if "<" in text:
-        text = _TAG.sub(" ", _COMMENT.sub(" ", text))
+        text = without_tags(without_comments(text, " "))
     if "](" in text:
-        text = _LINK.sub(r"\1", _IMAGE.sub(" ", text))
+        text = without_links(without_links(text, image=True), image=False)
     if "*" in text or "`" in text or "~" in text:
         text = text.translate(_NO_MARKS)
     return " ".join(text.split())
+
+
+# What `plain` removes, each in one pass over the text: a notes file may hold 8 MiB of
+# hostile Markdown (a thousand unclosed `<!--`), which a regular expression such as
+# `<!--.*?-->` would read again from every opening it tries (tests/property/test_lint_text.py
+# holds each to its regular expression).
+
+
+def without_comments(text: str, replacement: str) -> str:
+    """`<!--.*?-->` (across lines) replaced; an unclosed comment is left as it is."""
+    parts, at = [], 0
+    while (start := text.find("<!--", at)) >= 0:
+        end = text.find("-->", start + 4)
+        if end < 0:
+            break
+        parts += [text[at:start], replacement]
+        at = end + 3
+    return "".join([*parts, text[at:]])
+
+
+def without_tags(text: str) -> str:
+    """`</?[A-Za-z][^>]*>` (an HTML tag) replaced by a space."""
+    parts, at, scan = [], 0, 0
+    while (found := _TAG_START.search(text, scan)) is not None:
+        end = text.find(">", found.end())
+        if end < 0:
+            break  # no tag closes after this one, nor after any later one
+        parts += [text[at : found.start()], " "]
+        at = scan = end + 1
+    return "".join([*parts, text[at:]])
+
+
+def without_links(text: str, *, image: bool) -> str:
+    """Images `![alt](src)` replaced by a space, or links `[text](url)` by their text."""
+    opening = "![" if image else "["
+    parts, at, scan = [], 0, 0
+    while (start := text.find(opening, scan)) >= 0:
+        close = text.find("]", start + len(opening))
+        if close < 0:
+            break  # no `]`: no link starts here or later
+        if not text.startswith("(", close + 1):
+            scan = close  # every opening before this `]` ends at it too, and fails alike
+            continue
+        end = text.find(")", close + 2)
+        if end < 0:
+            break
+        label = text[start + len(opening) : close]
+        parts += [text[at:start], " " if image else label]
+        at = scan = end + 1
+    return "".join([*parts, text[at:]])
 
 
 def words(text: str) -> list[str]:

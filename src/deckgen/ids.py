@@ -86,6 +86,7 @@ def canonical_key(key: str) -> str:
     return f"{found.group(1)}:{normalise_question(found.group(2))}"
 
 
+@cache  # asked for each card, of a few sub-decks
 def subdeck_key(deck: str) -> str:
     """A sub-deck's part of a question key: each level's slug, joined by `::`, so that the
     folder `a b` holding `c.md` and the folder `a` holding `b c.md` are told apart. A

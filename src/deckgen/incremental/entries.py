@@ -87,13 +87,11 @@ def from_json(cache: BuildCache, data: Any) -> FileResult | None:
     pool: dict[Any, Any] = {}
     try:
         cards = cards_from_json(data["cards"], pool)
-        media = [_media(cache, names) for names in data["media"]]
-        problems = [tuple(diagnostic_from_json(row) for row in rows) for rows in data["problems"]]
+        media = [_media(cache, names) if names else () for names in data["media"]]
+        problems = [tuple(map(diagnostic_from_json, ds)) if ds else () for ds in data["problems"]]
         # short fields (context, source) repeat across a file's notes: one string object each
-        fields = [
-            tuple(pool.setdefault(v, v) if len(v) < 120 else v for v in values)
-            for values in data["fields"]
-        ]
+        share = pool.setdefault
+        fields = [tuple([share(v, v) if len(v) < 120 else v for v in vs]) for vs in data["fields"]]
         rendered = [
             RenderedNote(*note) for note in zip(cards, fields, media, problems, strict=True)
         ]

@@ -177,12 +177,18 @@ def _front_fields(front: str) -> frozenset[str]:
     return frozenset(template_fields(front))
 
 
-def filled_fields(card: Card, note_type: NoteType) -> set[str]:
+def filled_fields(card: Card, note_type: NoteType) -> frozenset[str]:
     """The fields a card gives content to (CONTEXT and SOURCE deckgen fills itself)."""
-    filled = {note_type.fields[0], *(section.name for section in card.sections)}
-    if card.answer and len(note_type.fields) > 1:
+    sections = tuple(section.name for section in card.sections)
+    return _filled(note_type, sections, bool(card.answer))
+
+
+@cache  # asked for each card of a deck, which fill a few combinations of fields
+def _filled(note_type: NoteType, sections: tuple[str, ...], answered: bool) -> frozenset[str]:
+    filled = {note_type.fields[0], *sections}
+    if answered and len(note_type.fields) > 1:
         filled.add(note_type.fields[1])
-    return filled | ({CONTEXT, SOURCE} & set(note_type.fields))
+    return frozenset(filled | ({CONTEXT, SOURCE} & set(note_type.fields)))
 
 
 def template_fields(template: str) -> Iterator[str]:

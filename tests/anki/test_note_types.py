@@ -145,6 +145,9 @@ def test_a_note_type_that_gains_a_field_needs_a_major_release_and_merging(
     # as the changelog says: the update arrives, in the note type with its new field
     assert outcomes[True] == (0, 0, "<p>the dog (a pet)</p>", "Plural", 1)
     assert "tick <i>Merge note types</i> and set <i>Update notes</i>" in description
+    # said once, first: the release notes below it leave it out
+    assert description.count("Merge note types") == 1
+    assert description.index("Merge note types") < description.index("What changed in 2.0.0")
 
 
 def test_a_released_card_cannot_switch_note_type(notes: Path, tmp_path: Path) -> None:

@@ -109,12 +109,7 @@ def section(version: str, released: int, plan: Plan) -> str:
     if other:
         lines += ["### Other", "", *other, ""]
     if changes.needs_merge:
-        lines += [
-            "**When you import this version, tick *Merge note types* and set *Update notes* to"
-            " *Always* in the import dialog.** A note type changed its fields; without both,"
-            " Anki keeps your old notes (and adds an unused copy of the note type).",
-            "",
-        ]
+        lines += [MERGE_ADVICE, ""]
     moved = [(old, new) for old, new in changes.changed if old.deck != new.deck]
     if moved:
         lines += [
@@ -134,17 +129,24 @@ def section(version: str, released: int, plan: Plan) -> str:
     return "\n".join(lines)
 
 
+# A release whose note type changed its fields (Changes.needs_merge), in its changelog section
+MERGE_ADVICE = (
+    "**When you import this version, tick *Merge note types* and set *Update notes* to"
+    " *Always* in the import dialog.** A note type changed its fields; without both,"
+    " Anki keeps your old notes (and adds an unused copy of the note type)."
+)
 _HEADING = re.compile(r"^## (\S+) \((\d{4}-\d{2}-\d{2})\)\n+")
 
 
 def release_notes_html(section: str) -> str:
     """A release's section as its deck shows it (the root deck's description): the same
-    text, as HTML, introduced by what it is. The import advice it ends with is left out,
-    as the description says it already (apkg.package.root_description); card text in it is
-    cleaned like any note's."""
+    text, as HTML, introduced by what it is. The import advice it ends with, and the advice
+    to merge note types, are left out: the description gives both before it already
+    (apkg.package.root_description, Plan.notices); card text in it is cleaned like any note's."""
     heading = _HEADING.match(section)
     body = section[heading.end() :] if heading else section
     body = body.rstrip("\n").removesuffix(IMPORT_ADVICE).rstrip("\n")
+    body = "\n".join(line for line in body.split("\n") if line != MERGE_ADVICE)
     title = f"What changed in {heading.group(1)} ({heading.group(2)})" if heading else ""
     rendered = render_block(body)
     return f"<b>{title}</b>\n{rendered}" if title else rendered

@@ -8,6 +8,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from deckgen.quality.single import two_wh
 from deckgen.quality.text import without_comments, without_links, without_tags
 from helpers import examples
 
@@ -42,3 +43,22 @@ def test_tags(text: str) -> None:
 def test_images_and_links(text: str) -> None:
     assert without_links(text, image=True) == IMAGE.sub(" ", text)
     assert without_links(text, image=False) == LINK.sub(r"\1", text)
+
+
+TWO_WH = re.compile(
+    r"\b(?:what|which|who|whom|whose|when|where|why|how)\b[^?]*?,?\s\b(?:and|or)\s+"
+    r"(?:also\s+)?(?:what|which|who|whom|whose|when|where|why|how)\b",
+    re.IGNORECASE,
+)
+QUESTION_PIECES = st.sampled_from(
+    ["what", "What", "how", "whom", "whatever", "and", "or", "also", "AND", "?", ",", " ",
+     "  ", "\n", "x", "-", "when's", "Which"]
+)  # fmt: skip
+
+
+@settings(max_examples=examples(0.5))
+@given(st.tuples(st.sampled_from([" ", ""]), st.lists(QUESTION_PIECES, max_size=24)))
+def test_two_questions_in_one(pieces: tuple[str, list[str]]) -> None:
+    question = pieces[0].join(pieces[1])
+    match = TWO_WH.search(question)
+    assert two_wh(question) == (match.group(0) if match else None)

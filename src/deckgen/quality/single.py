@@ -3,6 +3,7 @@ clozes with many deletions or a guessable one, and open questions with a long an
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 
@@ -13,7 +14,10 @@ from deckgen.quality.reading import Reading
 
 _CODE_SPAN = re.compile(r"`[^`]*`")
 _WH = r"(?:what|which|who|whom|whose|when|where|why|how)"
-_TWO_WH = re.compile(rf"\b{_WH}\b[^?]*?,?\s\b(?:and|or)\s+(?:also\s+)?{_WH}\b", re.IGNORECASE)
+# two questions in one: a wh-word, then (with no "?" between) "and"/"or" and another wh-word
+_WH_WORD = re.compile(rf"\b{_WH}\b", re.IGNORECASE)
+_AND_WH = re.compile(rf",?\s\b(?:and|or)\s+(?:also\s+)?{_WH}\b", re.IGNORECASE)
+_AND_WH_AT = re.compile(rf"(?={_AND_WH.pattern})", re.IGNORECASE)
 # clauses of prose, where an enumeration could stand: sentence ends and dashes
 _CLAUSES = re.compile(r"[.;:!?](?=\s|$)|\s[—–]\s")
 _PARENS = re.compile(r"\(([^()]*)\)")
@@ -124,12 +128,32 @@ def two_questions(reading: Reading, settings: QualitySettings) -> Iterator[Findi
     if question.count("?") >= 2:
         message = "the question asks two things (two question marks): ask one per card"
         yield Finding("two-questions", reading.card, message)
-    elif (" and " in question or " or " in question) and (match := _TWO_WH.search(question)):
+    elif (" and " in question or " or " in question) and (found := two_wh(question)):
         message = (
-            f"the question asks two things ({quoted(match.group(0))}):"
+            f"the question asks two things ({quoted(found)}):"
             " ask one per card, or one that both parts answer"
         )
         yield Finding("two-questions", reading.card, message)
+
+
+def two_wh(question: str) -> str | None:
+    """The first stretch from a wh-word to "and"/"or" and another wh-word with no "?"
+    between (_WH_WORD, then _AND_WH), as one lazy regular expression would find it, but in
+    one pass: that expression would read the rest of the question again from every wh-word
+    (tests/property/test_lint_text.py holds this to it)."""
+    joins = [m.start() for m in _AND_WH_AT.finditer(question)]
+    marks = [m.start() for m in re.finditer(r"\?", question)]
+    for wh in _WH_WORD.finditer(question) if joins else ():
+        at = bisect.bisect_left(joins, wh.end())
+        if at == len(joins):
+            return None  # no join after this wh-word, nor after any later one
+        mark = bisect.bisect_left(marks, wh.end())
+        if mark < len(marks) and marks[mark] < joins[at]:
+            continue  # a "?" ends this wh-word's question first
+        found = _AND_WH.match(question, joins[at])
+        if found is not None:  # the lookahead matched there
+            return question[wh.start() : found.end()]
+    return None
 
 
 def cloze_count(reading: Reading, settings: QualitySettings) -> Iterator[Finding]:

@@ -192,3 +192,28 @@ def test_one_run_reports_parse_and_render_problems_together(
         f"{notes.as_posix()}/b.md:4: error DG204 image 'missing.png' not found: no file missing.png in the notes folder\n"
         "Error: 2 errors, 0 warnings\n"
     )
+
+
+def test_check_prints_problems_in_line_order_across_both_streams(make_notes: NotesFactory) -> None:
+    import subprocess
+    import sys
+
+    notes = make_notes(
+        {
+            "ec2.md": "# EC2\n## Topic\nProse that makes no card.\n\n"
+            "### What is it?\nA <b onclick=x>server</b>.\n\n## Second\nMore prose.\n\n"
+            "### Is it big?\nIt is <u onclick=y>big</u>.\n"
+        }
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "deckgen", "check", str(notes)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,  # one pipe: the order a reader sees in a terminal
+        text=True,
+        check=False,
+    )
+    lines = [line for line in done.stdout.splitlines() if ": info " in line or ": warning " in line]
+    kinds = [line.split()[1] for line in lines]
+    assert kinds == ["info", "warning", "info", "warning"], done.stdout
+    numbers = [int(line.split(":")[1]) for line in lines]
+    assert numbers == sorted(numbers)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -29,10 +30,14 @@ STRICT = click.option(
 
 
 def print_diagnostics(diagnostics: Iterable[Diagnostic], *, show_info: bool = False) -> None:
-    for diagnostic in sorted_diagnostics(diagnostics):
-        if diagnostic.severity is Severity.INFO and not show_info:
-            continue
-        click.echo(str(diagnostic), err=diagnostic.severity is not Severity.INFO)
+    """Each diagnostic on a line, in file and line order: info on stdout, the rest on
+    stderr, each run of lines bound for one stream written at once (a big deck's check
+    prints thousands)."""
+    shown = [
+        d for d in sorted_diagnostics(diagnostics) if show_info or d.severity is not Severity.INFO
+    ]
+    for to_stderr, run in itertools.groupby(shown, lambda d: d.severity is not Severity.INFO):
+        click.echo("\n".join(map(str, run)), err=to_stderr)
 
 
 # GitHub Actions' workflow commands: `::error file=…,line=…,title=…::message` on stdout

@@ -1,5 +1,5 @@
 """`deckgen check` renders only the cards whose Markdown may report something
-(deckgen.cards.fields.may_report): Markdown without `<`, `[` or a mermaid fence renders
+(deckgen.cards.render.may_report): Markdown without `<`, `[` or a mermaid fence renders
 without a problem, a media file or a diagram, whatever else it holds."""
 
 from __future__ import annotations
@@ -15,8 +15,9 @@ from hypothesis import strategies as st
 from notes_strategies import RICH_ANSWER, SYNTAX_CHAR, TEXT, XSS
 from test_render_from_tokens import TRICKY_ANSWER
 
-from deckgen.cards.fields import FieldEnv, RenderSetup, may_report, render_block, render_inline
+from deckgen.cards.fields import FieldEnv, RenderSetup, render_block, render_inline
 from deckgen.cards.media import MediaFolder
+from deckgen.cards.render import may_report
 from deckgen.diagrams.source import DiagramSource
 from helpers import examples
 

@@ -319,14 +319,6 @@ def build_renderer(*, sanitize: bool = True) -> MarkdownIt:
     return md
 
 
-def may_report(markdown: str) -> bool:
-    """Whether rendering this Markdown can report a problem or need a file: only raw HTML
-    and autolinks (`<`), links and images (`[`) and diagram fences (`mermaid`, in any case)
-    can. Every rule above that records a diagnostic or a media file must keep this true
-    (tests/property/test_may_report.py)."""
-    return "<" in markdown or "[" in markdown or "mermaid" in markdown.lower()
-
-
 def env_of(field_env: FieldEnv | None) -> EnvType:
     """The markdown-it env a field renders with: its FieldEnv, for the render rules."""
     return {_ENV_KEY: field_env} if field_env is not None else {}

@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote
 
-from deckgen.cards.fields import FieldEnv, RenderSetup, may_report, render_block, render_inline
+from deckgen.cards.fields import FieldEnv, RenderSetup, render_block, render_inline
 from deckgen.cards.media import MediaFile, MediaFolder
 from deckgen.cards.parsed import ParsedNotes, render_tokens
 from deckgen.diagrams.renderer import MermaidRenderer
@@ -106,6 +106,14 @@ def _address(template: str, ref: str, path: str) -> str:
 
 def _link(href: str, text: str) -> str:
     return f'<a href="{html.escape(href, quote=True)}" style="color:inherit">{text}</a>'
+
+
+def may_report(markdown: str) -> bool:
+    """Whether rendering this Markdown can report a problem or need a file: only raw HTML
+    and autolinks (`<`), links and images (`[`) and diagram fences (`mermaid`, in any case)
+    can. Every rule of fields.py that records a diagnostic or a media file must keep this
+    true (tests/property/test_may_report.py)."""
+    return "<" in markdown or "[" in markdown or "mermaid" in markdown.lower()
 
 
 def markdown_of(card: Card) -> list[str]:

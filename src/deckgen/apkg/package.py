@@ -32,6 +32,13 @@ IMPORT_ADVICE = (
     "Import only the newest version. On Anki 2.1.55–24.11, if an edit does not arrive,"
     " import it again with “Update notes: Always” (Anki 23.10 or later)."
 )
+# In a release's changelog when a note type changed its fields (it needs merging); the root
+# deck's description gives it as a notice of its own (releases.plan.Plan.notices).
+MERGE_ADVICE = (
+    "**When you import this version, tick *Merge note types* and set *Update notes* to"
+    " *Always* in the import dialog.** A note type changed its fields; without both,"
+    " Anki keeps your old notes (and adds an unused copy of the note type)."
+)
 
 
 def root_description(

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from deckgen.apkg.package import IMPORT_ADVICE
+from deckgen.apkg.package import IMPORT_ADVICE, MERGE_ADVICE
 from deckgen.cards.fields import render_block
 from deckgen.errors import DeckgenError, error, plural
 from deckgen.model import ShippedNote, SourceLoc
@@ -129,12 +129,6 @@ def section(version: str, released: int, plan: Plan) -> str:
     return "\n".join(lines)
 
 
-# A release whose note type changed its fields (Changes.needs_merge), in its changelog section
-MERGE_ADVICE = (
-    "**When you import this version, tick *Merge note types* and set *Update notes* to"
-    " *Always* in the import dialog.** A note type changed its fields; without both,"
-    " Anki keeps your old notes (and adds an unused copy of the note type)."
-)
 _HEADING = re.compile(r"^## (\S+) \((\d{4}-\d{2}-\d{2})\)\n+")
 
 

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from deckgen import ids
+from deckgen.apkg.package import MERGE_ADVICE
 from deckgen.cards.render import RenderedNote
 from deckgen.errors import Diagnostic, error
 from deckgen.model import Card, Deck, DeckConfig, NoteType, ShippedNote, SourceLoc
@@ -94,8 +95,9 @@ class Plan:
         }
 
     def notices(self) -> list[str]:
-        """What a learner must know to import this package (the root deck's description)."""
-        if not self.changes.needs_merge:
+        """What a learner must know to import this package (the root deck's description):
+        to merge note types, for a release that needs it, cut now or built from its tag."""
+        if not (self.changes.needs_merge or MERGE_ADVICE in (self.release_notes or "")):
             return []
         return [
             "<b>When you import this version, tick <i>Merge note types</i> and set"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from deckgen.quality.single import two_wh
@@ -51,13 +51,16 @@ TWO_WH = re.compile(
     re.IGNORECASE,
 )
 QUESTION_PIECES = st.sampled_from(
-    ["what", "What", "how", "whom", "whatever", "and", "or", "also", "AND", "?", ",", " ",
-     "  ", "\n", "x", "-", "when's", "Which"]
+    ["what", "What", "how", "who", "whom", "whose", "where", "whatever", "and", "or", "OR",
+     "also", "AND", "?", ",", ",and", " ", "  ", "\t", "\n", "x", "-", "when's", "Which"]
 )  # fmt: skip
 
 
 @settings(max_examples=examples(0.5))
 @given(st.tuples(st.sampled_from([" ", ""]), st.lists(QUESTION_PIECES, max_size=24)))
+@example((" ", ["what", "?", "how", "and", "why"]))
+@example((" ", ["what,", "and", "also", "who"]))
+@example(("", ["what", " ", "x", "?", " or where", " and who"]))
 def test_two_questions_in_one(pieces: tuple[str, list[str]]) -> None:
     question = pieces[0].join(pieces[1])
     match = TWO_WH.search(question)

@@ -8,13 +8,17 @@ import shutil
 import sqlite3
 import textwrap
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from deckgen.cards.render import RenderedNote
 from deckgen.incremental import cache as cache_module
 from deckgen.incremental import workers
 from deckgen.incremental.build import build
+from deckgen.model import Card
 from deckgen.pipeline import BuildResult
 from helpers import NotesFactory, cache_folder
 
@@ -235,81 +239,80 @@ def test_worker_processes_build_the_same_deck(
     assert notes_rows(parallel.path, tmp_path) == notes_rows(single.path, tmp_path)
 
 
+TWO_CARDS = "# A\n## T\n### One?\nFirst.\n\n### Two?\nSecond.\n"
+
+
+def rendered(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The question of every card rendered from now on (not taken from the cache), in order."""
+    from deckgen.cards import render
+
+    questions: list[str] = []
+    real = render.render_card
+
+    def counting(card: Card, *args: Any, **kwargs: Any) -> RenderedNote:
+        questions.append(card.question)
+        return real(card, *args, **kwargs)
+
+    monkeypatch.setattr(render, "render_card", counting)
+    return questions
+
+
 def test_an_edit_renders_only_the_cards_it_changed(
     make_notes: NotesFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from deckgen.cards import render
-
     cards = "".join(
         f"### Question {n}?\nAnswer {n} with `code` and **bold**.\n\n" for n in range(8)
     )
     notes = make_notes({**FILES, "many.md": f"# Many\n## Topic\n{cards}"})
     build(notes, tmp_path / "decks", T1)
-    rendered: list[str] = []
-    real = render.render_card
-
-    def counting(card: object, *args: object, **kwargs: object) -> object:
-        rendered.append(card.question)  # type: ignore[attr-defined]
-        return real(card, *args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(render, "render_card", counting)
+    questions = rendered(monkeypatch)
     many = notes / "many.md"
     many.write_text(many.read_text().replace("Answer 5 with", "Answer 5, edited, with"))
     edited = build(notes, tmp_path / "decks", T1)
-    assert rendered == ["Question 5?"]  # the other seven kept what the last build rendered
+    assert questions == ["Question 5?"]  # the other seven kept what the last build rendered
     shutil.rmtree(cache_folder())
     scratch = build(notes, tmp_path / "scratch", T1)
-    assert len(rendered) == 1 + scratch.notes  # without the cache, every card is rendered
+    assert len(questions) == 1 + scratch.notes  # without the cache, every card is rendered
     assert edited.path.read_bytes() == scratch.path.read_bytes()
 
 
-def test_an_edit_that_moves_cards_renders_them_again(
-    make_notes: NotesFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from deckgen.cards import render
-
-    notes = make_notes({"a.md": "# A\n## T\n### One?\nFirst.\n\n### Two?\nSecond.\n"})
-    build(notes, tmp_path / "decks", T1)
-    rendered: list[str] = []
-    real = render.render_card
-    monkeypatch.setattr(
-        render, "render_card", lambda card, *a: rendered.append(card.question) or real(card, *a)
-    )
-    # a line added above both: their lines (and so where problems are reported) moved
-    (notes / "a.md").write_text("# A\n\n## T\n### One?\nFirst.\n\n### Two?\nSecond.\n")
-    moved = build(notes, tmp_path / "decks", T1)
-    assert rendered == ["One?", "Two?"]
-    shutil.rmtree(cache_folder())
-    assert moved.path.read_bytes() == build(notes, tmp_path / "scratch", T1).path.read_bytes()
+def _line_added_above(notes: Path) -> None:
+    # both cards' lines (and so where problems are reported) moved
+    (notes / "a.md").write_text(TWO_CARDS.replace("# A\n", "# A\n\n", 1))
 
 
-def test_an_edit_after_a_folder_change_renders_every_card_again(
-    make_notes: NotesFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from deckgen.cards import render
-
-    notes = make_notes({"a.md": "# A\n## T\n### One?\nFirst.\n\n### Two?\nSecond.\n"})
-    build(notes, tmp_path / "decks", T1)
-    rendered: list[str] = []
-    real = render.render_card
-    monkeypatch.setattr(
-        render, "render_card", lambda card, *a: rendered.append(card.question) or real(card, *a)
-    )
-    toml = notes / "deck.toml"  # a link to each card's source changes every card's back
+def _repository_set(notes: Path) -> None:
+    # a link to each card's source changes every card's back
+    toml = notes / "deck.toml"
     toml.write_text(toml.read_text() + 'repository = "https://github.com/o/r"\n')
-    (notes / "a.md").write_text("# A\n## T\n### One?\nFirst, edited.\n\n### Two?\nSecond.\n")
+    (notes / "a.md").write_text(TWO_CARDS.replace("First.", "First, edited."))
+
+
+@pytest.mark.parametrize("change", [_line_added_above, _repository_set])
+def test_an_edit_that_moves_cards_or_changes_the_folder_renders_them_again(
+    make_notes: NotesFactory,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    change: Callable[[Path], None],
+) -> None:
+    notes = make_notes({"a.md": TWO_CARDS})
     build(notes, tmp_path / "decks", T1)
-    assert sorted(rendered) == ["One?", "Two?"]
+    questions = rendered(monkeypatch)
+    change(notes)
+    again = build(notes, tmp_path / "decks", T1)
+    assert questions == ["One?", "Two?"]
+    shutil.rmtree(cache_folder())
+    assert again.path.read_bytes() == build(notes, tmp_path / "scratch", T1).path.read_bytes()
 
 
 def test_a_damaged_index_of_earlier_entries_only_costs_time(
     make_notes: NotesFactory, tmp_path: Path
 ) -> None:
-    notes = make_notes({"a.md": "# A\n## T\n### One?\nFirst.\n\n### Two?\nSecond.\n"})
+    notes = make_notes({"a.md": TWO_CARDS})
     build(notes, tmp_path / "decks", T1)
     (index,) = cache_folder().glob("*/files.index")
     index.write_bytes(index.read_bytes()[:-3] + b"xyz")
-    (notes / "a.md").write_text("# A\n## T\n### One?\nFirst, edited.\n\n### Two?\nSecond.\n")
+    (notes / "a.md").write_text(TWO_CARDS.replace("First.", "First, edited."))
     edited = build(notes, tmp_path / "decks", T1)
     shutil.rmtree(cache_folder())
     assert edited.path.read_bytes() == build(notes, tmp_path / "scratch", T1).path.read_bytes()

@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from deckgen.errors import DeckgenError, error
-from deckgen.importing.source import Source, SourceNote, SourceNoteType, SourceTemplate
-from deckgen.model import SourceLoc
+from deckgen.importing.source import Source, SourceNote, SourceNoteType
+from deckgen.model import SourceLoc, Template
 
 if TYPE_CHECKING:
     from anki.collection import Collection
@@ -177,7 +177,7 @@ def _root(package: Path, wanted: str | None, decks: set[str]) -> str:
 
 def _note_type(model: dict[str, Any]) -> SourceNoteType:
     templates = tuple(
-        SourceTemplate(str(t["name"]), str(t["qfmt"]), str(t["afmt"])) for t in model["tmpls"]
+        Template(str(t["name"]), str(t["qfmt"]), str(t["afmt"])) for t in model["tmpls"]
     )
     return SourceNoteType(
         int(model["id"]),

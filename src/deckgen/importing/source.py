@@ -9,12 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-
-@dataclass(frozen=True)
-class SourceTemplate:
-    name: str
-    front: str
-    back: str
+from deckgen.model import Template
 
 
 @dataclass(frozen=True)
@@ -26,7 +21,7 @@ class SourceNoteType:
     name: str
     cloze: bool
     fields: tuple[str, ...]
-    templates: tuple[SourceTemplate, ...]
+    templates: tuple[Template, ...]
     css: str
     mod: int  # seconds; 0 for a note type as Anki made it and nobody edited since
 

@@ -57,3 +57,36 @@ def section(heading: str, text: str) -> str:
 def code_blocks(text: str) -> list[str]:
     """The fenced code blocks of a Markdown text, each without its fences."""
     return re.findall(r"^```[a-z]*\n(.*?)^```", text, re.MULTILINE | re.DOTALL)
+
+
+def fake_tarball(folder: Path, files: dict[str, bytes]) -> Path:
+    """An npm-style tarball (every file under `package/`) in `folder`, as the mermaid bundle
+    is published."""
+    import io
+    import tarfile
+
+    tarball = folder / "mermaid.tgz"
+    with tarfile.open(tarball, "w:gz") as archive:
+        for name, data in files.items():
+            info = tarfile.TarInfo(f"package/{name}")
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+    return tarball
+
+
+def run_script(script: Path, *args: str, cwd: Path | None = None) -> str:
+    """Run a benchmark script with this Python, as `make bench` does; its stdout once it
+    exited 0 (its stderr is the failure's message otherwise)."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, str(script), *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=cwd,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout

@@ -5,9 +5,9 @@ Timings are not asserted: this only proves that every measurement still runs.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
+
+from helpers import run_script
 
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 
@@ -15,26 +15,11 @@ BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 def test_benchmark_runs_and_writes_results(tmp_path: Path) -> None:
     results = tmp_path / "RESULTS.md"
     results.write_text("# Results\n\nHand-written notes stay.\n", encoding="utf-8")
-    run = subprocess.run(
-        [
-            sys.executable,
-            str(BENCHMARKS / "run.py"),
-            "--sizes",
-            "40",
-            "--repeat",
-            "1",
-            "--help-runs",
-            "2",
-            "--results",
-            str(results),
-            "--work",
-            str(tmp_path / "work"),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
+    run_script(
+        BENCHMARKS / "run.py",
+        *["--sizes", "40", "--repeat", "1", "--help-runs", "2", "--results", str(results)],
+        *["--work", str(tmp_path / "work")],
     )
-    assert run.returncode == 0, run.stderr
     text = results.read_text(encoding="utf-8")
     assert text.startswith("# Results\n\nHand-written notes stay.\n")
     assert "| 40 (" in text
@@ -42,16 +27,9 @@ def test_benchmark_runs_and_writes_results(tmp_path: Path) -> None:
 
 
 def test_quality_benchmark_runs() -> None:
-    run = subprocess.run(
-        [sys.executable, str(BENCHMARKS / "quality.py"), "--cards", "40", "--repeat", "1"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=BENCHMARKS,
-    )
-    assert run.returncode == 0, run.stderr
-    assert run.stdout.startswith("40 cards (")
-    assert "\nlint: best " in run.stdout
+    out = run_script(BENCHMARKS / "quality.py", "--cards", "40", "--repeat", "1", cwd=BENCHMARKS)
+    assert out.startswith("40 cards (")
+    assert "\nlint: best " in out
 
 
 def test_html_policy_benchmark_runs_every_shape_and_writes_its_section(tmp_path: Path) -> None:
@@ -60,24 +38,12 @@ def test_html_policy_benchmark_runs_every_shape_and_writes_its_section(tmp_path:
         "# Results\n\n<!-- html-policy:start -->\nold\n<!-- html-policy:end -->\n\nNotes stay.\n",
         encoding="utf-8",
     )
-    run = subprocess.run(
-        [
-            sys.executable,
-            str(BENCHMARKS / "html_policy.py"),
-            "--sizes",
-            "2K",
-            "--build-size",
-            "2K",
-            "--results",
-            str(results),
-            "--work",
-            str(tmp_path / "work"),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
+    # a shape that makes an error fails the run
+    run_script(
+        BENCHMARKS / "html_policy.py",
+        *["--sizes", "2K", "--build-size", "2K", "--results", str(results)],
+        *["--work", str(tmp_path / "work")],
     )
-    assert run.returncode == 0, run.stderr  # a shape that makes an error fails the run
     text = results.read_text(encoding="utf-8")
     assert text.startswith("# Results\n\n<!-- html-policy:start -->\nMeasured ")
     assert text.endswith("<!-- html-policy:end -->\n\nNotes stay.\n")

@@ -3,11 +3,9 @@ pinned mermaid bundle into the user's data folder, only if it is the pinned one.
 
 from __future__ import annotations
 
-import io
 import json
 import shutil
 import subprocess
-import tarfile
 from pathlib import Path
 
 import pytest
@@ -17,6 +15,7 @@ from deckgen.cli import cli
 from deckgen.diagrams import bundle as mermaid_bundle
 from deckgen.diagrams import renderer as mermaid_render
 from deckgen.diagrams.cache import MERMAID_VERSION
+from helpers import fake_tarball
 
 ROOT = Path(__file__).parent.parent
 FILES = {
@@ -25,16 +24,6 @@ FILES = {
     "dist/mermaid.min.js": b"/* bundle */",
     "dist/mermaid.esm.mjs": b"/* not needed */",
 }
-
-
-def fake_tarball(folder: Path, files: dict[str, bytes]) -> Path:
-    tarball = folder / "mermaid.tgz"
-    with tarfile.open(tarball, "w:gz") as archive:
-        for name, data in files.items():
-            info = tarfile.TarInfo(f"package/{name}")
-            info.size = len(data)
-            archive.addfile(info, io.BytesIO(data))
-    return tarball
 
 
 @pytest.fixture

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import importlib.util
-import io
-import tarfile
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
 from deckgen.diagrams.cache import MERMAID_VERSION
+from helpers import fake_tarball
 
 ROOT = Path(__file__).parent.parent
 
@@ -24,16 +23,6 @@ def load_installer() -> ModuleType:
 
 
 install = load_installer()
-
-
-def fake_tarball(folder: Path, files: dict[str, bytes]) -> Path:
-    tarball = folder / "mermaid.tgz"
-    with tarfile.open(tarball, "w:gz") as archive:
-        for name, data in files.items():
-            info = tarfile.TarInfo(f"package/{name}")
-            info.size = len(data)
-            archive.addfile(info, io.BytesIO(data))
-    return tarball
 
 
 FILES = {

@@ -11,10 +11,12 @@ import re
 
 from markdown_it.common.utils import escapeHtml
 
-# Characters that can start inline Markdown (escapes, code, emphasis, strikethrough, links,
-# images, raw HTML and autolinks, entities, math) or another line; text without any is
-# rendered by markdown-it as one text token, escaped.
-_INLINE_SYNTAX = re.compile(r"[\\`*_~\[!<&$\n\r\x00]")
+from deckgen.notes.anchors import INLINE_MARKUP
+
+# What can start inline Markdown in the renderer: CommonMark's and strikethrough's (as a
+# heading's text is read), and math; text without any is rendered by markdown-it as one
+# text token, escaped.
+_INLINE_SYNTAX = re.compile(f"[{re.escape(INLINE_MARKUP + '$')}]")
 # What can open a block other than a paragraph at the start of a line (lists, quotes,
 # fences, thematic breaks, headings, HTML, definitions, tables, math, code by indentation).
 _BLOCK_SYNTAX = frozenset("`~>*-_+#<[|$=0123456789")

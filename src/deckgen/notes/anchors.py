@@ -73,9 +73,12 @@ def _inline_parser() -> MarkdownIt:
     return MarkdownIt("commonmark").enable(["strikethrough"])
 
 
-# What any inline rule of _inline_parser acts on (and what its normalising replaces):
-# text without them parses into one text token holding it unchanged.
-_INLINE_MARKUP = re.compile(r"[\n\r\0\\`~*_\[!<&]")
+# What an inline rule of CommonMark with strikethrough (_inline_parser) can start at:
+# escapes, code, emphasis, strikethrough, links, images, raw HTML and autolinks, entities,
+# another line (and what its normalising replaces). Text without any of them parses into
+# one text token holding it unchanged. The renderer adds math's `$` (cards/plain.py).
+INLINE_MARKUP = "\\`*_~[!<&\n\r\x00"
+_INLINE_MARKUP = re.compile(f"[{re.escape(INLINE_MARKUP)}]")
 
 
 def heading_text(markdown: str) -> str:

@@ -200,12 +200,12 @@ def render_deck(
     """
     with DiagramSource.beside(notes_dir, store=not checking) as diagrams:
         setup = RenderSetup(MediaFolder(notes_dir), diagrams, deck.config.links, checking)
-        note_types = NoteTypes(deck.note_types)
-        rendered = [
-            render_card(card, setup, note_type_of(card, note_types))
+        cards = [
+            card
             for card in deck.cards
             if not checking or any(may_report(text) for text in markdown_of(card))
         ]
+        rendered = render_cards(cards, setup, NoteTypes(deck.note_types))
     problems = [problem for note in rendered for problem in note.diagnostics]
     if checking:
         problems += uncached_warnings(diagrams.unrendered, diagrams.unstored, notes_dir)

@@ -123,3 +123,58 @@ def test_packages_skip_genankis_quadratic_html_check(
     package = make_package(deck, plan.shipped, plan.shipped_note_types)
     write_package(package, tmp_path / "deck.apkg", plan.timestamp)
     assert zipfile.is_zipfile(tmp_path / "deck.apkg")
+
+
+def _entries(folder: Path) -> dict[str, Path | bytes]:
+    """A compressible file, an incompressible one (stored) and bytes: every kind of entry."""
+    text, noise = folder / "text", folder / "noise"
+    text.write_bytes(b"<div>the same card, over and over</div>\n" * 5000)
+    noise.write_bytes(os.urandom(50_000))
+    return {"collection.anki2": text, "0": noise, "media": b'{"0": "noise.png"}'}
+
+
+def test_large_entries_packed_by_a_process_of_their_own_give_the_same_zip(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Entries from OWN_PROCESS_FROM bytes on are deflated by a fresh Python process, so a
+    big deck's build does not hold the deck and the collection at once: same bytes."""
+    from deckgen.apkg import reproducible
+
+    entries = _entries(tmp_path)
+    reproducible.write_zip(tmp_path / "here.zip", entries)
+    monkeypatch.setattr(reproducible, "OWN_PROCESS_FROM", 1)
+    apart: list[list[str]] = []
+    run = subprocess.run
+
+    def counted(command: list[str], **kwargs: object) -> subprocess.CompletedProcess[bytes]:
+        apart.append(command)
+        return run(command, **kwargs)  # type: ignore[call-overload, no-any-return]
+
+    monkeypatch.setattr(reproducible.subprocess, "run", counted)
+    reproducible.write_zip(tmp_path / "apart.zip", entries)
+    assert [command[-1] for command in apart] == [
+        str(entries["0"]),
+        str(entries["collection.anki2"]),
+    ]
+    assert (tmp_path / "apart.zip").read_bytes() == (tmp_path / "here.zip").read_bytes()
+    with zipfile.ZipFile(tmp_path / "apart.zip") as archive:
+        assert archive.testzip() is None
+        methods = {info.filename: info.compress_type for info in archive.infolist()}
+    assert methods == {
+        "0": zipfile.ZIP_STORED,
+        "collection.anki2": zipfile.ZIP_DEFLATED,
+        "media": zipfile.ZIP_STORED,
+    }
+
+
+def test_where_no_process_can_be_started_large_entries_are_packed_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from deckgen.apkg import reproducible
+
+    entries = _entries(tmp_path)
+    reproducible.write_zip(tmp_path / "here.zip", entries)
+    monkeypatch.setattr(reproducible, "OWN_PROCESS_FROM", 1)
+    monkeypatch.setattr(reproducible.sys, "executable", str(tmp_path / "no-python"))
+    reproducible.write_zip(tmp_path / "fallback.zip", entries)
+    assert (tmp_path / "fallback.zip").read_bytes() == (tmp_path / "here.zip").read_bytes()

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from deckgen.cards.media import MediaFile
     from deckgen.cards.render import RenderedNote
     from deckgen.diagrams.source import DiagramSource
-    from deckgen.notes.folder import LoadResult, NotesFile, NotesFolder
+    from deckgen.notes.folder import LoadFile, LoadResult, NotesFile, NotesFolder
     from deckgen.quality.lint import Silenced
     from deckgen.releases.plan import Plan
     from deckgen.releases.published import Base
@@ -140,17 +140,17 @@ class Checked:
     silenced: list[Silenced] = field(default_factory=list)  # quality findings cards accepted
 
 
-def check_notes(notes_dir: Path) -> Checked:
+def check_notes(notes_dir: Path, load: LoadFile | None = None) -> Checked:
     """Everything `build` would report, writing nothing (diagrams missing from the cache
-    are rendered only for mermaid to check them, where this machine can), and the
-    card-quality lint (deckgen.quality) of every card that parsed."""
+    are rendered only for mermaid to check them, where this machine can), and the quality
+    lint (deckgen.quality) of every card that parsed. `load` reads a file (default: parses)."""
     from deckgen.cards.render import render_deck
-    from deckgen.notes.folder import load_notes
+    from deckgen.notes.folder import load_file, load_notes
     from deckgen.quality.lint import lint
     from deckgen.releases.published import base_lock, notes_path_problem
 
     with _few_collections():
-        loaded = load_notes(notes_dir)
+        loaded = load_notes(notes_dir, load or load_file)
         if loaded.partial is None:
             return Checked(loaded.deck, loaded.diagnostics)
         stale = loaded.deck is not None  # cached diagrams no card uses: a complete deck's

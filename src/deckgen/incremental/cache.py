@@ -6,10 +6,9 @@ that changes nothing is decided in milliseconds; entries.py knows what an entry 
 A cache may make a build faster, never different: a build after any sequence of edits,
 kills and tampering equals a build with the cache deleted. So:
 
-- It lives where only the user writes: the user's cache folder (`~/.cache/deckgen` on
-  Linux, by platformdirs; DECKGEN_CACHE_DIR overrides it), one subfolder per notes folder,
-  made private (0700). A cache folder that is not the user's, or that others may write,
-  is refused (DG080): what another user plants there must never reach a deck.
+- It lives where only the user writes (location.py): one private folder per notes folder
+  in the user's cache folder; one that is not the user's, or that others may write, is
+  refused (DG080): what another user plants there must never reach a deck.
 - Every key holds everything the output depends on: `tool_fingerprint()` (deckgen's own
   files and the versions of the libraries that shape the HTML and the package), the bytes
   of the notes file that were parsed (not those seen before, which an editor may have
@@ -29,13 +28,11 @@ import hashlib
 import json
 import os
 import re
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from deckgen.atomic import real_path
-from deckgen.errors import DeckgenError, Diagnostic, Severity, error
+from deckgen.errors import DeckgenError, Diagnostic, Severity
 from deckgen.incremental.inputs import (
     digest,
     file_sha256,
@@ -43,49 +40,18 @@ from deckgen.incremental.inputs import (
     tags_fingerprint,
     tool_fingerprint,
 )
+from deckgen.incremental.location import trusted_folder
 from deckgen.model import SourceLoc
 
 if TYPE_CHECKING:
     from deckgen.notes.folder import NotesFile
 
-CACHE_ENV = "DECKGEN_CACHE_DIR"
 LOCK_FILE = "deck.lock.json"  # the lock shapes the package, not the cards
-CACHE_UNSAFE = "DG080"
 _MARKDOWN = (".md", ".markdown")
 _CACHEDIR_TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# deckgen's build cache.\n"
 _ENTRY_KEY = re.compile(r"[0-9a-f]{64}")
 _INDEX = "files"  # the entry each file had in the last build: files.index
 _HASHED_MEDIA = re.compile(r"-([0-9a-f]{16})(?:\.[^./]*)?$")
-
-
-# --- where the cache lives, and whether it may be trusted ------------------------------
-
-
-def cache_root(environ: dict[str, str] | os._Environ[str] = os.environ) -> Path:
-    override = environ.get(CACHE_ENV)
-    if override:
-        return Path(override)
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("deckgen", appauthor=False))
-
-
-def unsafe_reason(folder: Path) -> str | None:
-    """Why a cache folder must not be trusted (not the user's, writable by others), or None.
-    Where there are no owners to check (Windows), the user's own profile is trusted."""
-    if not hasattr(os, "getuid"):
-        return None
-    try:
-        info = folder.stat()  # through links: the folder written to is what counts
-    except OSError:
-        return None  # not there: nothing to trust, and writes will fail (only slower)
-    if not stat.S_ISDIR(info.st_mode):
-        return None  # a file in the way: unusable, every build a full one
-    if info.st_uid != os.getuid():
-        return "belongs to another user"
-    if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
-        return "may be written by other users"
-    return None
 
 
 # --- entries on disk -------------------------------------------------------------------
@@ -182,21 +148,19 @@ class BuildCache:
     ) -> BuildCache:
         """The cache of `notes_dir`, its folders made private if new; DeckgenError (DG080)
         when one of them is not the user's or others may write it."""
-        base = cache_root() if root is None else root
-        folder = base / digest("notes", str(real_path(notes_dir)))[:16]
-        for candidate in (base, folder):
-            with contextlib.suppress(OSError):  # unwritable: the build is only slower
-                candidate.mkdir(mode=0o700, parents=True, exist_ok=True)
-            reason = unsafe_reason(candidate)
-            if reason is not None:
-                message = (
-                    f"the build cache {candidate.as_posix()} {reason}, so what others put there"
-                    f" could reach the deck: delete it, or set {CACHE_ENV} to a folder of your own"
-                )
-                raise DeckgenError(
-                    [error(SourceLoc(candidate.as_posix(), 1), CACHE_UNSAFE, message)]
-                )
+        folder = trusted_folder(notes_dir, root, make=True)
+        assert folder is not None  # made, or refused
         return cls(notes_dir, folder, scan_inputs(notes_dir), rewrite=rewrite)
+
+    @classmethod
+    def existing(cls, notes_dir: Path) -> BuildCache | None:
+        """The cache builds of `notes_dir` made, to read only (nothing is made): None when
+        there is none, or when it is not safe (a build says why, DG080)."""
+        try:
+            folder = trusted_folder(notes_dir, make=False)
+        except DeckgenError:
+            return None
+        return None if folder is None else cls(notes_dir, folder, scan_inputs(notes_dir))
 
     @functools.cached_property
     def _salt(self) -> str:

@@ -10,6 +10,7 @@ from typing import Any
 
 from deckgen.cards.media import MediaFile
 from deckgen.cards.render import RenderedNote
+from deckgen.errors import Diagnostic
 from deckgen.incremental.cache import BuildCache, diagnostic_from_json, diagnostic_to_json
 from deckgen.model import Card, CardKind, FieldSection, Silence, SourceLoc
 from deckgen.pipeline import FileResult
@@ -99,6 +100,16 @@ def from_json(cache: BuildCache, data: Any) -> FileResult | None:
     except (TypeError, KeyError, ValueError, _MediaGone):
         return None
     return FileResult(cards, diagnostics, rendered)
+
+
+def parsed_from_json(data: Any) -> tuple[list[Card], list[Diagnostic]] | None:
+    """Only what reading and parsing the file gave, its cards and their diagnostics (for
+    a command that renders nothing itself); None when the entry is missing or damaged."""
+    try:
+        cards = cards_from_json(data["cards"], {})
+        return cards, [diagnostic_from_json(row) for row in data["diagnostics"]]
+    except (TypeError, KeyError, ValueError):
+        return None
 
 
 def _media(cache: BuildCache, names: list[str]) -> tuple[MediaFile, ...]:

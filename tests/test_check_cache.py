@@ -1,0 +1,130 @@
+"""`deckgen check` reads the files a build parsed from the build cache, and says exactly
+what it says without it: it parses only what the cache does not hold, and writes nothing."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from deckgen.cli import cli
+from deckgen.notes import folder
+from helpers import NotesFactory, cache_folder
+
+FILES = {
+    # a warning (an image that is not there is an error: keep to warnings and findings)
+    "ec2.md": """\
+        # EC2
+        ## Purchasing
+        ### What is Spot?
+        Spare capacity. <span onclick="x()">Cheap</span>
+
+        ### What is the On-Demand price?
+        <!-- quality: ok long-answer — the whole price model, on purpose -->
+        You pay by the second for what you run, with no commitment, at a price that is
+        the same every hour of the day and every day of the year, for as long as it runs,
+        whatever other customers do, in every Region that offers the instance type.
+
+        Some prose that makes no card.
+        """,
+    "s3.md": """\
+        # S3
+        ## Basics
+        Q: What is S3?
+        A: Object storage.
+
+        - S3 stores {{c1::objects}} in {{c2::buckets}}.
+        """,
+}
+
+
+def check(notes: Path, **env: str) -> Result:
+    return CliRunner().invoke(cli, ["check", str(notes)], env=env)
+
+
+@pytest.fixture
+def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The files parsed from here on, by name."""
+    names: list[str] = []
+    parse_file = folder.parse_file
+
+    def counted(file: folder.NotesFile, data: bytes) -> tuple[object, object]:
+        names.append(file.path.name)
+        return parse_file(file, data)
+
+    monkeypatch.setattr(folder, "parse_file", counted)
+    return names
+
+
+def built(notes: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["build", str(notes), "-o", str(tmp_path / "decks")])
+    assert result.exit_code == 0, result.output
+
+
+def test_check_after_a_build_reads_the_files_it_parsed_and_says_the_same(
+    make_notes: NotesFactory, tmp_path: Path, parsed: list[str]
+) -> None:
+    notes = make_notes(FILES)
+    before = check(notes)
+    assert "warning DG4" in before.output and "info" in before.output
+    assert "1 quality finding silenced" in before.output
+    built(notes, tmp_path)
+    parsed.clear()
+    after = check(notes)
+    assert (after.exit_code, after.output) == (before.exit_code, before.output)
+    assert parsed == []
+    # an edit: that file is parsed, and check says what it says on a cache of nobody's
+    (notes / "s3.md").write_text("# S3\n## Basics\n### What is S3?\nObject storage.\n")
+    edited = check(notes)
+    assert parsed == ["s3.md"]
+    fresh = check(notes, DECKGEN_CACHE_DIR=str(tmp_path / "no-cache"))
+    assert (edited.exit_code, edited.output) == (fresh.exit_code, fresh.output)
+    assert edited.output != after.output
+
+
+def test_check_writes_no_cache(make_notes: NotesFactory, tmp_path: Path) -> None:
+    notes = make_notes(FILES)
+    nowhere = tmp_path / "cache-to-be"
+    assert check(notes, DECKGEN_CACHE_DIR=str(nowhere)).exit_code == 0
+    assert not nowhere.exists()
+    built(notes, tmp_path)
+    entries = sorted((path, path.stat().st_mtime_ns) for path in cache_folder().rglob("*"))
+    assert check(notes).exit_code == 0
+    assert sorted((path, path.stat().st_mtime_ns) for path in cache_folder().rglob("*")) == entries
+
+
+def _damaged(cache: Path) -> None:
+    """ec2.md's entry: its seal no longer matches"""
+    for entry in cache.glob("*/*.json"):
+        entry.write_bytes(entry.read_bytes().replace(b"Spare capacity", b"Spare  capacity"))
+
+
+def _shared(cache: Path) -> None:
+    next(path for path in cache.iterdir() if path.is_dir()).chmod(0o777)
+
+
+def _removed(cache: Path) -> None:
+    shutil.rmtree(cache)
+
+
+@pytest.mark.parametrize("harm", [_damaged, _shared, _removed])
+def test_a_cache_check_cannot_trust_is_read_as_none(
+    make_notes: NotesFactory, tmp_path: Path, parsed: list[str], harm: Callable[[Path], None]
+) -> None:
+    """Damaged entries, a folder others may write (a build refuses it, DG080) or no
+    cache: check parses the files and says what it says without a cache."""
+    if harm is _shared and not hasattr(os, "getuid"):
+        pytest.skip("POSIX owners and modes")
+    notes = make_notes(FILES)
+    before = check(notes)
+    built(notes, tmp_path)
+    harm(cache_folder())
+    parsed.clear()
+    after = check(notes)
+    assert (after.exit_code, after.output) == (before.exit_code, before.output)
+    assert "DG080" not in after.output
+    assert sorted(parsed) == (["ec2.md"] if harm is _damaged else ["ec2.md", "s3.md"])

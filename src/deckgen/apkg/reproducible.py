@@ -7,29 +7,17 @@ output depends only on its own version, never on the zlib this Python links (zli
 1.3 or zlib-ng, as Fedora and Python 3.14 on Windows ship, give different bytes). An entry
 that deflate does not shrink (an image) is stored. Sizes and times for the Learn AWS deck
 and a 100,000-card deck are in the README (Reproducible builds).
-
-libdeflate compresses an entry whole, so the entry is in memory while it is compressed. A
-large one (a big deck's collection) is compressed by a fresh Python process of its own
-(`python -m deckgen.apkg.reproducible`), which holds only the entry and its output while
-the build holds the deck: the same call of the same library, so the same bytes, and the
-build's peak memory is not the deck plus the collection. Where no such process can run, the
-entry is compressed here.
 """
 
 from __future__ import annotations
 
 import hashlib
 import mmap
-import shutil
 import struct
-import subprocess
-import sys
 import zlib
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
 
 import deflate
 
@@ -44,8 +32,6 @@ _MODE = 0o100644 << 16  # a regular file, rw-r--r--
 _DOS_TIME, _DOS_DATE = 0, (0 << 9) | (1 << 5) | 1  # 1980-01-01 00:00:00
 _UTF8_NAME = 0x800
 _LIMIT = 0xFFFFFFFF  # sizes and offsets of a zip without zip64
-# entries from this size on are compressed by a process of their own (a 40,000-card collection)
-OWN_PROCESS_FROM = 32 << 20
 
 Entry = Path | bytes  # a file to read, or the bytes themselves
 
@@ -65,86 +51,24 @@ def _contents(entry: Entry) -> Iterator[bytes | mmap.mmap]:
             yield mapped
 
 
-Body = Path | bytes | bytearray | memoryview  # a file to copy, or the bytes
-
-
-@dataclass(frozen=True, slots=True)
-class _Packed:
-    """An entry as the zip holds it: its CRC-32 and size, how it is held (deflated or
-    stored) and the body held."""
-
-    crc: int
-    size: int
-    method: int
-    body: Body
-
-    @property
-    def length(self) -> int:
-        return self.body.stat().st_size if isinstance(self.body, Path) else len(self.body)
-
-
-_HEADER = struct.Struct("<IQ")  # what the process packing an entry says first: CRC-32, size
-
-
-def _pack(data: bytes | mmap.mmap) -> tuple[int, int, bytearray | None]:
-    """CRC-32 and size of an entry's bytes, and the bytes deflated; None when that does
-    not make them smaller (the entry is stored)."""
-    packed = deflate.deflate_compress(data, LEVEL)
-    return zlib.crc32(data), len(data), packed if len(packed) < len(data) else None
-
-
-def _pack_here(entry: Entry) -> _Packed:
-    with _contents(entry) as data:
-        crc, size, packed = _pack(data)
-    if packed is None:
-        return _Packed(crc, size, _STORED, entry)
-    return _Packed(crc, size, _DEFLATED, packed)
-
-
-def _pack_apart(entry: Path) -> _Packed | None:
-    """The entry packed by a Python process of its own; None when none could run."""
-    command = [sys.executable, "-m", __name__, str(entry)]
-    try:
-        said = subprocess.run(command, capture_output=True, check=True).stdout
-        crc, size = _HEADER.unpack_from(said)
-    except (OSError, subprocess.SubprocessError, struct.error):
-        return None
-    body = memoryview(said)[_HEADER.size :]
-    if len(body) == 0:
-        return _Packed(crc, size, _STORED, entry)
-    return _Packed(crc, size, _DEFLATED, body)
-
-
-def _packed(entry: Entry) -> _Packed:
-    """How the zip holds `entry`, compressed apart from the build when it is large."""
-    if isinstance(entry, Path) and entry.stat().st_size >= OWN_PROCESS_FROM:
-        apart = _pack_apart(entry)
-        if apart is not None:
-            return apart
-    return _pack_here(entry)
-
-
-def _copy(body: Body, out: BinaryIO) -> None:
-    if not isinstance(body, Path):
-        out.write(body)
-        return
-    with body.open("rb") as stream:
-        shutil.copyfileobj(stream, out, 1 << 20)
-
-
 def write_zip(path: Path, entries: Mapping[str, Entry]) -> None:
     """Write the zip of `entries` (name → contents) at `path`, sorted by name."""
     central: list[bytes] = []
     with path.open("wb") as out:
         for name in sorted(entries):
             offset = out.tell()
-            entry = _packed(entries[name])
-            fields = _fields(name, entry.method, entry.crc, entry.length, entry.size)
-            out.write(struct.pack("<IH", 0x04034B50, _VERSION) + fields + b"\0\0")
-            out.write(name.encode())
-            _copy(entry.body, out)
-            if max(offset, entry.size) > _LIMIT:
-                raise ValueError(f"{name}: too large for a zip without zip64 ({entry.size} bytes)")
+            with _contents(entries[name]) as data:
+                crc = zlib.crc32(data)
+                size = len(data)
+                packed = deflate.deflate_compress(data, LEVEL)
+                method = _DEFLATED if len(packed) < size else _STORED
+                body = packed if method == _DEFLATED else data
+                fields = _fields(name, method, crc, len(body), size)
+                out.write(struct.pack("<IH", 0x04034B50, _VERSION) + fields + b"\0\0")
+                out.write(name.encode())
+                out.write(body)
+            if max(offset, size) > _LIMIT:
+                raise ValueError(f"{name}: too large for a zip without zip64 ({size} bytes)")
             central.append(
                 struct.pack("<IHH", 0x02014B50, _MADE_BY, _VERSION)
                 + fields
@@ -186,16 +110,3 @@ def checksums_text(existing: str, out_dir: Path, written: dict[str, str]) -> str
         if listed and (out_dir / name).is_file():
             sums[name] = digest
     return "".join(f"{digest}  {name}\n" for name, digest in sorted(sums.items()))
-
-
-def _main(source: str) -> None:
-    """`python -m deckgen.apkg.reproducible FILE`: FILE packed as write_zip packs an entry,
-    on standard output: its CRC-32 and size (_HEADER), then its deflated bytes, or nothing
-    when it is to be stored."""
-    with _contents(Path(source)) as data:
-        crc, size, packed = _pack(data)
-    sys.stdout.buffer.write(_HEADER.pack(crc, size) + (packed or b""))
-
-
-if __name__ == "__main__":
-    _main(*sys.argv[1:])

@@ -32,7 +32,7 @@ FILES = {
         Some prose that makes no card.
         """,
     "s3.md": """\
-        # S3
+        \ufeff# S3
         ## Basics
         Q: What is S3?
         A: Object storage.
@@ -128,3 +128,38 @@ def test_a_cache_check_cannot_trust_is_read_as_none(
     assert (after.exit_code, after.output) == (before.exit_code, before.output)
     assert "DG080" not in after.output
     assert sorted(parsed) == (["ec2.md"] if harm is _damaged else ["ec2.md", "s3.md"])
+
+
+def _deck_toml_edited(notes: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    toml = notes / "deck.toml"
+    toml.write_text(toml.read_text() + "\n[quality]\nmax_answer_words = 10\n")
+
+
+def _file_saved_after_the_scan(notes: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cache's scan saw ec2.md before it was saved: check still reads what is there."""
+    from deckgen.incremental.inputs import scan_inputs
+
+    scanned = scan_inputs(notes)
+    (notes / "ec2.md").write_text(
+        "# EC2\n## Purchasing\n### What is Spot?\nSpare, cheap capacity.\n"
+    )
+    monkeypatch.setattr("deckgen.incremental.cache.scan_inputs", lambda _: scanned)
+
+
+@pytest.mark.parametrize("change", [_deck_toml_edited, _file_saved_after_the_scan])
+def test_what_changed_since_the_build_is_parsed_again(
+    make_notes: NotesFactory,
+    tmp_path: Path,
+    parsed: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+    change: Callable[[Path, pytest.MonkeyPatch], None],
+) -> None:
+    notes = make_notes(FILES)
+    built(notes, tmp_path)
+    change(notes, monkeypatch)
+    parsed.clear()
+    after = check(notes)
+    expected = ["ec2.md"] if change is _file_saved_after_the_scan else ["ec2.md", "s3.md"]
+    assert sorted(parsed) == expected
+    fresh = check(notes, DECKGEN_CACHE_DIR=str(tmp_path / "no-cache"))
+    assert (after.exit_code, after.output) == (fresh.exit_code, fresh.output)

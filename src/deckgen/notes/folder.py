@@ -151,6 +151,7 @@ class NotesFolder:
 
 # One notes file → its cards and the diagnostics of reading and parsing it.
 LoadFile = Callable[[NotesFile], tuple[list[Card], list[Diagnostic]]]
+ParseBytes = Callable[[NotesFile, bytes], tuple[list[Card], list[Diagnostic]]]
 
 
 def open_folder(notes_dir: Path) -> NotesFolder:
@@ -185,12 +186,15 @@ def open_folder(notes_dir: Path) -> NotesFolder:
     return NotesFolder(notes_dir, config, tuple(files), tuple(diagnostics), note_types)
 
 
-def load_file(file: NotesFile) -> tuple[list[Card], list[Diagnostic]]:
-    """One notes file → its cards and diagnostics."""
+def load_file(
+    file: NotesFile, parse: ParseBytes | None = None
+) -> tuple[list[Card], list[Diagnostic]]:
+    """One notes file → its cards and diagnostics; its bytes are read, then parsed by
+    `parse` (default: parse_bytes)."""
     data, problems = read_bytes(file.path, file.shown)
     if data is None:
         return [], problems
-    return parse_bytes(file, data)
+    return (parse or parse_bytes)(file, data)
 
 
 def parse_bytes(file: NotesFile, data: bytes) -> tuple[list[Card], list[Diagnostic]]:

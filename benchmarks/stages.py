@@ -2,8 +2,7 @@
 empty cache, in this process, with each stage's functions wrapped in a timer.
 
 A stage's time is exclusive (a stage called from inside another is taken out of it), in CPU
-seconds of this process and of those it waited for (a large collection is deflated by a
-process of its own: apkg/reproducible.py). `imports` is importing what a build imports, done first;
+seconds (`time.process_time`). `imports` is importing what a build imports, done first;
 `other` is what no stage claims (the CLI, the folder-wide bookkeeping). Prints one JSON
 object: {"stages": {stage: seconds}, "total": seconds}.
 
@@ -15,7 +14,6 @@ from __future__ import annotations
 import importlib
 import json
 import os
-import resource
 import sys
 import time
 from collections.abc import Callable
@@ -69,12 +67,6 @@ STAGES: dict[str, tuple[str, ...]] = {
 }
 
 
-def cpu_seconds() -> float:
-    """User and system CPU of this process and of the processes it has waited for."""
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return time.process_time() + children.ru_utime + children.ru_stime
-
-
 class Stopwatch:
     """Exclusive CPU time per stage: entering a stage pauses the one it was called from."""
 
@@ -85,7 +77,7 @@ class Stopwatch:
     def wrap(self, stage: str, function: Callable[..., Any]) -> Callable[..., Any]:
         @wraps(function)
         def timed(*args: Any, **kwargs: Any) -> Any:
-            now = cpu_seconds()
+            now = time.process_time()
             if self.stack:
                 outer, since = self.stack[-1]
                 self.seconds[outer] = self.seconds.get(outer, 0.0) + now - since
@@ -93,7 +85,7 @@ class Stopwatch:
             try:
                 return function(*args, **kwargs)
             finally:
-                end = cpu_seconds()
+                end = time.process_time()
                 _, since = self.stack.pop()
                 self.seconds[stage] = self.seconds.get(stage, 0.0) + end - since
                 if self.stack:
@@ -116,21 +108,21 @@ def install(watch: Stopwatch) -> None:
 def main() -> None:
     notes, out, cache = (Path(arg) for arg in sys.argv[1:4])
     os.environ.update(DECKGEN_CACHE_DIR=str(cache), SOURCE_DATE_EPOCH="1700000000", CI="true")
-    start = cpu_seconds()
+    start = time.process_time()
     for module in IMPORTS:
         importlib.import_module(module)
-    imports = cpu_seconds() - start
+    imports = time.process_time() - start
     watch = Stopwatch()
     install(watch)
     from deckgen.cli import cli
 
-    begin = cpu_seconds()
+    begin = time.process_time()
     try:
         cli.main(["build", str(notes), "-o", str(out), "-j", "1", "-q"], prog_name="deckgen")
     except SystemExit as done:
         if done.code:
             raise
-    total = cpu_seconds() - begin
+    total = time.process_time() - begin
     stages = {"imports": imports, **watch.seconds}
     stages["other"] = total - sum(watch.seconds.values())
     print(json.dumps({"stages": stages, "total": total + imports}))

@@ -163,3 +163,42 @@ def test_what_changed_since_the_build_is_parsed_again(
     assert sorted(parsed) == expected
     fresh = check(notes, DECKGEN_CACHE_DIR=str(tmp_path / "no-cache"))
     assert (after.exit_code, after.output) == (fresh.exit_code, fresh.output)
+
+
+VOCABULARY = """\
+name = "{name}"
+id = 1790000000001
+fields = ["Word", "Meaning"]
+
+[[templates]]
+name = "Card 1"
+front = "{{{{Word}}}}"
+back = "{{{{FrontSide}}}}<hr id=answer>{{{{Meaning}}}}"
+"""
+
+
+def test_a_linked_note_types_folder_pointed_elsewhere_is_a_change(
+    make_notes: NotesFactory, tmp_path: Path, parsed: list[str]
+) -> None:
+    """note types are read through a linked notetypes/ folder: pointing it elsewhere must
+    change what build and check reuse, though no file's bytes changed."""
+    notes = make_notes(
+        {
+            "ec2.md": "# EC2\n## T\n### Spot\n<!-- notetype: Vocabulary -->\nSpare capacity.\n",
+            "types-a/vocabulary.toml": VOCABULARY.format(name="Vocabulary"),
+            "types-b/vocabulary.toml": VOCABULARY.format(name="Lexicon"),
+        }
+    )
+    (notes / "notetypes").symlink_to("types-a", target_is_directory=True)
+    built(notes, tmp_path)
+    assert "0 errors, 0 warnings" in check(notes).output
+    (notes / "notetypes").unlink()
+    (notes / "notetypes").symlink_to("types-b", target_is_directory=True)
+    parsed.clear()
+    after = check(notes)
+    assert parsed == ["ec2.md"]
+    assert "unknown note type 'Vocabulary'" in after.output
+    fresh = check(notes, DECKGEN_CACHE_DIR=str(tmp_path / "no-cache"))
+    assert (after.exit_code, after.output) == (fresh.exit_code, fresh.output)
+    rebuilt = CliRunner().invoke(cli, ["build", str(notes), "-o", str(tmp_path / "decks")])
+    assert rebuilt.exit_code == 1 and "Up to date" not in rebuilt.output

@@ -98,10 +98,24 @@ def library_versions(names: tuple[str, ...]) -> dict[str, list[str]]:
 
 def scan_inputs(notes_dir: Path) -> dict[str, str]:
     """Every file of the notes folder → the sha256 of its bytes. Hidden files count too
-    (the diagram cache is `.diagrams/`); only version control does not."""
+    (the diagram cache is `.diagrams/`); only version control does not. A linked folder
+    (`notetypes/` → elsewhere) counts as where it points, and its files through it when
+    that is inside the folder: note types and images are read through such links."""
     digests: dict[str, str] = {}
-    for root, dirs, files in os.walk(notes_dir):
-        dirs[:] = sorted(d for d in dirs if d not in _NOT_INPUTS)
+    inside = real_path(notes_dir)
+    entered = {inside}  # each linked folder is walked through once: a loop ends
+    for root, dirs, files in os.walk(notes_dir, followlinks=True):
+        walked = []
+        for name in sorted(d for d in dirs if d not in _NOT_INPUTS):
+            path = Path(root, name)
+            if path.is_symlink():
+                digests[path.relative_to(notes_dir).as_posix()] = f"folder-link:{path.readlink()}"
+                target = real_path(path)
+                if not target.is_relative_to(inside) or target in entered:
+                    continue  # outside (the loaders refuse it), or a loop
+                entered.add(target)
+            walked.append(name)
+        dirs[:] = walked
         for name in sorted(files):
             path = Path(root, name)
             digests[path.relative_to(notes_dir).as_posix()] = _input_digest(notes_dir, path)

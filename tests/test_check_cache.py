@@ -143,7 +143,9 @@ def _file_saved_after_the_scan(notes: Path, monkeypatch: pytest.MonkeyPatch) -> 
     (notes / "ec2.md").write_text(
         "# EC2\n## Purchasing\n### What is Spot?\nSpare, cheap capacity.\n"
     )
-    monkeypatch.setattr("deckgen.incremental.cache.scan_inputs", lambda _: scanned)
+    monkeypatch.setattr(
+        "deckgen.incremental.cache.scan_inputs", lambda _, notes_files=True: scanned
+    )
 
 
 @pytest.mark.parametrize("change", [_deck_toml_edited, _file_saved_after_the_scan])
@@ -202,3 +204,75 @@ def test_a_linked_note_types_folder_pointed_elsewhere_is_a_change(
     assert (after.exit_code, after.output) == (fresh.exit_code, fresh.output)
     rebuilt = CliRunner().invoke(cli, ["build", str(notes), "-o", str(tmp_path / "decks")])
     assert rebuilt.exit_code == 1 and "Up to date" not in rebuilt.output
+
+
+def _scans_before(monkeypatch: pytest.MonkeyPatch, notes: Path, change: Callable[[], None]) -> None:
+    """The cache's first scan of the folder is taken, then `change` happens: as when a
+    file is saved between the scan and the reading of deck.toml."""
+    from deckgen.incremental.inputs import scan_inputs
+
+    calls: list[int] = []
+
+    def scan(folder: Path, notes_files: bool = True) -> dict[str, str]:
+        calls.append(1)
+        found = scan_inputs(folder, notes_files=notes_files)
+        if len(calls) == 1:
+            change()
+        return found
+
+    monkeypatch.setattr("deckgen.incremental.cache.scan_inputs", scan)
+
+
+ROOT_IS_EC2 = 'name = "EC2"\nslug = "learn-aws"\nversion = "1.0.0"\n'
+
+
+def test_a_check_during_which_a_note_type_changed_is_checked_again_without_the_cache(
+    make_notes: NotesFactory, tmp_path: Path, parsed: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    notes = make_notes(
+        {
+            **FILES,
+            "lambda.md": "# Lambda\n## T\n### Run\n<!-- notetype: Vocabulary -->\nFunctions.\n",
+            "notetypes/vocabulary.toml": VOCABULARY.format(name="Vocabulary"),
+        }
+    )
+    built(notes, tmp_path)
+    renamed = VOCABULARY.format(name="Lexicon")
+    toml = notes / "notetypes" / "vocabulary.toml"
+    _scans_before(monkeypatch, notes, lambda: toml.write_text(renamed))
+    parsed.clear()
+    after = check(notes)
+    assert sorted(parsed) == ["ec2.md", "lambda.md", "s3.md"]  # the second, uncached, check
+    monkeypatch.undo()
+    fresh = check(notes, DECKGEN_CACHE_DIR=str(tmp_path / "no-cache"))
+    assert (after.exit_code, after.output) == (fresh.exit_code, fresh.output)
+    assert "unknown note type 'Vocabulary'" in fresh.output
+
+
+def test_a_build_during_which_deck_toml_changed_is_built_again_and_caches_nothing(
+    make_notes: NotesFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Built on the old deck.toml's cache entries, the deck would mix two configurations;
+    an entry parsed under the new one but keyed under the old would come back once the
+    old deck.toml does."""
+    from deckgen.incremental.build import build
+
+    notes = make_notes(FILES)
+    before = (notes / "deck.toml").read_text()
+    build(notes, tmp_path / "first", 1_790_000_000)
+    (notes / "s3.md").write_text("# S3\n## Basics\n### What is S3?\nObject storage, edited.\n")
+    _scans_before(monkeypatch, notes, lambda: (notes / "deck.toml").write_text(ROOT_IS_EC2))
+    racy = build(notes, tmp_path / "racy", 1_790_000_000)
+    monkeypatch.undo()
+
+    def fresh(name: str) -> bytes:
+        cache = tmp_path / f"cache-{name}"
+        monkeypatch.setenv("DECKGEN_CACHE_DIR", str(cache))
+        done = build(notes, tmp_path / name, 1_790_000_000).path.read_bytes()
+        monkeypatch.undo()
+        return done
+
+    assert racy.path.read_bytes() == fresh("fresh-ec2-root")
+    (notes / "deck.toml").write_text(before)  # the old configuration again
+    again = build(notes, tmp_path / "again", 1_790_000_000)
+    assert again.path.read_bytes() == fresh("fresh-again")

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import hashlib
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
@@ -71,7 +70,7 @@ def parse_and_render(
     from deckgen.cards.media import MediaFolder
     from deckgen.cards.parsed import ParsedNotes
     from deckgen.cards.render import render_cards
-    from deckgen.notes.files import read_bytes
+    from deckgen.notes.files import content_digest, read_bytes
     from deckgen.notes.folder import parse_file
 
     data, diagnostics = read_bytes(file.path, file.shown)
@@ -84,7 +83,7 @@ def parse_and_render(
     seen = len(diagrams.unrendered)
     setup = RenderSetup(MediaFolder(root), diagrams, file.links)
     rendered = render_cards(cards, setup, file.note_types, tokens, earlier)
-    digest = hashlib.sha256(data).hexdigest() if data is not None else None
+    digest = content_digest(data) if data is not None else None
     return FileResult(cards, diagnostics, rendered, diagrams.unrendered[seen:], digest)
 
 

@@ -128,11 +128,10 @@ def check(
     With --release (for CI on release tags) it also checks that nothing changed since the
     release in deck.lock.json and that the version and changelog match it.
     """
-    from deckgen.incremental.checking import cached_load
+    from deckgen.incremental.checking import cached_check
     from deckgen.notes.notetypes import count_cards
-    from deckgen.pipeline import check_notes
 
-    loaded = check_notes(notes_dir, cached_load(notes_dir))
+    loaded = cached_check(notes_dir)
     failed = loaded.deck is None or fails(loaded.diagnostics, strict=strict)
     counts = count_cards(loaded.deck) if loaded.deck is not None else None
     if output_format == "json":

@@ -9,7 +9,11 @@ diagram warning, the plan) always run in the pipeline, from the same inputs a bu
 without the cache gives them, so the result is the same deck.
 
 A file whose diagrams could be neither found in the diagram cache nor rendered is not
-stored: it depends on this machine, and the next build should try again.
+stored: it depends on this machine, and the next build should try again. A build during
+which a file every entry depends on changed (deck.toml, a note type, an image, a diagram)
+may have read entries made under the old one and written entries under a key that no
+longer says what they were made from: they are removed, and the deck is built again
+without the cache.
 """
 
 from __future__ import annotations
@@ -78,6 +82,9 @@ def _build(
     result = build_deck(
         notes_dir, out_dir, timestamp, strict=strict, progress=progress, workers=workers
     )
+    if not cache.salt_unchanged():  # deck.toml, a note type, an image … changed as it ran
+        cache.forget_written()
+        return build_deck(notes_dir, out_dir, timestamp, strict=strict, progress=progress)
     if result.machine_independent:
         cache.record_build(result.path, key, _record(result))
     cache.prune()

@@ -36,6 +36,7 @@ from deckgen.errors import DeckgenError, Diagnostic, Severity
 from deckgen.incremental.inputs import (
     digest,
     file_sha256,
+    is_notes_file,
     scan_inputs,
     tags_fingerprint,
     tool_fingerprint,
@@ -47,7 +48,6 @@ if TYPE_CHECKING:
     from deckgen.notes.folder import NotesFile
 
 LOCK_FILE = "deck.lock.json"  # the lock shapes the package, not the cards
-_MARKDOWN = (".md", ".markdown")
 _CACHEDIR_TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# deckgen's build cache.\n"
 _ENTRY_KEY = re.compile(r"[0-9a-f]{64}")
 _INDEX = "files"  # the entry each file had in the last build: files.index
@@ -107,6 +107,14 @@ def _read(path: Path) -> bytes | None:
         return None
 
 
+def _salted(inputs: dict[str, str]) -> list[tuple[str, str]]:
+    """The inputs every file's entry depends on: all but the notes files (each keyed on its
+    own bytes) and the lock (which shapes only the package)."""
+    return [
+        (rel, found) for rel, found in inputs.items() if rel != LOCK_FILE and not is_notes_file(rel)
+    ]
+
+
 def media_intact(name: str, data: bytes) -> bool:
     """A media file's name ends in 16 hex digits of its bytes' sha256 (cards/media.py)."""
     found = _HASHED_MEDIA.search(name)
@@ -138,6 +146,7 @@ class BuildCache:
     rewrite: bool = False  # --force: read nothing, write every entry and media file anew
     used: set[str] = field(default_factory=set)
     used_media: set[str] = field(default_factory=set)
+    written: set[str] = field(default_factory=set)
     # each file's identity (file_identity) → the key of the entry this build used for it
     latest: dict[str, str] = field(default_factory=dict)
     parsed_as_scanned: bool = True  # every file parsed was the version in `inputs`
@@ -155,24 +164,34 @@ class BuildCache:
     @classmethod
     def existing(cls, notes_dir: Path) -> BuildCache | None:
         """The cache builds of `notes_dir` made, to read only (nothing is made): None when
-        there is none, or when it is not safe (a build says why, DG080)."""
+        there is none, or when it is not safe (a build says why, DG080). Its scan leaves
+        the notes files out: what is read of each is looked up by the bytes read."""
         try:
             folder = trusted_folder(notes_dir, make=False)
         except DeckgenError:
             return None
-        return None if folder is None else cls(notes_dir, folder, scan_inputs(notes_dir))
+        if folder is None:
+            return None
+        return cls(notes_dir, folder, scan_inputs(notes_dir, notes_files=False))
 
     @functools.cached_property
     def _salt(self) -> str:
         """What every file's cards depend on besides the file: the tool and the folder's
         other files (deck.toml, note types, media, diagrams). Markdown files are keyed
         each on its own; the lock only shapes the package."""
-        others = [
-            f"{rel}={digest}"
-            for rel, digest in self.inputs.items()
-            if rel != LOCK_FILE and not rel.lower().endswith(_MARKDOWN)
-        ]
+        others = [f"{rel}={digest}" for rel, digest in _salted(self.inputs)]
         return digest(tool_fingerprint(), *others)
+
+    def salt_unchanged(self) -> bool:
+        """Whether the files every entry depends on are still those the cache was opened
+        with: a build or check that read deck.toml, a note type, an image or a diagram
+        after it changed must not trust the entries it read or wrote under the old ones."""
+        return _salted(scan_inputs(self.notes_dir, notes_files=False)) == _salted(self.inputs)
+
+    def forget_written(self) -> None:
+        """Remove the entries this build wrote (keyed under a salt it can no longer trust)."""
+        for key in self.written:
+            (self.folder / f"{key}.json").unlink(missing_ok=True)
 
     # --- whole builds -----------------------------------------------------------------
 
@@ -274,6 +293,7 @@ class BuildCache:
 
     def write_entry(self, key: str, data: object) -> None:
         self.used.add(key)
+        self.written.add(key)
         _write_atomically(self.folder / f"{key}.json", _sealed(key, data))
 
     def read_media(self, name: str) -> bytes | None:

@@ -96,9 +96,15 @@ def library_versions(names: tuple[str, ...]) -> dict[str, list[str]]:
     return found
 
 
-def scan_inputs(notes_dir: Path) -> dict[str, str]:
-    """Every file of the notes folder → the sha256 of its bytes. Hidden files count too
-    (the diagram cache is `.diagrams/`); only version control does not. A linked folder
+def is_notes_file(rel: str) -> bool:
+    """Markdown: keyed each on its own bytes, not part of what every file depends on."""
+    return rel.lower().endswith((".md", ".markdown"))
+
+
+def scan_inputs(notes_dir: Path, *, notes_files: bool = True) -> dict[str, str]:
+    """Every file of the notes folder → the sha256 of its bytes (the Markdown files only
+    with `notes_files`). Hidden files count too (the diagram cache is `.diagrams/`); only
+    version control does not. A linked folder
     (`notetypes/` → elsewhere) counts as where it points, and its files through it when
     that is inside the folder: note types and images are read through such links."""
     digests: dict[str, str] = {}
@@ -117,8 +123,9 @@ def scan_inputs(notes_dir: Path) -> dict[str, str]:
             walked.append(name)
         dirs[:] = walked
         for name in sorted(files):
-            path = Path(root, name)
-            digests[path.relative_to(notes_dir).as_posix()] = _input_digest(notes_dir, path)
+            rel = Path(root, name).relative_to(notes_dir).as_posix()
+            if notes_files or not is_notes_file(rel):
+                digests[rel] = _input_digest(notes_dir, Path(root, name))
     return digests
 
 

@@ -4,6 +4,7 @@ at the first bad byte (DG001), its name printable whatever its bytes."""
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from deckgen.atomic import real_path
@@ -38,6 +39,11 @@ def printable(name: str) -> str:
     """A file name that is not valid UTF-8 (decoded with surrogates) → printable text,
     so that neither a terminal nor Anki's database chokes on it."""
     return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def content_digest(data: bytes) -> str:
+    """The sha256 of a notes file's bytes, as the build cache keys what was parsed of them."""
+    return hashlib.sha256(data).hexdigest()
 
 
 def read_bytes(path: Path, shown: str) -> tuple[bytes | None, list[Diagnostic]]:

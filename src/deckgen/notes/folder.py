@@ -186,21 +186,21 @@ def open_folder(notes_dir: Path) -> NotesFolder:
     return NotesFolder(notes_dir, config, tuple(files), tuple(diagnostics), note_types)
 
 
+def parse_bytes(file: NotesFile, data: bytes) -> tuple[list[Card], list[Diagnostic]]:
+    """A notes file's bytes, as read → its cards and diagnostics."""
+    parsed, problems = parse_file(file, data)
+    return (parsed.cards if parsed is not None else []), problems
+
+
 def load_file(
-    file: NotesFile, parse: ParseBytes | None = None
+    file: NotesFile, parse: ParseBytes = parse_bytes
 ) -> tuple[list[Card], list[Diagnostic]]:
     """One notes file → its cards and diagnostics; its bytes are read, then parsed by
     `parse` (default: parse_bytes)."""
     data, problems = read_bytes(file.path, file.shown)
     if data is None:
         return [], problems
-    return (parse or parse_bytes)(file, data)
-
-
-def parse_bytes(file: NotesFile, data: bytes) -> tuple[list[Card], list[Diagnostic]]:
-    """A notes file's bytes, as read → its cards and diagnostics."""
-    parsed, problems = parse_file(file, data)
-    return (parsed.cards if parsed is not None else []), problems
+    return parse(file, data)
 
 
 def parse_file(file: NotesFile, data: bytes) -> tuple[ParsedFile | None, list[Diagnostic]]:

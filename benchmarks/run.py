@@ -36,7 +36,6 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import zipfile
 from dataclasses import asdict, dataclass, field
@@ -93,20 +92,18 @@ def deckgen_command() -> list[str]:
 
 def timed(command: list[str], env: dict[str, str] | None = None) -> Run:
     """Run a command in a fresh process: its CPU time (with its children's), wall time and
-    peak RSS (the largest of it and its children)."""
-    with tempfile.TemporaryFile() as err:
-        start = time.perf_counter()
-        proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=err, env=env)
-        _, status, usage = os.wait4(proc.pid, 0)
-        seconds = time.perf_counter() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        if proc.returncode != 0:
-            err.seek(0)
-            detail = err.read().decode(errors="replace")
-            raise SystemExit(f"{' '.join(command)} exited {proc.returncode}:\n{detail}")
-    # ru_maxrss is in KiB on Linux, bytes on macOS
-    scale = 1 if sys.platform == "darwin" else 1024
-    return Run(usage.ru_utime + usage.ru_stime, seconds, usage.ru_maxrss * scale / 1024 / 1024)
+    peak RSS (the largest of it and its children), measured by measure.py."""
+    done = subprocess.run(
+        [sys.executable, str(HERE / "measure.py"), *command],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise SystemExit(done.stderr)
+    report = json.loads(done.stdout)
+    return Run(report["cpu"], report["wall"], report["peak_rss_mb"])
 
 
 def best(runs: list[Run]) -> Run:

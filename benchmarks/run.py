@@ -101,7 +101,7 @@ def timed(command: list[str], env: dict[str, str] | None = None) -> Run:
         check=False,
     )
     if done.returncode != 0:
-        raise SystemExit(done.stderr)
+        raise SystemExit(f"{' '.join(command)}: measure.py exited {done.returncode}\n{done.stderr}")
     report = json.loads(done.stdout)
     return Run(report["cpu"], report["wall"], report["peak_rss_mb"])
 

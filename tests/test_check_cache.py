@@ -1,5 +1,7 @@
 """`deckgen check` reads the files a build parsed from the build cache, and says exactly
-what it says without it: it parses only what the cache does not hold, and writes nothing."""
+what it says without it: it parses only what the cache does not hold, and writes nothing.
+Neither check nor build trusts the cache when the files every entry depends on changed
+while they ran."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -223,6 +226,12 @@ def _scans_before(monkeypatch: pytest.MonkeyPatch, notes: Path, change: Callable
     monkeypatch.setattr("deckgen.incremental.cache.scan_inputs", scan)
 
 
+def _scans_as_usual(monkeypatch: pytest.MonkeyPatch) -> None:
+    from deckgen.incremental.inputs import scan_inputs
+
+    monkeypatch.setattr("deckgen.incremental.cache.scan_inputs", scan_inputs)
+
+
 ROOT_IS_EC2 = 'name = "EC2"\nslug = "learn-aws"\nversion = "1.0.0"\n'
 
 
@@ -243,10 +252,26 @@ def test_a_check_during_which_a_note_type_changed_is_checked_again_without_the_c
     parsed.clear()
     after = check(notes)
     assert sorted(parsed) == ["ec2.md", "lambda.md", "s3.md"]  # the second, uncached, check
-    monkeypatch.undo()
+    _scans_as_usual(monkeypatch)
     fresh = check(notes, DECKGEN_CACHE_DIR=str(tmp_path / "no-cache"))
     assert (after.exit_code, after.output) == (fresh.exit_code, fresh.output)
     assert "unknown note type 'Vocabulary'" in fresh.output
+
+
+def _fresh_build(notes: Path, out: Path, monkeypatch: pytest.MonkeyPatch) -> bytes:
+    """The deck a build with an empty cache of its own makes of the notes as they are."""
+    from deckgen.incremental.build import build
+
+    ours = str(cache_folder())
+    monkeypatch.setenv("DECKGEN_CACHE_DIR", str(out.parent / f"{out.name}-cache"))
+    try:
+        return build(notes, out, 1_790_000_000).path.read_bytes()
+    finally:
+        monkeypatch.setenv("DECKGEN_CACHE_DIR", ours)
+
+
+def _entries() -> list[str]:
+    return sorted(path.name for path in cache_folder().glob("*/*.json"))
 
 
 def test_a_build_during_which_deck_toml_changed_is_built_again_and_caches_nothing(
@@ -260,19 +285,100 @@ def test_a_build_during_which_deck_toml_changed_is_built_again_and_caches_nothin
     notes = make_notes(FILES)
     before = (notes / "deck.toml").read_text()
     build(notes, tmp_path / "first", 1_790_000_000)
+    entries = _entries()
     (notes / "s3.md").write_text("# S3\n## Basics\n### What is S3?\nObject storage, edited.\n")
     _scans_before(monkeypatch, notes, lambda: (notes / "deck.toml").write_text(ROOT_IS_EC2))
     racy = build(notes, tmp_path / "racy", 1_790_000_000)
-    monkeypatch.undo()
-
-    def fresh(name: str) -> bytes:
-        cache = tmp_path / f"cache-{name}"
-        monkeypatch.setenv("DECKGEN_CACHE_DIR", str(cache))
-        done = build(notes, tmp_path / name, 1_790_000_000).path.read_bytes()
-        monkeypatch.undo()
-        return done
-
-    assert racy.path.read_bytes() == fresh("fresh-ec2-root")
+    _scans_as_usual(monkeypatch)
+    assert _entries() == entries  # s3.md's, made under the old key, is gone; none made since
+    assert racy.path.read_bytes() == _fresh_build(notes, tmp_path / "fresh", monkeypatch)
     (notes / "deck.toml").write_text(before)  # the old configuration again
     again = build(notes, tmp_path / "again", 1_790_000_000)
-    assert again.path.read_bytes() == fresh("fresh-again")
+    assert again.path.read_bytes() == _fresh_build(notes, tmp_path / "fresh-again", monkeypatch)
+
+
+def test_a_build_that_a_change_made_fail_caches_nothing_of_it(
+    make_notes: NotesFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The note type a file uses is renamed while the build reads: the build fails, as one
+    without the cache does, and once the name is back the build passes."""
+    from deckgen.errors import DeckgenError
+    from deckgen.incremental.build import build
+
+    lambda_md = "# Lambda\n## T\n### Run\n<!-- notetype: Vocabulary -->\nFunctions.\n"
+    notes = make_notes(
+        {
+            **FILES,
+            "lambda.md": lambda_md,
+            "notetypes/vocabulary.toml": VOCABULARY.format(name="Vocabulary"),
+        }
+    )
+    build(notes, tmp_path / "decks", 1_790_000_000)
+    (notes / "lambda.md").write_text(lambda_md.replace("Functions.", "Functions, edited."))
+    toml = notes / "notetypes" / "vocabulary.toml"
+    _scans_before(monkeypatch, notes, lambda: toml.write_text(VOCABULARY.format(name="Lexicon")))
+    with pytest.raises(DeckgenError) as failed:
+        build(notes, tmp_path / "decks", 1_790_000_000)
+    _scans_as_usual(monkeypatch)
+    assert "unknown note type 'Vocabulary'" in str([str(d) for d in failed.value.diagnostics])
+    toml.write_text(VOCABULARY.format(name="Vocabulary"))
+    again = build(notes, tmp_path / "decks", 1_790_000_000)
+    assert again.path.read_bytes() == _fresh_build(notes, tmp_path / "fresh", monkeypatch)
+
+
+def test_a_build_that_a_change_made_fail_leaves_the_output_as_it_was(
+    make_notes: NotesFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An image is deleted while the build reads: the files are checked before anything is
+    planned or written, so the mixed deck (its card from the cache, the image gone) is
+    never written, and the build fails as one without the cache does."""
+    from deckgen.errors import DeckgenError
+    from deckgen.incremental.build import build
+
+    notes = make_notes({**FILES, "vpc.md": "# VPC\n## T\n### Which?\n![a map](media/map.png)\n"})
+    (notes / "media").mkdir()
+    (notes / "media" / "map.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
+    out = tmp_path / "decks"
+    built = build(notes, out, 1_790_000_000).path
+    written = {path.name: path.read_bytes() for path in out.iterdir()}
+    (notes / "s3.md").write_text("# S3\n## Basics\n### What is S3?\nObject storage, edited.\n")
+    _scans_before(monkeypatch, notes, lambda: (notes / "media" / "map.png").unlink())
+    with pytest.raises(DeckgenError):
+        build(notes, out, 1_790_000_000)
+    assert {path.name: path.read_bytes() for path in out.iterdir()} == written
+    assert built.is_file()
+
+
+def test_a_build_that_renders_a_diagram_is_not_built_twice(
+    make_notes: NotesFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The SVGs a build stores in notes/.diagrams are files every entry depends on, but its
+    own: they do not make it distrust what it read and wrote."""
+    from deckgen.diagrams.renderer import MermaidRenderer
+    from deckgen.incremental import build as incremental
+
+    class Renderer:
+        def __enter__(self) -> Renderer:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            pass
+
+        def render(self, source: str, theme: str) -> str:
+            return f'<svg xmlns="http://www.w3.org/2000/svg"><text>{theme}</text></svg>'
+
+    monkeypatch.setattr(MermaidRenderer, "locate", classmethod(lambda cls, root=None: Renderer()))
+    flow = "# Cloud\n## Compute\n### Which path?\n```mermaid\nflowchart LR\n  A --> B\n```\n"
+    notes = make_notes({**FILES, "cloud.md": flow})
+    runs: list[int] = []
+    build_deck = incremental.build_deck
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        runs.append(1)
+        return build_deck(*args, **kwargs)
+
+    monkeypatch.setattr(incremental, "build_deck", counted)
+    incremental.build(notes, tmp_path / "decks", 1_790_000_000)
+    assert len(list((notes / ".diagrams").glob("*.svg"))) == 2  # light and dark
+    assert len(runs) == 1
+    assert len(_entries()) == 3  # every file's

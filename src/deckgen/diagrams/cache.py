@@ -107,6 +107,7 @@ class DiagramCache:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
+        self.written: list[Path] = []  # the files put here, so far
 
     def path_for(self, source: str, theme: str) -> Path:
         return self.folder / f"{diagram_key(source, theme)}.svg"
@@ -122,6 +123,7 @@ class DiagramCache:
         target = self.path_for(source, theme)
         self.folder.mkdir(parents=True, exist_ok=True)
         _atomic_write(target, svg.encode("utf-8"))
+        self.written.append(target)
 
     def unused(self, sources: Iterable[str]) -> list[Path]:
         """Cache files no diagram of `sources` needs (old versions, edited diagrams)."""

@@ -12,8 +12,9 @@ A file whose diagrams could be neither found in the diagram cache nor rendered i
 stored: it depends on this machine, and the next build should try again. A build during
 which a file every entry depends on changed (deck.toml, a note type, an image, a diagram)
 may have read entries made under the old one and written entries under a key that no
-longer says what they were made from: they are removed, and the deck is built again
-without the cache.
+longer says what they were made from: once the files are read, before anything is planned
+or written, such entries are removed and the deck is built again without the cache
+(cached_workers).
 """
 
 from __future__ import annotations
@@ -78,27 +79,46 @@ def _build(
                 raise DeckgenError(result.diagnostics)
             return result
 
-    workers = cached_workers(cache, jobs=jobs)
-    result = build_deck(
-        notes_dir, out_dir, timestamp, strict=strict, progress=progress, workers=workers
-    )
-    if not cache.salt_unchanged():  # deck.toml, a note type, an image … changed as it ran
-        cache.forget_written()
-        return build_deck(notes_dir, out_dir, timestamp, strict=strict, progress=progress)
+    try:
+        workers = cached_workers(cache, jobs=jobs)
+        result = build_deck(
+            notes_dir, out_dir, timestamp, strict=strict, progress=progress, workers=workers
+        )
+    except _Untrusted:  # nothing was written: build again, reading and keeping nothing
+        workers = cached_workers(None, jobs=jobs)
+        return build_deck(
+            notes_dir, out_dir, timestamp, strict=strict, progress=progress, workers=workers
+        )
     if result.machine_independent:
         cache.record_build(result.path, key, _record(result))
     cache.prune()
     return result
 
 
-def cached_workers(cache: BuildCache, *, jobs: int | None) -> FileWorkers:
+class _Untrusted(Exception):
+    """The files every cache entry depends on changed while the files were read."""
+
+
+def cached_workers(cache: BuildCache | None, *, jobs: int | None) -> FileWorkers:
     """The pipeline's FileWorkers answered from `cache`, else by worker processes, and
-    stored for the next build under the fingerprint of the bytes that were parsed."""
+    stored for the next build under the fingerprint of the bytes that were parsed (with
+    no cache, every file is worked and nothing stored).
+
+    When the files are read, before anything is planned or written, the files every entry
+    depends on (deck.toml, note types, images, diagrams: the salt) are scanned again, but
+    for the diagrams this build rendered: if one changed, entries made under the old
+    files were mixed with files read under the new, and entries written under the old key
+    hold what the new files made. Those entries are removed and _Untrusted is raised, also
+    over an error the mixed files caused."""
     from deckgen.incremental.entries import from_json, to_json
     from deckgen.incremental.workers import pool_work
 
     @contextlib.contextmanager
     def workers(folder: NotesFolder, diagrams: DiagramSource) -> Iterator[FileWork]:
+        if cache is None:
+            with pool_work(folder.root, folder.files, diagrams, jobs) as work:
+                yield lambda file: work(file, tuple)
+            return
         todo = [f for f in folder.files if not cache.has_entry(cache.file_key(f))]
         with pool_work(folder.root, todo, diagrams, jobs) as work:
 
@@ -121,7 +141,12 @@ def cached_workers(cache: BuildCache, *, jobs: int | None) -> FileWorkers:
                     cache.used_for(file, parsed)
                 return result
 
-            yield answer
+            try:
+                yield answer
+            finally:
+                if not cache.salt_unchanged(made=diagrams.cache.written):
+                    cache.forget_written()
+                    raise _Untrusted
 
     return workers
 

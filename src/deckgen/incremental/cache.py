@@ -28,6 +28,7 @@ import hashlib
 import json
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -182,11 +183,16 @@ class BuildCache:
         others = [f"{rel}={digest}" for rel, digest in _salted(self.inputs)]
         return digest(tool_fingerprint(), *others)
 
-    def salt_unchanged(self) -> bool:
+    def salt_unchanged(self, made: Iterable[Path] = ()) -> bool:
         """Whether the files every entry depends on are still those the cache was opened
-        with: a build or check that read deck.toml, a note type, an image or a diagram
-        after it changed must not trust the entries it read or wrote under the old ones."""
-        return _salted(scan_inputs(self.notes_dir, notes_files=False)) == _salted(self.inputs)
+        with, but for the files `made` by the command itself (the diagrams it rendered): a
+        build or check that read deck.toml, a note type, an image or a diagram after it
+        changed must not trust the entries it read or wrote under the old ones."""
+        ours = {path.relative_to(self.notes_dir).as_posix() for path in made}
+        now = scan_inputs(self.notes_dir, notes_files=False)
+        return [i for i in _salted(now) if i[0] not in ours] == [
+            i for i in _salted(self.inputs) if i[0] not in ours
+        ]
 
     def forget_written(self) -> None:
         """Remove the entries this build wrote (keyed under a salt it can no longer trust)."""

@@ -32,7 +32,12 @@ def cached_check(notes_dir: Path) -> Checked:
     if cache is None:
         return check_notes(notes_dir)
     load = functools.partial(load_file, parse=functools.partial(_parse, cache))
-    checked = check_notes(notes_dir, load)
+    try:
+        checked = check_notes(notes_dir, load)
+    except Exception:  # cards of the old note types met the new ones: only a change explains it
+        if cache.salt_unchanged():
+            raise
+        return check_notes(notes_dir)
     return checked if cache.salt_unchanged() else check_notes(notes_dir)
 
 

@@ -15,6 +15,7 @@ from functools import cache
 from pathlib import Path
 
 from deckgen.atomic import real_path
+from deckgen.notes.files import is_markdown
 
 _FORMAT = "deckgen-cache-3"
 # Libraries whose version can change the bytes of a deck.
@@ -98,35 +99,39 @@ def library_versions(names: tuple[str, ...]) -> dict[str, list[str]]:
 
 def is_notes_file(rel: str) -> bool:
     """Markdown: keyed each on its own bytes, not part of what every file depends on."""
-    return rel.lower().endswith((".md", ".markdown"))
+    return is_markdown(Path(rel))
 
 
 def scan_inputs(notes_dir: Path, *, notes_files: bool = True) -> dict[str, str]:
     """Every file of the notes folder → the sha256 of its bytes (the Markdown files only
     with `notes_files`). Hidden files count too (the diagram cache is `.diagrams/`); only
-    version control does not. A linked folder
-    (`notetypes/` → elsewhere) counts as where it points, and its files through it when
-    that is inside the folder: note types and images are read through such links."""
+    version control does not. A linked folder (`notetypes/` → elsewhere), which note types
+    and images are read through, counts as where it points: a folder of the notes folder,
+    whose files count under their own names, or a path outside it (which the loaders
+    refuse to read)."""
     digests: dict[str, str] = {}
-    inside = real_path(notes_dir)
-    entered = {inside}  # each linked folder is walked through once: a loop ends
-    for root, dirs, files in os.walk(notes_dir, followlinks=True):
-        walked = []
-        for name in sorted(d for d in dirs if d not in _NOT_INPUTS):
+    for root, dirs, files in os.walk(notes_dir):
+        dirs[:] = sorted(d for d in dirs if d not in _NOT_INPUTS)
+        for name in dirs:
             path = Path(root, name)
             if path.is_symlink():
-                digests[path.relative_to(notes_dir).as_posix()] = f"folder-link:{path.readlink()}"
-                target = real_path(path)
-                if not target.is_relative_to(inside) or target in entered:
-                    continue  # outside (the loaders refuse it), or a loop
-                entered.add(target)
-            walked.append(name)
-        dirs[:] = walked
+                digests[path.relative_to(notes_dir).as_posix()] = _link_target(notes_dir, path)
         for name in sorted(files):
             rel = Path(root, name).relative_to(notes_dir).as_posix()
             if notes_files or not is_notes_file(rel):
                 digests[rel] = _input_digest(notes_dir, Path(root, name))
     return digests
+
+
+def _link_target(notes_dir: Path, link: Path) -> str:
+    try:
+        target = real_path(link)
+        inside = real_path(notes_dir)
+        if target.is_relative_to(inside):
+            return f"folder-link:{target.relative_to(inside).as_posix()}"
+        return f"folder-link-outside:{link.readlink()}"
+    except OSError as exc:  # gone since it was listed: the key must still change
+        return f"unreadable:{exc.errno}"
 
 
 def tags_fingerprint(notes_dir: Path) -> str:

@@ -41,6 +41,14 @@ def printable(name: str) -> str:
     return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+
+
+def is_markdown(path: Path) -> bool:
+    """A Markdown file by its name: what may be a notes file (notes/folder.py discovery)."""
+    return path.suffix.lower() in MARKDOWN_SUFFIXES
+
+
 def content_digest(data: bytes) -> str:
     """The sha256 of a notes file's bytes, as the build cache keys what was parsed of them."""
     return hashlib.sha256(data).hexdigest()

@@ -18,6 +18,7 @@ from deckgen.notes.config import DECK_TOML, DEFAULT_DOCS, parse_deck_toml
 from deckgen.notes.files import (
     decode,
     display_path,
+    is_markdown,
     outside_error,
     printable,
     read_bytes,
@@ -39,13 +40,8 @@ class LoadResult:
     partial: Deck | None = None
 
 
-MARKDOWN_SUFFIXES = (".md", ".markdown")
 # folders tools keep in the notes folder, never the author's: git's, deckgen's diagrams
 _TOOL_FOLDERS = (".git", ".diagrams")
-
-
-def is_markdown(path: Path) -> bool:
-    return path.suffix.lower() in MARKDOWN_SUFFIXES
 
 
 @dataclass(frozen=True)

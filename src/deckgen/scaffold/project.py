@@ -20,6 +20,7 @@ from deckgen.atomic import real_path, transaction
 from deckgen.errors import DeckgenError, error
 from deckgen.model import SourceLoc
 from deckgen.notes.config import DECK_TOML, parse_deck_toml
+from deckgen.notes.files import is_markdown
 
 NOTES = "notes"
 FOLDER_NOT_EMPTY = "DG054"
@@ -33,7 +34,6 @@ PROJECT_FILES = {
     ".github/workflows/release.yml": ("release.yml", "publishes the release of every v* tag"),
 }
 _IGNORED = frozenset({".git"})  # `git init` first, then `deckgen init .`, is fine
-_MARKDOWN = (".md", ".markdown")
 
 
 class BadValue(ValueError):
@@ -150,7 +150,7 @@ def _write_all(contents: dict[Path, str]) -> None:
 def _is_notes_file(path: Path) -> bool:
     return (
         path.is_file()
-        and path.suffix.lower() in _MARKDOWN
+        and is_markdown(path)
         and path.name.lower() not in {"readme.md", "changelog.md"}
     )
 

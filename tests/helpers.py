@@ -90,3 +90,12 @@ def run_script(script: Path, *args: str, cwd: Path | None = None) -> str:
     )
     assert done.returncode == 0, done.stderr
     return done.stdout
+
+
+def note_type_toml(name: str, note_type_id: int = 1790000000001) -> str:
+    """A notes/notetypes/*.toml: fields Word and Meaning, one card from Word to Meaning."""
+    return (
+        f'name = "{name}"\nid = {note_type_id}\nfields = ["Word", "Meaning"]\n\n'
+        '[[templates]]\nname = "Card 1"\nfront = "{{Word}}"\n'
+        'back = "{{FrontSide}}<hr id=answer>{{Meaning}}"\n'
+    )

@@ -16,7 +16,7 @@ from click.testing import CliRunner, Result
 
 from deckgen.cli import cli
 from deckgen.notes import folder
-from helpers import NotesFactory, cache_folder
+from helpers import NotesFactory, cache_folder, note_type_toml
 
 FILES = {
     # a warning (an image that is not there is an error: keep to warnings and findings)
@@ -170,18 +170,6 @@ def test_what_changed_since_the_build_is_parsed_again(
     assert (after.exit_code, after.output) == (fresh.exit_code, fresh.output)
 
 
-VOCABULARY = """\
-name = "{name}"
-id = 1790000000001
-fields = ["Word", "Meaning"]
-
-[[templates]]
-name = "Card 1"
-front = "{{{{Word}}}}"
-back = "{{{{FrontSide}}}}<hr id=answer>{{{{Meaning}}}}"
-"""
-
-
 def test_a_linked_note_types_folder_pointed_elsewhere_is_a_change(
     make_notes: NotesFactory, tmp_path: Path, parsed: list[str]
 ) -> None:
@@ -190,8 +178,8 @@ def test_a_linked_note_types_folder_pointed_elsewhere_is_a_change(
     notes = make_notes(
         {
             "ec2.md": "# EC2\n## T\n### Spot\n<!-- notetype: Vocabulary -->\nSpare capacity.\n",
-            "types-a/vocabulary.toml": VOCABULARY.format(name="Vocabulary"),
-            "types-b/vocabulary.toml": VOCABULARY.format(name="Lexicon"),
+            "types-a/vocabulary.toml": note_type_toml("Vocabulary"),
+            "types-b/vocabulary.toml": note_type_toml("Lexicon"),
         }
     )
     (notes / "notetypes").symlink_to("types-a", target_is_directory=True)
@@ -242,11 +230,11 @@ def test_a_check_during_which_a_note_type_changed_is_checked_again_without_the_c
         {
             **FILES,
             "lambda.md": "# Lambda\n## T\n### Run\n<!-- notetype: Vocabulary -->\nFunctions.\n",
-            "notetypes/vocabulary.toml": VOCABULARY.format(name="Vocabulary"),
+            "notetypes/vocabulary.toml": note_type_toml("Vocabulary"),
         }
     )
     built(notes, tmp_path)
-    renamed = VOCABULARY.format(name="Lexicon")
+    renamed = note_type_toml("Lexicon")
     toml = notes / "notetypes" / "vocabulary.toml"
     _scans_before(monkeypatch, notes, lambda: toml.write_text(renamed))
     parsed.clear()
@@ -310,18 +298,18 @@ def test_a_build_that_a_change_made_fail_caches_nothing_of_it(
         {
             **FILES,
             "lambda.md": lambda_md,
-            "notetypes/vocabulary.toml": VOCABULARY.format(name="Vocabulary"),
+            "notetypes/vocabulary.toml": note_type_toml("Vocabulary"),
         }
     )
     build(notes, tmp_path / "decks", 1_790_000_000)
     (notes / "lambda.md").write_text(lambda_md.replace("Functions.", "Functions, edited."))
     toml = notes / "notetypes" / "vocabulary.toml"
-    _scans_before(monkeypatch, notes, lambda: toml.write_text(VOCABULARY.format(name="Lexicon")))
+    _scans_before(monkeypatch, notes, lambda: toml.write_text(note_type_toml("Lexicon")))
     with pytest.raises(DeckgenError) as failed:
         build(notes, tmp_path / "decks", 1_790_000_000)
     _scans_as_usual(monkeypatch)
     assert "unknown note type 'Vocabulary'" in str([str(d) for d in failed.value.diagnostics])
-    toml.write_text(VOCABULARY.format(name="Vocabulary"))
+    toml.write_text(note_type_toml("Vocabulary"))
     again = build(notes, tmp_path / "decks", 1_790_000_000)
     assert again.path.read_bytes() == _fresh_build(notes, tmp_path / "fresh", monkeypatch)
 

@@ -724,3 +724,43 @@ def test_folders_whose_names_slug_alike_keep_their_notes_apart(
     (apkg,) = (tmp_path / "d").glob("*.apkg")
     guids = {guid for guid, _, _ in rows(apkg, tmp_path)}
     assert guids == {ids.guid_for_key(k) for k in ("a-b::c:what is s3", "a::b-c:what is s3")}
+
+
+FLOW = "# Cloud\n## C\n### Which way?\n```mermaid\nflowchart LR\n  A --> B\n```\n"
+FLOW_SOURCE = "flowchart LR\n  A --> B\n"
+
+
+def _package_bytes(apkg: Path) -> bytes:
+    with zipfile.ZipFile(apkg) as package:
+        return b"".join(package.read(name) for name in package.namelist())
+
+
+@pytest.mark.parametrize("linked", ["files", "folder"])
+def test_a_diagram_cache_linking_outside_the_notes_is_never_read_nor_written(
+    make_notes: NotesFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, linked: str
+) -> None:
+    """notes/.diagrams is committed with the notes: a link in it (or the folder itself as a
+    link) to a file outside must not put that file in the deck, as an image's would not."""
+    from deckgen.diagrams.cache import DiagramCache
+    from deckgen.diagrams.renderer import MermaidRenderer
+    from deckgen.diagrams.source import THEMES
+
+    monkeypatch.setattr(MermaidRenderer, "locate", classmethod(lambda cls, root=None: None))
+    monkeypatch.setattr(MermaidRenderer, "missing", staticmethod(lambda root=None: []))
+    notes = make_notes({"cloud.md": FLOW})
+    secret = b'<svg xmlns="http://www.w3.org/2000/svg"><text>SECRET-42</text></svg>'
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    names = [DiagramCache(outside).path_for(FLOW_SOURCE, theme).name for theme in THEMES]
+    for name in names:
+        (outside / name).write_bytes(secret)
+    if linked == "folder":
+        (notes / ".diagrams").symlink_to(outside, target_is_directory=True)
+    else:
+        (notes / ".diagrams").mkdir()
+        for name in names:
+            (notes / ".diagrams" / name).symlink_to(outside / name)
+    result = run(["build", str(notes), "-o", str(tmp_path / "decks")])
+    assert result.exit_code == 0, result.output
+    assert "DG301" in result.output  # shown as code: no SVG of the notes' own to show
+    assert b"SECRET-42" not in _package_bytes(next((tmp_path / "decks").glob("*.apkg")))

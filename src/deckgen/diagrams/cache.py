@@ -35,6 +35,8 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
+from deckgen.notes.files import resolves_outside
+
 MERMAID_VERSION = "12.3.0"
 THEMES: tuple[str, ...] = ("light", "dark")
 
@@ -113,13 +115,21 @@ class DiagramCache:
         return self.folder / f"{diagram_key(source, theme)}.svg"
 
     def get(self, source: str, theme: str) -> str | None:
+        """The cached SVG, or None. A file that links out of the notes folder (the cache's
+        parent) is none: what it points at is not the notes', and must never reach a deck."""
+        path = self.path_for(source, theme)
+        if resolves_outside(self.folder.parent, path):
+            return None
         try:
             # Bytes, not read_text: no newline translation, a build ships what is committed.
-            return self.path_for(source, theme).read_bytes().decode("utf-8")
+            return path.read_bytes().decode("utf-8")
         except FileNotFoundError:
             return None
 
     def put(self, source: str, theme: str, svg: str) -> None:
+        """Store an SVG; not when the cache folder links out of the notes folder."""
+        if resolves_outside(self.folder.parent, self.folder):
+            return
         target = self.path_for(source, theme)
         self.folder.mkdir(parents=True, exist_ok=True)
         _atomic_write(target, svg.encode("utf-8"))

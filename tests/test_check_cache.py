@@ -337,8 +337,9 @@ def test_a_build_that_a_change_made_fail_leaves_the_output_as_it_was(
     assert built.is_file()
 
 
+@pytest.mark.parametrize("diagrams", ["a folder", "a link to a folder of the notes"])
 def test_a_build_that_renders_a_diagram_is_not_built_twice(
-    make_notes: NotesFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    make_notes: NotesFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, diagrams: str
 ) -> None:
     """The SVGs a build stores in notes/.diagrams are files every entry depends on, but its
     own: they do not make it distrust what it read and wrote."""
@@ -358,6 +359,9 @@ def test_a_build_that_renders_a_diagram_is_not_built_twice(
     monkeypatch.setattr(MermaidRenderer, "locate", classmethod(lambda cls, root=None: Renderer()))
     flow = "# Cloud\n## Compute\n### Which path?\n```mermaid\nflowchart LR\n  A --> B\n```\n"
     notes = make_notes({**FILES, "cloud.md": flow})
+    if diagrams != "a folder":
+        (notes / "assets" / "diagrams").mkdir(parents=True)
+        (notes / ".diagrams").symlink_to(Path("assets", "diagrams"), target_is_directory=True)
     runs: list[int] = []
     build_deck = incremental.build_deck
 
@@ -370,3 +374,33 @@ def test_a_build_that_renders_a_diagram_is_not_built_twice(
     assert len(list((notes / ".diagrams").glob("*.svg"))) == 2  # light and dark
     assert len(runs) == 1
     assert len(_entries()) == 3  # every file's
+
+
+def test_an_interrupted_build_stays_interrupted_though_the_folder_changed(
+    make_notes: NotesFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C during a build while deck.toml changes: the build stops, it does not start
+    over without the cache."""
+    from deckgen.incremental import build as incremental
+    from deckgen.incremental import entries
+
+    notes = make_notes(FILES)
+    incremental.build(notes, tmp_path / "decks", 1_790_000_000)
+    (notes / "s3.md").write_text("# S3\n## Basics\n### What is S3?\nObject storage, edited.\n")
+
+    def interrupted(*args: object) -> None:
+        (notes / "deck.toml").write_text(ROOT_IS_EC2)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(entries, "from_json", interrupted)
+    runs: list[int] = []
+    build_deck = incremental.build_deck
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        runs.append(1)
+        return build_deck(*args, **kwargs)
+
+    monkeypatch.setattr(incremental, "build_deck", counted)
+    with pytest.raises(KeyboardInterrupt):
+        incremental.build(notes, tmp_path / "decks", 1_790_000_000)
+    assert runs == [1]

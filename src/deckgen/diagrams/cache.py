@@ -123,7 +123,7 @@ class DiagramCache:
         try:
             # Bytes, not read_text: no newline translation, a build ships what is committed.
             return path.read_bytes().decode("utf-8")
-        except FileNotFoundError:
+        except (OSError, UnicodeDecodeError):  # missing, a loop, a folder, not text: not cached
             return None
 
     def put(self, source: str, theme: str, svg: str) -> None:

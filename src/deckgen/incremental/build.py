@@ -143,10 +143,17 @@ def cached_workers(cache: BuildCache | None, *, jobs: int | None) -> FileWorkers
 
             try:
                 yield answer
-            finally:
-                if not cache.salt_unchanged(made=diagrams.cache.written):
-                    cache.forget_written()
-                    raise _Untrusted
+            except Exception as exc:  # a mixed read can fail where the files as they are do not
+                if cache.salt_unchanged(made=diagrams.cache.written):
+                    raise
+                cache.forget_written()
+                raise _Untrusted from exc
+            except BaseException:  # an interrupt stays one; what it wrote may be doubtful
+                cache.forget_written()
+                raise
+            if not cache.salt_unchanged(made=diagrams.cache.written):
+                cache.forget_written()
+                raise _Untrusted
 
     return workers
 

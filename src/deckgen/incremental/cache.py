@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from deckgen.atomic import real_path
 from deckgen.errors import DeckgenError, Diagnostic, Severity
 from deckgen.incremental.inputs import (
     digest,
@@ -188,7 +189,8 @@ class BuildCache:
         with, but for the files `made` by the command itself (the diagrams it rendered): a
         build or check that read deck.toml, a note type, an image or a diagram after it
         changed must not trust the entries it read or wrote under the old ones."""
-        ours = {path.relative_to(self.notes_dir).as_posix() for path in made}
+        inside = real_path(self.notes_dir)  # as the scan names them: through linked folders
+        ours = {real_path(path).relative_to(inside).as_posix() for path in made}
         now = scan_inputs(self.notes_dir, notes_files=False)
         return [i for i in _salted(now) if i[0] not in ours] == [
             i for i in _salted(self.inputs) if i[0] not in ours

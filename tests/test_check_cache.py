@@ -63,6 +63,22 @@ def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return names
 
 
+@pytest.fixture
+def deck_builds(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """One item per pipeline build the incremental build runs from here on."""
+    from deckgen.incremental import build as incremental
+
+    runs: list[int] = []
+    build_deck = incremental.build_deck
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        runs.append(1)
+        return build_deck(*args, **kwargs)
+
+    monkeypatch.setattr(incremental, "build_deck", counted)
+    return runs
+
+
 def built(notes: Path, tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["build", str(notes), "-o", str(tmp_path / "decks")])
     assert result.exit_code == 0, result.output
@@ -339,7 +355,11 @@ def test_a_build_that_a_change_made_fail_leaves_the_output_as_it_was(
 
 @pytest.mark.parametrize("diagrams", ["a folder", "a link to a folder of the notes"])
 def test_a_build_that_renders_a_diagram_is_not_built_twice(
-    make_notes: NotesFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, diagrams: str
+    make_notes: NotesFactory,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    deck_builds: list[int],
+    diagrams: str,
 ) -> None:
     """The SVGs a build stores in notes/.diagrams are files every entry depends on, but its
     own: they do not make it distrust what it read and wrote."""
@@ -362,22 +382,17 @@ def test_a_build_that_renders_a_diagram_is_not_built_twice(
     if diagrams != "a folder":
         (notes / "assets" / "diagrams").mkdir(parents=True)
         (notes / ".diagrams").symlink_to(Path("assets", "diagrams"), target_is_directory=True)
-    runs: list[int] = []
-    build_deck = incremental.build_deck
-
-    def counted(*args: Any, **kwargs: Any) -> Any:
-        runs.append(1)
-        return build_deck(*args, **kwargs)
-
-    monkeypatch.setattr(incremental, "build_deck", counted)
     incremental.build(notes, tmp_path / "decks", 1_790_000_000)
     assert len(list((notes / ".diagrams").glob("*.svg"))) == 2  # light and dark
-    assert len(runs) == 1
+    assert len(deck_builds) == 1
     assert len(_entries()) == 3  # every file's
 
 
 def test_an_interrupted_build_stays_interrupted_though_the_folder_changed(
-    make_notes: NotesFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    make_notes: NotesFactory,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    deck_builds: list[int],
 ) -> None:
     """Ctrl-C during a build while deck.toml changes: the build stops, it does not start
     over without the cache."""
@@ -393,14 +408,7 @@ def test_an_interrupted_build_stays_interrupted_though_the_folder_changed(
         raise KeyboardInterrupt
 
     monkeypatch.setattr(entries, "from_json", interrupted)
-    runs: list[int] = []
-    build_deck = incremental.build_deck
-
-    def counted(*args: Any, **kwargs: Any) -> Any:
-        runs.append(1)
-        return build_deck(*args, **kwargs)
-
-    monkeypatch.setattr(incremental, "build_deck", counted)
+    deck_builds.clear()
     with pytest.raises(KeyboardInterrupt):
         incremental.build(notes, tmp_path / "decks", 1_790_000_000)
-    assert runs == [1]
+    assert len(deck_builds) == 1

@@ -79,16 +79,15 @@ def _build(
                 raise DeckgenError(result.diagnostics)
             return result
 
-    try:
-        workers = cached_workers(cache, jobs=jobs)
-        result = build_deck(
-            notes_dir, out_dir, timestamp, strict=strict, progress=progress, workers=workers
-        )
-    except _Untrusted:  # nothing was written: build again, reading and keeping nothing
-        workers = cached_workers(None, jobs=jobs)
+    def run(workers: FileWorkers) -> BuildResult:
         return build_deck(
             notes_dir, out_dir, timestamp, strict=strict, progress=progress, workers=workers
         )
+
+    try:
+        result = run(cached_workers(cache, jobs=jobs))
+    except _Untrusted:  # nothing was written: build again, reading and keeping nothing
+        return run(cached_workers(None, jobs=jobs))
     if result.machine_independent:
         cache.record_build(result.path, key, _record(result))
     cache.prune()
@@ -141,18 +140,23 @@ def cached_workers(cache: BuildCache | None, *, jobs: int | None) -> FileWorkers
                     cache.used_for(file, parsed)
                 return result
 
+            def distrusted() -> bool:
+                """The salt changed: what this build wrote is removed."""
+                if cache.salt_unchanged(made=diagrams.cache.written):
+                    return False
+                cache.forget_written()
+                return True
+
             try:
                 yield answer
             except Exception as exc:  # a mixed read can fail where the files as they are do not
-                if cache.salt_unchanged(made=diagrams.cache.written):
-                    raise
-                cache.forget_written()
-                raise _Untrusted from exc
+                if distrusted():
+                    raise _Untrusted from exc
+                raise
             except BaseException:  # an interrupt stays one; what it wrote may be doubtful
                 cache.forget_written()
                 raise
-            if not cache.salt_unchanged(made=diagrams.cache.written):
-                cache.forget_written()
+            if distrusted():
                 raise _Untrusted
 
     return workers

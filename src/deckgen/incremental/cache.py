@@ -38,13 +38,13 @@ from deckgen.errors import DeckgenError, Diagnostic, Severity
 from deckgen.incremental.inputs import (
     digest,
     file_sha256,
-    is_notes_file,
     scan_inputs,
     tags_fingerprint,
     tool_fingerprint,
 )
-from deckgen.incremental.location import trusted_folder
+from deckgen.incremental.location import cache_folder, refuse_unsafe
 from deckgen.model import SourceLoc
+from deckgen.notes.files import is_markdown
 
 if TYPE_CHECKING:
     from deckgen.notes.folder import NotesFile
@@ -113,7 +113,9 @@ def _salted(inputs: dict[str, str]) -> list[tuple[str, str]]:
     """The inputs every file's entry depends on: all but the notes files (each keyed on its
     own bytes) and the lock (which shapes only the package)."""
     return [
-        (rel, found) for rel, found in inputs.items() if rel != LOCK_FILE and not is_notes_file(rel)
+        (rel, found)
+        for rel, found in inputs.items()
+        if rel != LOCK_FILE and not is_markdown(Path(rel))
     ]
 
 
@@ -159,8 +161,11 @@ class BuildCache:
     ) -> BuildCache:
         """The cache of `notes_dir`, its folders made private if new; DeckgenError (DG080)
         when one of them is not the user's or others may write it."""
-        folder = trusted_folder(notes_dir, root, make=True)
-        assert folder is not None  # made, or refused
+        folder = cache_folder(notes_dir, root)
+        for made in (folder.parent, folder):  # both private when new
+            with contextlib.suppress(OSError):  # unwritable: the build is only slower
+                made.mkdir(mode=0o700, parents=True, exist_ok=True)
+        refuse_unsafe(folder)
         return cls(notes_dir, folder, scan_inputs(notes_dir), rewrite=rewrite)
 
     @classmethod
@@ -168,11 +173,12 @@ class BuildCache:
         """The cache builds of `notes_dir` made, to read only (nothing is made): None when
         there is none, or when it is not safe (a build says why, DG080). Its scan leaves
         the notes files out: what is read of each is looked up by the bytes read."""
-        try:
-            folder = trusted_folder(notes_dir, make=False)
-        except DeckgenError:
+        folder = cache_folder(notes_dir)
+        if not os.path.isdir(folder):  # noqa: PTH112 (one that cannot be entered is none too)
             return None
-        if folder is None:
+        try:
+            refuse_unsafe(folder)
+        except DeckgenError:
             return None
         return cls(notes_dir, folder, scan_inputs(notes_dir, notes_files=False))
 

@@ -86,8 +86,11 @@ def to_json(cache: BuildCache, result: FileResult) -> dict[str, Any]:
 def from_json(cache: BuildCache, data: Any) -> FileResult | None:
     """The stored file, or None when the entry is missing, damaged or names lost media."""
     pool: dict[Any, Any] = {}
+    parsed = parsed_from_json(data, pool)
+    if parsed is None:
+        return None
+    cards, diagnostics = parsed
     try:
-        cards = cards_from_json(data["cards"], pool)
         media = [_media(cache, names) if names else () for names in data["media"]]
         problems = [tuple(map(diagnostic_from_json, ds)) if ds else () for ds in data["problems"]]
         # short fields (context, source) repeat across a file's notes: one string object each
@@ -96,17 +99,19 @@ def from_json(cache: BuildCache, data: Any) -> FileResult | None:
         rendered = [
             RenderedNote(*note) for note in zip(cards, fields, media, problems, strict=True)
         ]
-        diagnostics = [diagnostic_from_json(row) for row in data["diagnostics"]]
     except (TypeError, KeyError, ValueError, _MediaGone):
         return None
     return FileResult(cards, diagnostics, rendered)
 
 
-def parsed_from_json(data: Any) -> tuple[list[Card], list[Diagnostic]] | None:
-    """Only what reading and parsing the file gave, its cards and their diagnostics (for
-    a command that renders nothing itself); None when the entry is missing or damaged."""
+def parsed_from_json(
+    data: Any, pool: dict[Any, Any] | None = None
+) -> tuple[list[Card], list[Diagnostic]] | None:
+    """What reading and parsing the file gave, its cards and their diagnostics (all that a
+    command rendering nothing itself needs); None when the entry is missing or damaged.
+    `pool`: as cards_from_json's."""
     try:
-        cards = cards_from_json(data["cards"], {})
+        cards = cards_from_json(data["cards"], {} if pool is None else pool)
         return cards, [diagnostic_from_json(row) for row in data["diagnostics"]]
     except (TypeError, KeyError, ValueError):
         return None

@@ -97,11 +97,6 @@ def library_versions(names: tuple[str, ...]) -> dict[str, list[str]]:
     return found
 
 
-def is_notes_file(rel: str) -> bool:
-    """Markdown: keyed each on its own bytes, not part of what every file depends on."""
-    return is_markdown(Path(rel))
-
-
 def scan_inputs(notes_dir: Path, *, notes_files: bool = True) -> dict[str, str]:
     """Every file of the notes folder → the sha256 of its bytes (the Markdown files only
     with `notes_files`). Hidden files count too (the diagram cache is `.diagrams/`); only
@@ -117,9 +112,9 @@ def scan_inputs(notes_dir: Path, *, notes_files: bool = True) -> dict[str, str]:
             if path.is_symlink():
                 digests[path.relative_to(notes_dir).as_posix()] = _link_target(notes_dir, path)
         for name in sorted(files):
-            rel = Path(root, name).relative_to(notes_dir).as_posix()
-            if notes_files or not is_notes_file(rel):
-                digests[rel] = _input_digest(notes_dir, Path(root, name))
+            path = Path(root, name)
+            if notes_files or not is_markdown(path):
+                digests[path.relative_to(notes_dir).as_posix()] = _input_digest(notes_dir, path)
     return digests
 
 

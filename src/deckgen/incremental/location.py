@@ -8,7 +8,6 @@ plants there must never reach a deck.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import stat
 from pathlib import Path
@@ -31,18 +30,16 @@ def cache_root(environ: dict[str, str] | os._Environ[str] = os.environ) -> Path:
     return Path(user_cache_dir("deckgen", appauthor=False))
 
 
-def trusted_folder(notes_dir: Path, root: Path | None = None, *, make: bool) -> Path | None:
-    """The cache folder of `notes_dir` under `root` (default: cache_root()). With `make`,
-    it and `root` are made private if new (a build); without, None when it is not there
-    (a command that only reads). DeckgenError (DG080) when either is not safe."""
+def cache_folder(notes_dir: Path, root: Path | None = None) -> Path:
+    """The cache folder of `notes_dir` under `root` (default: cache_root())."""
     base = cache_root() if root is None else root
-    folder = base / digest("notes", str(real_path(notes_dir)))[:16]
-    if not make and not os.path.isdir(folder):  # noqa: PTH112 (an unreadable one is none too)
-        return None
-    for candidate in (base, folder):
-        if make:
-            with contextlib.suppress(OSError):  # unwritable: the build is only slower
-                candidate.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return base / digest("notes", str(real_path(notes_dir)))[:16]
+
+
+def refuse_unsafe(folder: Path) -> None:
+    """DeckgenError (DG080) when `folder` or the cache root holding it is not the user's
+    or others may write it."""
+    for candidate in (folder.parent, folder):
         reason = unsafe_reason(candidate)
         if reason is not None:
             message = (
@@ -50,7 +47,6 @@ def trusted_folder(notes_dir: Path, root: Path | None = None, *, make: bool) -> 
                 f" could reach the deck: delete it, or set {CACHE_ENV} to a folder of your own"
             )
             raise DeckgenError([error(SourceLoc(candidate.as_posix(), 1), CACHE_UNSAFE, message)])
-    return folder
 
 
 def unsafe_reason(folder: Path) -> str | None:

@@ -14,7 +14,6 @@ importing this module (for `BuildResult`, say) costs nothing.
 from __future__ import annotations
 
 import contextlib
-import gc
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
@@ -24,9 +23,11 @@ from typing import TYPE_CHECKING
 
 from deckgen.atomic import real_path
 from deckgen.errors import DeckgenError, Diagnostic, error, fails, has_errors
-from deckgen.model import Card, Deck, SourceLoc
+from deckgen.memory import few_collections, give_back
+from deckgen.model import Card, Deck, DeckConfig, SourceLoc
 
 if TYPE_CHECKING:
+    from deckgen.apkg.package import StagedPackage
     from deckgen.atomic import Transaction
     from deckgen.cards.media import MediaFile
     from deckgen.cards.render import RenderedNote
@@ -148,7 +149,7 @@ def check_notes(notes_dir: Path, load: LoadFile | None = None) -> Checked:
     from deckgen.quality.lint import lint
     from deckgen.releases.published import base_lock, notes_path_problem
 
-    with _few_collections():
+    with few_collections():
         loaded = load_notes(notes_dir, load or load_file)
         if loaded.partial is None:
             return Checked(loaded.deck, loaded.diagnostics)
@@ -230,35 +231,35 @@ def write_deck(
     written together: into `files` (a release's transaction) or a transaction of their own."""
     import tempfile  # with shutil and random: not needed by a build that keeps its deck
 
-    from deckgen.apkg.package import make_package, write_package
-    from deckgen.apkg.reproducible import CHECKSUMS, checksums_text, sha256_of
     from deckgen.atomic import transaction
-    from deckgen.cards.media import stage_media
-    from deckgen.releases.changelog import release_notes_html
 
     if files is None:
         with transaction() as own:
             return write_deck(plan, out_dir, media, own)
-    path = output_path(plan.deck, out_dir)
-    staged = files.stage(path)
     with tempfile.TemporaryDirectory(prefix="deckgen-media-") as media_dir:
-        # genanki packages media from disk, each under its file name.
-        package = make_package(
-            plan.deck,
-            plan.shipped,
-            plan.shipped_note_types,
-            plan.removed_deck_description(),
-            stage_media(media, Path(media_dir)),
-            plan.unreleased_after,
-            plan.notices(),
-            release_notes_html(plan.release_notes) if plan.release_notes else None,
-        )
-        write_package(package, staged, plan.timestamp, files.scratch(path))
-    sums = out_dir / CHECKSUMS
-    existing = sums.read_text(encoding="utf-8", errors="replace") if sums.is_file() else ""
-    text = checksums_text(existing, out_dir, {path.name: sha256_of(staged)})
-    files.stage(sums).write_text(text, encoding="utf-8")
-    return path
+        return stage_deck(plan, out_dir, media, files, Path(media_dir)).finish()
+
+
+def stage_deck(
+    plan: Plan, out_dir: Path, media: Sequence[MediaFile], files: Transaction, media_dir: Path
+) -> StagedPackage:
+    """The package a plan describes, its collection written into `files`, its zip to be
+    finished; genanki packages media from disk, each under its file name (in `media_dir`)."""
+    from deckgen.apkg.package import make_package, stage_package
+    from deckgen.cards.media import stage_media
+    from deckgen.releases.changelog import release_notes_html
+
+    package = make_package(
+        plan.deck,
+        plan.shipped,
+        plan.shipped_note_types,
+        plan.removed_deck_description(),
+        stage_media(media, media_dir),
+        plan.unreleased_after,
+        plan.notices(),
+        release_notes_html(plan.release_notes) if plan.release_notes else None,
+    )
+    return stage_package(package, output_path(plan.deck, out_dir), plan.timestamp, files)
 
 
 # --- a build -------------------------------------------------------------------------------
@@ -267,7 +268,7 @@ def write_deck(
 @dataclass(frozen=True)
 class BuildResult:
     path: Path
-    deck: Deck | None  # None when the deck was up to date and kept as it was
+    config: DeckConfig | None  # None when the deck was up to date and kept as it was
     cards_per_subdeck: dict[str, int]
     diagnostics: list[Diagnostic]
     notes: int
@@ -280,20 +281,6 @@ class BuildResult:
     @property
     def cards(self) -> int:
         return sum(self.cards_per_subdeck.values())
-
-
-@contextlib.contextmanager
-def _few_collections() -> Iterator[None]:
-    """Pause the cyclic garbage collector: a build makes millions of short-lived, acyclic
-    objects (tokens) while holding every card, so each collection rescans a growing heap
-    for nothing. Reference counting still frees them."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def build(
@@ -314,6 +301,9 @@ def build(
     `strict` any warning fails the build too. `history` is the release to build against
     (default: the one learners hold, releases.published.base_lock). Without `store`
     diagrams rendered here are not kept in notes/.diagrams (verify only reads the notes)."""
+    import tempfile
+
+    from deckgen.atomic import transaction
     from deckgen.cards.render import deck_media
     from deckgen.notes.notetypes import count_cards
     from deckgen.releases.dev import build_plan
@@ -321,29 +311,36 @@ def build(
     from deckgen.releases.published import base_lock
 
     check_output(notes_dir, out_dir)
-    with _few_collections():
+    with (
+        few_collections(),
+        transaction() as files,
+        tempfile.TemporaryDirectory(prefix="deckgen-media-") as media_dir,
+    ):
         loaded = load_and_render(
             notes_dir, strict=strict, workers=workers, progress=progress, store=store
         )
-        deck, diagnostics = loaded.deck, loaded.diagnostics
-        independent = loaded.machine_independent
+        deck, independent = loaded.deck, loaded.machine_independent
         now = time.time()
         lock = (history or base_lock(notes_dir, deck.config, now)).lock
         where = lock_path(notes_dir).as_posix()
         plan = build_plan(deck, loaded.rendered, lock, timestamp, now, at_release, where)
         media = deck_media(loaded.rendered)
-        del loaded  # the plan holds what the package needs; a big deck needs the memory
+        result = BuildResult(
+            output_path(plan.deck, out_dir),
+            deck.config,
+            count_cards(deck),
+            loaded.diagnostics,
+            len(deck.cards),
+            len(plan.tombstones),
+            machine_independent=independent,
+            locations=plan.locations,
+            version=plan.deck.config.version,
+        )
+        del loaded, deck, lock  # the plan holds what the package needs; a big deck needs the memory
         if progress is not None:
             progress("package", 0, 1)
-        path = write_deck(plan, out_dir, media)
-    return BuildResult(
-        path,
-        deck,
-        count_cards(deck),
-        diagnostics,
-        len(deck.cards),
-        len(plan.tombstones),
-        machine_independent=independent,
-        locations=plan.locations,
-        version=plan.deck.config.version,
-    )
+        staged = stage_deck(plan, out_dir, media, files, Path(media_dir))
+        del plan, media  # the zip maps the whole collection: the notes are let go of first
+        give_back()
+        staged.finish()
+    return result

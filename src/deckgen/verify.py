@@ -97,8 +97,8 @@ def _rebuild(
         lock = read_lock(notes_dir)
         history = Base(None if lock is None else as_published(lock, published_at))
     built = build(notes_dir, out_dir, timestamp, history=history, at_release=True, store=False)
-    assert built.deck is not None
-    deck = f"{built.deck.config.name} {built.version}"
+    assert built.config is not None
+    deck = f"{built.config.name} {built.version}"
     return built.path, deck, built.locations, built.diagnostics
 
 

@@ -12,6 +12,7 @@ import copy
 import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +21,9 @@ import genanki
 from deckgen import ids
 from deckgen.apkg.collection import write_collection
 from deckgen.apkg.notetypes import genanki_model
-from deckgen.apkg.reproducible import Entry, write_zip
+from deckgen.apkg.reproducible import CHECKSUMS, Entry, checksums_text, sha256_of, write_zip
 from deckgen.apkg.rows import write_rows
-from deckgen.atomic import temp_beside
+from deckgen.atomic import Transaction, temp_beside
 from deckgen.model import Deck, NoteType, ShippedNote
 
 # For learners, in the root deck's description and in every release's changelog: Anki
@@ -152,20 +153,59 @@ def make_package(
     return Package(list(decks.values()), models, [str(path) for path in sorted(media)])
 
 
+@dataclass(frozen=True)
+class StagedPackage:
+    """A package whose collection.anki2 is written into a scratch file of a transaction:
+    what is left (the zip and its line in SHA256SUMS) needs only paths, so that a big
+    deck's notes can be let go of before the zip maps the whole collection into memory."""
+
+    path: Path  # where the .apkg goes
+    staged: Path  # its temporary file in `files`
+    collection: Path
+    media: list[Path]
+    files: Transaction
+
+    def finish(self) -> Path:
+        """The .apkg and its line in SHA256SUMS beside it, staged in the transaction."""
+        _write_zip(self.staged, self.collection, self.media)
+        out_dir = self.path.parent
+        sums = out_dir / CHECKSUMS
+        existing = sums.read_text(encoding="utf-8", errors="replace") if sums.is_file() else ""
+        text = checksums_text(existing, out_dir, {self.path.name: sha256_of(self.staged)})
+        self.files.stage(sums).write_text(text, encoding="utf-8")
+        return self.path
+
+
+def stage_package(
+    package: Package, path: Path, timestamp: float, files: Transaction
+) -> StagedPackage:
+    """`package`'s collection written with the pinned SQLite into a scratch file of `files`,
+    the .apkg at `path` to be finished."""
+    staged = files.stage(path)
+    collection = files.scratch(path)
+    write_collection(package, collection, timestamp)
+    media = [Path(name) for name in package.media_files]
+    return StagedPackage(path, staged, collection, media, files)
+
+
 def write_package(
     package: Package, path: Path, timestamp: float, scratch: Path | None = None
 ) -> None:
-    """The .apkg of `package` at `path`, the same bytes for the same notes on any machine:
-    what genanki's write_to_file writes (collection.anki2, the media index `media`, the
-    media files as 0, 1, …), but the collection written with the pinned SQLite into the
-    file `scratch` (default: a temporary file beside `path`) and the zip by write_zip."""
+    """The .apkg of `package` at `path`, the same bytes for the same notes on any machine,
+    its collection written into the file `scratch` (default: a temporary file beside
+    `path`) and removed after."""
     collection = temp_beside(path) if scratch is None else scratch
     try:
         write_collection(package, collection, timestamp)
-        media = [Path(name) for name in package.media_files]
-        index = json.dumps({i: file.name for i, file in enumerate(media)})
-        entries: dict[str, Entry] = {"collection.anki2": collection, "media": index.encode()}
-        entries.update((str(i), file) for i, file in enumerate(media))
-        write_zip(path, entries)
+        _write_zip(path, collection, [Path(name) for name in package.media_files])
     finally:
         collection.unlink(missing_ok=True)
+
+
+def _write_zip(path: Path, collection: Path, media: list[Path]) -> None:
+    """What genanki's write_to_file writes (collection.anki2, the media index `media`, the
+    media files as 0, 1, …), zipped by reproducible.write_zip."""
+    index = json.dumps({i: file.name for i, file in enumerate(media)})
+    entries: dict[str, Entry] = {"collection.anki2": collection, "media": index.encode()}
+    entries.update((str(i), file) for i, file in enumerate(media))
+    write_zip(path, entries)

@@ -8,11 +8,11 @@ gate on quality (`check --strict`) always builds.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from deckgen.errors import Diagnostic, Severity
+from deckgen.memory import few_collections
 from deckgen.model import Card, QualitySettings, Silence
 from deckgen.quality import across, single
 from deckgen.quality.findings import Finding
@@ -52,13 +52,8 @@ def lint(cards: Sequence[Card], settings: QualitySettings) -> QualityReport:
         return QualityReport([], [])
     # The lint makes a few objects per word of the deck, none of them in a cycle: the
     # cyclic collector would only rescan the caller's big heap (a checked deck) for nothing.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with few_collections():
         return _lint(cards, settings)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _lint(cards: Sequence[Card], settings: QualitySettings) -> QualityReport:

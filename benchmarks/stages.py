@@ -63,7 +63,12 @@ STAGES: dict[str, tuple[str, ...]] = {
         "deckgen.apkg.package:make_package",
         "deckgen.apkg.package:write_collection",
     ),
-    "zip": ("deckgen.apkg.package:write_zip", "deckgen.apkg.reproducible:sha256_of"),
+    # with giving the deck's memory back, which a build does just before it zips
+    "zip": (
+        "deckgen.pipeline:give_back",
+        "deckgen.apkg.package:write_zip",
+        "deckgen.apkg.package:sha256_of",
+    ),
 }
 
 

@@ -1,7 +1,7 @@
 """A build lets go of its deck's notes before it zips the package: the zip maps the whole
 collection file into memory, and a big deck's notes beside it are what took a 100,000-card
 build above its memory target (benchmarks/RESULTS.md). What the build returns still says
-what it built."""
+what it built, and a build that fails between the two steps leaves every file as it was."""
 
 from __future__ import annotations
 
@@ -13,9 +13,13 @@ from typing import Any
 
 import pytest
 
+from deckgen import pipeline
 from deckgen.apkg import package as package_module
 from deckgen.cards.render import RenderedNote
+from deckgen.errors import DeckgenError
+from deckgen.incremental import workers
 from deckgen.incremental.build import build
+from deckgen.incremental.cache import BuildCache
 from deckgen.model import Card, ShippedNote
 from helpers import NotesFactory
 
@@ -36,28 +40,84 @@ def _alive(marker: str) -> Counter[str]:
     return held
 
 
-@pytest.mark.parametrize("jobs", [1, 2])
-def test_the_zip_runs_once_the_notes_are_let_go_of(
-    make_notes: NotesFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int
-) -> None:
-    marker = uuid.uuid4().hex
-    notes = _notes(make_notes, marker)
-    at_zip: list[Counter[str]] = []
-    at_collection: list[Counter[str]] = []
+@pytest.fixture
+def held(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[Counter[str]]]:
+    """The notes held when each collection is written and when each package is zipped,
+    for a deck made with _notes and the marker held["marker"][0]."""
+    seen: dict[str, Any] = {"marker": [uuid.uuid4().hex], "collection": [], "zip": []}
     write_zip, write_collection = package_module.write_zip, package_module.write_collection
 
     def counting_zip(*args: Any) -> None:
-        at_zip.append(_alive(marker))
+        seen["zip"].append(_alive(seen["marker"][0]))
         write_zip(*args)
 
     def counting_collection(*args: Any) -> None:
-        at_collection.append(_alive(marker))  # the test's own check: it can see them
+        seen["collection"].append(_alive(seen["marker"][0]))
         write_collection(*args)
 
     monkeypatch.setattr(package_module, "write_zip", counting_zip)
     monkeypatch.setattr(package_module, "write_collection", counting_collection)
-    result = build(notes, tmp_path / "decks", 1_700_000_000, jobs=jobs)
-    assert at_collection[0]["ShippedNote"] == 60
-    assert at_zip == [Counter()]
+    return seen
+
+
+@pytest.mark.parametrize("pool", [False, True])
+def test_the_zip_runs_once_the_notes_are_let_go_of(
+    make_notes: NotesFactory,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    held: dict[str, Any],
+    pool: bool,
+) -> None:
+    notes = _notes(make_notes, held["marker"][0])
+    if pool:  # two worker processes, whatever this machine has and however small the deck
+        monkeypatch.setattr(workers, "PARALLEL_MIN_BYTES", 0)
+        monkeypatch.setattr(workers, "default_jobs", lambda: 2)
+    result = build(notes, tmp_path / "decks", 1_700_000_000, jobs=2 if pool else 1)
+    # while the collection is written, the deck is there to see
+    assert held["collection"] == [Counter(Card=60, RenderedNote=0, ShippedNote=60)]
+    assert held["zip"] == [Counter()]
     assert (result.notes, result.cards, result.path.is_file()) == (60, 60, True)
     assert result.config is not None and result.config.name == "Learn AWS"
+
+
+def test_a_cache_distrusted_mid_build_holds_no_first_deck_at_the_zip(
+    make_notes: NotesFactory,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    held: dict[str, Any],
+) -> None:
+    """The build that runs again without the cache (a file every entry depends on changed
+    while the files were read) runs once the first try, and its deck, are gone."""
+    notes = _notes(make_notes, held["marker"][0])
+    salt_unchanged = BuildCache.salt_unchanged
+    answers = iter([False])
+
+    def changed_once(self: BuildCache, *args: Any, **kwargs: Any) -> bool:
+        if next(answers, True) is False:
+            return False
+        return salt_unchanged(self, *args, **kwargs)
+
+    monkeypatch.setattr(BuildCache, "salt_unchanged", changed_once)
+    result = build(notes, tmp_path / "decks", 1_700_000_000, jobs=1)
+    assert next(answers, "used") == "used"
+    assert held["zip"] == [Counter()]
+    assert result.path.is_file()
+
+
+def test_a_build_failing_before_its_zip_leaves_the_output_as_it_was(
+    make_notes: NotesFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    notes = _notes(make_notes, "first")
+    out = tmp_path / "decks"
+    first = build(notes, out, 1_700_000_000, jobs=1)
+    before = {path.name: path.read_bytes() for path in out.iterdir()}
+    (notes / "ec2.md").write_text("# EC2\n## Basics\n### What is new?\nNew.\n", encoding="utf-8")
+
+    def failing() -> None:
+        raise DeckgenError([])
+
+    monkeypatch.setattr(pipeline, "give_back", failing)
+    with pytest.raises(DeckgenError):
+        build(notes, out, 1_700_000_000, jobs=1)
+    assert {path.name: path.read_bytes() for path in out.iterdir()} == before
+    assert sorted(before) == ["SHA256SUMS", first.path.name]

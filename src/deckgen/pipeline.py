@@ -224,18 +224,11 @@ def passing_deck(
     return loaded.deck, diagnostics
 
 
-def write_deck(
-    plan: Plan, out_dir: Path, media: Sequence[MediaFile] = (), files: Transaction | None = None
-) -> Path:
+def write_deck(plan: Plan, out_dir: Path, media: Sequence[MediaFile], files: Transaction) -> Path:
     """The .apkg a plan describes, with its media files, and its line in OUT_DIR/SHA256SUMS,
-    written together: into `files` (a release's transaction) or a transaction of their own."""
-    import tempfile  # with shutil and random: not needed by a build that keeps its deck
+    written into `files` (a release's transaction) together."""
+    import tempfile
 
-    from deckgen.atomic import transaction
-
-    if files is None:
-        with transaction() as own:
-            return write_deck(plan, out_dir, media, own)
     with tempfile.TemporaryDirectory(prefix="deckgen-media-") as media_dir:
         return stage_deck(plan, out_dir, media, files, Path(media_dir)).finish()
 
@@ -268,7 +261,9 @@ def stage_deck(
 @dataclass(frozen=True)
 class BuildResult:
     path: Path
-    config: DeckConfig | None  # None when the deck was up to date and kept as it was
+    # deck.toml's settings (its version is the notes', `version` the package's); None when
+    # the deck was up to date and kept as it was
+    config: DeckConfig | None
     cards_per_subdeck: dict[str, int]
     diagnostics: list[Diagnostic]
     notes: int
@@ -336,7 +331,7 @@ def build(
             locations=plan.locations,
             version=plan.deck.config.version,
         )
-        del loaded, deck, lock  # the plan holds what the package needs; a big deck needs the memory
+        del loaded, deck, lock, history  # the plan holds what the package needs
         if progress is not None:
             progress("package", 0, 1)
         staged = stage_deck(plan, out_dir, media, files, Path(media_dir))

@@ -85,6 +85,14 @@ def verify(
     return Verdict(package, deck, mine, theirs, differences, diagnostics)
 
 
+def _published(notes_dir: Path, published_at: int | None) -> Base | None:
+    """The lock as the tagged release published it, or None to build as `deckgen build`."""
+    if published_at is None:
+        return None
+    lock = read_lock(notes_dir)
+    return Base(None if lock is None else as_published(lock, published_at))
+
+
 def _rebuild(
     notes_dir: Path, out_dir: Path, timestamp: int | None, published_at: int | None
 ) -> tuple[Path, str, dict[str, SourceLoc], list[Diagnostic]]:
@@ -92,11 +100,14 @@ def _rebuild(
     `timestamp` (SOURCE_DATE_EPOCH) says when; for a tagged release, against its own lock
     as published (`published_at`). Its path, name and version, where each note is written,
     and the build's warnings."""
-    history = None
-    if published_at is not None:
-        lock = read_lock(notes_dir)
-        history = Base(None if lock is None else as_published(lock, published_at))
-    built = build(notes_dir, out_dir, timestamp, history=history, at_release=True, store=False)
+    built = build(
+        notes_dir,
+        out_dir,
+        timestamp,
+        history=_published(notes_dir, published_at),  # not kept here: the build lets go
+        at_release=True,  # of the lock (a whole deck) before its zip
+        store=False,
+    )
     assert built.config is not None
     deck = f"{built.config.name} {built.version}"
     return built.path, deck, built.locations, built.diagnostics

@@ -156,18 +156,24 @@ def make_package(
 @dataclass(frozen=True)
 class StagedPackage:
     """A package whose collection.anki2 is written into a scratch file of a transaction:
-    what is left (the zip and its line in SHA256SUMS) needs only paths, so that a big
-    deck's notes can be let go of before the zip maps the whole collection into memory."""
+    what is left (the zip and its line in SHA256SUMS) needs only files, so that a big
+    deck's notes can be let go of before the zip maps the whole collection into memory.
+    The media files must still be there, and `finish` must run before the transaction
+    commits: until then the .apkg staged in it is empty."""
 
     path: Path  # where the .apkg goes
     staged: Path  # its temporary file in `files`
     collection: Path
-    media: list[Path]
+    media: tuple[Path, ...]
     files: Transaction
 
     def finish(self) -> Path:
-        """The .apkg and its line in SHA256SUMS beside it, staged in the transaction."""
-        _write_zip(self.staged, self.collection, self.media)
+        """The .apkg and its line in SHA256SUMS beside it, staged in the transaction; the
+        collection is removed once zipped (a big deck's is tens of MB)."""
+        try:
+            _write_zip(self.staged, self.collection, self.media)
+        finally:
+            self.collection.unlink(missing_ok=True)
         out_dir = self.path.parent
         sums = out_dir / CHECKSUMS
         existing = sums.read_text(encoding="utf-8", errors="replace") if sums.is_file() else ""
@@ -184,25 +190,26 @@ def stage_package(
     staged = files.stage(path)
     collection = files.scratch(path)
     write_collection(package, collection, timestamp)
-    media = [Path(name) for name in package.media_files]
+    media = tuple(Path(name) for name in package.media_files)
     return StagedPackage(path, staged, collection, media, files)
 
 
 def write_package(
     package: Package, path: Path, timestamp: float, scratch: Path | None = None
 ) -> None:
-    """The .apkg of `package` at `path`, the same bytes for the same notes on any machine,
+    """The .apkg of `package` at `path` on its own, without a transaction (tests and tools
+    write a package this way; a build stages it, stage_package): the same bytes,
     its collection written into the file `scratch` (default: a temporary file beside
     `path`) and removed after."""
     collection = temp_beside(path) if scratch is None else scratch
     try:
         write_collection(package, collection, timestamp)
-        _write_zip(path, collection, [Path(name) for name in package.media_files])
+        _write_zip(path, collection, tuple(Path(name) for name in package.media_files))
     finally:
         collection.unlink(missing_ok=True)
 
 
-def _write_zip(path: Path, collection: Path, media: list[Path]) -> None:
+def _write_zip(path: Path, collection: Path, media: tuple[Path, ...]) -> None:
     """What genanki's write_to_file writes (collection.anki2, the media index `media`, the
     media files as 0, 1, …), zipped by reproducible.write_zip."""
     index = json.dumps({i: file.name for i, file in enumerate(media)})

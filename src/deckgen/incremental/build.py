@@ -74,20 +74,21 @@ def _build(
     kept = None if force else cache.up_to_date(out_dir, key)
     if kept is not None:
         with contextlib.suppress(KeyError, TypeError, ValueError):
-            result = _kept(*kept)
-            if fails(result.diagnostics, strict=strict):
-                raise DeckgenError(result.diagnostics)
-            return result
+            same = _kept(*kept)
+            if fails(same.diagnostics, strict=strict):
+                raise DeckgenError(same.diagnostics)
+            return same
 
     def run(workers: FileWorkers) -> BuildResult:
         return build_deck(
             notes_dir, out_dir, timestamp, strict=strict, progress=progress, workers=workers
         )
 
-    try:
+    result: BuildResult | None = None
+    with contextlib.suppress(_Untrusted):  # nothing was written
         result = run(cached_workers(cache, jobs=jobs))
-    except _Untrusted:  # nothing was written: build again, reading and keeping nothing
-        return run(cached_workers(None, jobs=jobs))
+    if result is None:  # built again, reading and keeping nothing, once the first try
+        return run(cached_workers(None, jobs=jobs))  # and its traceback (its deck) are gone
     if result.machine_independent:
         cache.record_build(result.path, key, _record(result))
     cache.prune()

@@ -9,6 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import yaml
+
 from deckgen import ids
 from deckgen.errors import Diagnostic, error, warning
 from deckgen.model import QUALITY_CHECKS, DeckConfig, QualitySettings, SourceLoc
@@ -222,8 +224,6 @@ def parse_front_matter(
     text: str, path: str, first_line: int
 ) -> tuple[FrontMatter, list[Diagnostic]]:
     """`first_line` is the line of the opening `---`; YAML lines count from the one after."""
-    import yaml  # only here: most notes files have no front matter (PyYAML takes ~10 ms)
-
     start = SourceLoc(path, first_line)
     try:
         data: Any = yaml.safe_load(text)

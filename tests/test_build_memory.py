@@ -122,3 +122,37 @@ def test_a_build_failing_between_its_collection_and_its_zip_changes_no_file(
         build(notes, out, 1_700_000_000, jobs=1)
     assert {path.name: path.read_bytes() for path in out.iterdir()} == before
     assert sorted(before) == ["SHA256SUMS", first.path.name]
+
+
+@pytest.mark.parametrize(
+    "where", ["macOS", "no malloc_trim (musl)", "no C library found", "no ctypes"]
+)
+def test_giving_memory_back_never_fails_a_build_elsewhere(
+    monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    """Only glibc has malloc_trim: elsewhere the build goes on without it."""
+    import builtins
+    import ctypes
+
+    from deckgen import memory
+
+    class NoTrim:
+        def __init__(self, name: object) -> None:
+            if where == "no C library found":
+                raise OSError("not found")
+
+    real_import = builtins.__import__
+
+    def without_ctypes(name: str, *args: Any, **kwargs: Any) -> Any:
+        if name == "ctypes":
+            raise ImportError("No module named '_ctypes'")
+        return real_import(name, *args, **kwargs)
+
+    if where == "macOS":
+        monkeypatch.setattr(memory.sys, "platform", "darwin")
+        monkeypatch.setattr(ctypes, "CDLL", None)  # calling it would raise TypeError
+    elif where == "no ctypes":
+        monkeypatch.setattr(builtins, "__import__", without_ctypes)
+    else:
+        monkeypatch.setattr(ctypes, "CDLL", NoTrim)
+    memory.give_back()

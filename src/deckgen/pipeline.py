@@ -314,7 +314,7 @@ def build(
         loaded = load_and_render(
             notes_dir, strict=strict, workers=workers, progress=progress, store=store
         )
-        deck, independent = loaded.deck, loaded.machine_independent
+        deck = loaded.deck
         now = time.time()
         lock = (history or base_lock(notes_dir, deck.config, now)).lock
         where = lock_path(notes_dir).as_posix()
@@ -327,7 +327,7 @@ def build(
             loaded.diagnostics,
             len(deck.cards),
             len(plan.tombstones),
-            machine_independent=independent,
+            machine_independent=loaded.machine_independent,
             locations=plan.locations,
             version=plan.deck.config.version,
         )

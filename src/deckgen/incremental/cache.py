@@ -197,10 +197,11 @@ class BuildCache:
         changed must not trust the entries it read or wrote under the old ones."""
         inside = real_path(self.notes_dir)  # as the scan names them: through linked folders
         ours = {real_path(path).relative_to(inside).as_posix() for path in made}
-        now = scan_inputs(self.notes_dir, notes_files=False)
-        return [i for i in _salted(now) if i[0] not in ours] == [
-            i for i in _salted(self.inputs) if i[0] not in ours
-        ]
+
+        def others(inputs: dict[str, str]) -> list[tuple[str, str]]:
+            return [(rel, found) for rel, found in _salted(inputs) if rel not in ours]
+
+        return others(scan_inputs(self.notes_dir, notes_files=False)) == others(self.inputs)
 
     def forget_written(self) -> None:
         """Remove the entries this build wrote (keyed under a salt it can no longer trust)."""
